@@ -1,0 +1,42 @@
+# Quick start: `make up` runs the whole system, `make test` runs everything CI checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/aetherflow
+export DATABASE_URL
+
+.PHONY: install up test lint typecheck pytest lock clean
+
+install: $(STAMP)
+
+# The venv holds exactly the locked dependencies (hash-checked), then the project itself.
+$(STAMP): requirements-dev.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+up: install
+	$(BIN)/python -m db.create_database
+	$(BIN)/aetherflow up
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+# Re-resolve the locks after changing pyproject.toml; neither records download addresses.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --quiet -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,91 @@
+"""The outermost ASGI layer: ids, the body-size limit while reading, access log, last-resort 500."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from loguru import logger
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.errors import PayloadTooLarge, envelope
+from app.core.request_context import RequestContext, accept_id, bound, new_id
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = accept_id(headers.get("x-request-id")) or new_id()
+        correlation_id = accept_id(headers.get("x-correlation-id")) or request_id
+        context = RequestContext(request_id, correlation_id)
+        with bound(context):
+            if scope["type"] == "websocket":
+                await self.app(scope, receive, send)
+                return
+            await self._handle_http(scope, receive, send, context)
+
+    async def _handle_http(
+        self, scope: Scope, receive: Receive, send: Send, context: RequestContext
+    ) -> None:
+        started = time.perf_counter()
+        response: dict[str, Any] = {"status": 500, "started": False}
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise PayloadTooLarge
+            return message
+
+        async def send_with_ids(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response["status"] = message["status"]
+                response["started"] = True
+                out = MutableHeaders(scope=message)
+                out["X-Request-Id"] = context.request_id
+                out["X-Correlation-Id"] = context.correlation_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive_within_limit, send_with_ids)
+        except Exception:
+            logger.exception("unhandled error")
+            if not response["started"]:
+                await _send_internal_error(send_with_ids, context.request_id)
+        finally:
+            route = scope.get("route")
+            logger.bind(
+                method=scope["method"],
+                route=getattr(route, "path", None),
+                status=response["status"],
+                latencyMs=round((time.perf_counter() - started) * 1000, 2),
+            ).info("request")
+
+
+async def _send_internal_error(send: Send, request_id: str) -> None:
+    body = json.dumps(
+        envelope("internal_error", "An internal error occurred.", None, request_id)
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

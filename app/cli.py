@@ -1,0 +1,317 @@
+"""`aetherflow`: the operator CLI (CONTRACT.md §11). Commands parse, call a service, print."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, NoReturn
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from app.core.config import Settings, SettingsError, load_settings
+from app.core.errors import AppError
+from app.core.logging import configure_logging
+from app.core.time import rfc3339
+from app.tenants import service as tenants
+from app.tenants.keys import SCOPES
+from db.models.api_key import ApiKey
+from db.models.tenant import Tenant
+from db.session import Database
+
+EXIT_BAD_INPUT = 2
+EXIT_DEPENDENCY = 1
+
+
+class CliError(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog}: {message}", EXIT_BAD_INPUT)
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number >= 1")
+    return int(text)
+
+
+def _scope_list(text: str) -> list[str]:
+    scopes = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if not scopes or unknown:
+        raise argparse.ArgumentTypeError(f"scopes must be among {','.join(SCOPES)}")
+    return scopes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="aetherflow", description="AetherFlow backend operator commands.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    commands.add_parser("migrate", help="apply database migrations up to head")
+    api = commands.add_parser("api", help="run the HTTP server")
+    api.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server binds all interfaces
+    api.add_argument("--port", type=int, default=None)
+    commands.add_parser("up", help="migrate, seed, then run the API and worker")
+    seed = commands.add_parser("seed", help="create the demo tenant and its first key")
+    seed.add_argument("--json", action="store_true")
+
+    tenant_commands = commands.add_parser("tenants").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    create_tenant = tenant_commands.add_parser("create")
+    create_tenant.add_argument("--slug", required=True)
+    create_tenant.add_argument("--name", required=True)
+    create_tenant.add_argument("--json", action="store_true")
+
+    key_commands = commands.add_parser("keys").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    create_key = key_commands.add_parser("create")
+    create_key.add_argument("--tenant", required=True)
+    create_key.add_argument("--name", required=True)
+    create_key.add_argument("--scopes", required=True, type=_scope_list)
+    create_key.add_argument("--expires-in-days", type=_positive_int)
+    create_key.add_argument("--json", action="store_true")
+    list_keys = key_commands.add_parser("list")
+    list_keys.add_argument("--tenant", required=True)
+    list_keys.add_argument("--json", action="store_true")
+    revoke_key = key_commands.add_parser("revoke")
+    revoke_key.add_argument("--tenant", required=True)
+    revoke_key.add_argument("--prefix", required=True)
+    revoke_key.add_argument("--json", action="store_true")
+    return parser
+
+
+def tenant_json(tenant: Tenant) -> dict[str, Any]:
+    return {"id": str(tenant.id), "slug": tenant.slug, "name": tenant.name}
+
+
+def issued_key_json(issued: tenants.IssuedKey) -> dict[str, Any]:
+    record = issued.record
+    return {
+        "id": str(record.id),
+        "prefix": record.prefix,
+        "key": issued.key,
+        "scopes": list(record.scopes),
+        "tenantId": str(record.tenant_id),
+    }
+
+
+def key_json(key: ApiKey) -> dict[str, Any]:
+    def moment(value: Any) -> str | None:
+        return rfc3339(value) if value is not None else None
+
+    return {
+        "id": str(key.id),
+        "prefix": key.prefix,
+        "name": key.name,
+        "scopes": list(key.scopes),
+        "createdAt": moment(key.created_at),
+        "lastUsedAt": moment(key.last_used_at),
+        "expiresAt": moment(key.expires_at),
+        "revokedAt": moment(key.revoked_at),
+    }
+
+
+def _print(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
+    print(json.dumps(document) if args.json else text)  # noqa: T201
+
+
+async def _with_database(
+    settings: Settings, work: Callable[[Database], Coroutine[Any, Any, None]]
+) -> None:
+    db = Database.connect(settings.sqlalchemy_url, pool_size=1)
+    try:
+        await work(db)
+    finally:
+        await db.dispose()
+
+
+def _run_seed(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant, issued = await tenants.seed_demo(session, pepper=settings.pepper)
+        document = {
+            "tenant": tenant_json(tenant),
+            "key": issued_key_json(issued) if issued else None,
+        }
+        text = f"tenant {tenant.slug} ({tenant.id})\n" + (
+            f"API key (shown once): {issued.key}" if issued else "API key: already issued"
+        )
+        _print(args, document, text)
+
+    asyncio.run(_with_database(settings, work))
+
+
+def _run_tenants_create(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant = await tenants.create_tenant(session, slug=args.slug, name=args.name)
+        _print(args, tenant_json(tenant), f"created tenant {tenant.slug} ({tenant.id})")
+
+    asyncio.run(_with_database(settings, work))
+
+
+def _run_keys_create(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant = await tenants.resolve_tenant(session, args.tenant)
+            issued = await tenants.issue_key(
+                session,
+                pepper=settings.pepper,
+                tenant_id=tenant.id,
+                name=args.name,
+                scopes=args.scopes,
+                expires_in_days=args.expires_in_days,
+            )
+        _print(args, issued_key_json(issued), f"API key (shown once): {issued.key}")
+
+    asyncio.run(_with_database(settings, work))
+
+
+def _run_keys_list(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant = await tenants.resolve_tenant(session, args.tenant)
+            keys = await tenants.list_keys(session, tenant_id=tenant.id)
+        rows = [key_json(key) for key in keys]
+        lines = [f"{'PREFIX':<10}{'NAME':<20}{'LAST USED':<26}{'STATUS':<10}SCOPES"]
+        for row in rows:
+            status = "revoked" if row["revokedAt"] else "active"
+            lines.append(
+                f"{row['prefix']:<10}{row['name'][:19]:<20}{row['lastUsedAt'] or '-':<26}"
+                f"{status:<10}{','.join(row['scopes'])}"
+            )
+        _print(args, {"data": rows}, "\n".join(lines))
+
+    asyncio.run(_with_database(settings, work))
+
+
+def _run_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant = await tenants.resolve_tenant(session, args.tenant)
+            key = await tenants.revoke_key(session, tenant_id=tenant.id, prefix=args.prefix)
+        _print(args, key_json(key), f"revoked key {key.prefix}")
+
+    asyncio.run(_with_database(settings, work))
+
+
+def _run_migrate(settings: Settings, _: argparse.Namespace) -> None:
+    from db.migrate import head_revision, upgrade_to_head
+
+    upgrade_to_head(settings.sqlalchemy_url)
+    print(f"database at revision {head_revision()}")  # noqa: T201
+
+
+def _run_api(settings: Settings, args: argparse.Namespace) -> None:
+    import os
+
+    import uvicorn
+
+    from app.main import create_app
+
+    port = args.port if args.port is not None else int(os.environ.get("PORT", "8000"))
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+def _run_up(settings: Settings, args: argparse.Namespace) -> None:
+    _run_migrate(settings, args)
+    args.json = False
+    _run_seed(settings, args)
+    children = [subprocess.Popen([sys.executable, "-m", "app.cli", "api"])]
+    _supervise(children)
+
+
+def _supervise(children: Sequence[subprocess.Popen[bytes]]) -> None:
+    """Wait for the children; stop them all when one ends or on Ctrl-C / SIGTERM."""
+
+    def stop(*_: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                continue
+    except KeyboardInterrupt:
+        pass
+    stop()
+    for child in children:
+        child.wait()
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], None]] = {
+    ("migrate", None): _run_migrate,
+    ("api", None): _run_api,
+    ("up", None): _run_up,
+    ("seed", None): _run_seed,
+    ("tenants", "create"): _run_tenants_create,
+    ("keys", "create"): _run_keys_create,
+    ("keys", "list"): _run_keys_list,
+    ("keys", "revoke"): _run_keys_revoke,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        settings = load_settings()
+        configure_logging(settings.log_level, stream=sys.stderr)
+        COMMANDS[(args.command, getattr(args, "action", None))](settings, args)
+    except CliError as exc:
+        return _fail(str(exc), exc.status)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            _fail(problem, EXIT_DEPENDENCY)
+        return EXIT_DEPENDENCY
+    except AppError as exc:
+        status = EXIT_BAD_INPUT if exc.status < 500 else EXIT_DEPENDENCY
+        return _fail(_describe(exc), status)
+    except (OSError, DBAPIError, PoolTimeout) as exc:
+        return _fail(f"database unavailable ({type(exc).__name__})", EXIT_DEPENDENCY)
+    return 0
+
+
+def _describe(error: AppError) -> str:
+    if isinstance(error.details, list) and error.details:
+        problems = "; ".join(f"{item['path']}: {item['message']}" for item in error.details)
+        return f"{error.message} {problems}"
+    return error.message
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"aetherflow: {message}", file=sys.stderr)  # noqa: T201
+    return status
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""Typed settings read once from the environment (CONTRACT.md §12)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Any
+
+from cryptography.fernet import Fernet
+from pydantic import (
+    AnyHttpUrl,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Development-only values: usable on a laptop, refused in production.
+DEV_API_KEY_PEPPER = "dev-pepper-not-for-production-0123456789abcdef"
+DEV_DATA_ENCRYPTION_KEY = "ZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24tMDAwMDA="
+DEV_ACTIVEPIECES_WEBHOOK_SECRET = "whsec_ZGV2LWNhbGxiYWNrLXNlY3JldC1ub3QtZm9yLXByb2Q="  # noqa: S105
+DEV_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/aetherflow"
+DEV_REDIS_URL = "redis://127.0.0.1:6379/0"
+MIN_PEPPER_LENGTH = 32
+MIN_WEBHOOK_SECRET_BYTES = 24
+MIN_METRICS_TOKEN_LENGTH = 16
+
+
+class AppEnv(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SettingsError(Exception):
+    """Start-up configuration problems, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _bool_text(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() not in {"true", "false", "1", "0"}:
+        raise ValueError("must be true or false")
+    return value
+
+
+CsvInts = Annotated[list[int], NoDecode, BeforeValidator(_split_csv)]
+CsvStrings = Annotated[list[str], NoDecode, BeforeValidator(_split_csv)]
+StrictBool = Annotated[bool, BeforeValidator(_bool_text)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    app_env: AppEnv = AppEnv.DEVELOPMENT
+    database_url: str | None = None
+    redis_url: str | None = None
+    api_key_pepper: str | None = None
+    public_base_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
+    activepieces_base_url: AnyHttpUrl = AnyHttpUrl("https://cloud.activepieces.com")
+    activepieces_webhook_secret: CsvStrings = Field(default_factory=list)
+    cors_allowed_origins: CsvStrings = Field(default_factory=list)
+    log_level: str = "INFO"
+    metrics_token: str | None = None
+    data_encryption_key: CsvStrings = Field(default_factory=list)
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    idempotency_ttl_seconds: int = Field(default=86_400, ge=60)
+    automation_retry_schedule: CsvInts = Field(default_factory=lambda: [0, 2, 10, 60, 300])
+    automation_run_timeout_seconds: int = Field(default=3600, ge=1)
+    automation_dispatch_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    webhook_retry_schedule: CsvInts = Field(
+        default_factory=lambda: [0, 5, 300, 1800, 7200, 18000, 36000, 36000]
+    )
+    webhook_allow_http: StrictBool = False
+    webhook_allow_private_targets: StrictBool = False
+    rate_limit_read_per_minute: int = Field(default=600, ge=1)
+    rate_limit_write_per_minute: int = Field(default=120, ge=1)
+    rate_limit_graphql_per_minute: int = Field(default=300, ge=1)
+    rate_limit_auth_failures_per_minute: int = Field(default=30, ge=1)
+    sweep_interval_seconds: float = Field(default=15, gt=0, le=3600)
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
+    graphql_max_depth: int = Field(default=10, ge=1)
+    graphql_max_aliases: int = Field(default=15, ge=0)
+    graphql_max_tokens: int = Field(default=2000, ge=10)
+    graphql_introspection: StrictBool | None = None
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # How long a verified API key is trusted from the in-process cache; this is also the bound
+    # on how long a revocation takes to reach every process.
+    api_key_cache_seconds: float = Field(default=5, ge=0, le=60)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("automation_retry_schedule", "webhook_retry_schedule")
+    @classmethod
+    def _schedule(cls, value: list[int]) -> list[int]:
+        if not value or any(step < 0 for step in value):
+            raise ValueError("must be a non-empty comma-separated list of seconds >= 0")
+        return value
+
+    @field_validator("activepieces_webhook_secret")
+    @classmethod
+    def _webhook_secrets(cls, value: list[str]) -> list[str]:
+        for secret in value:
+            if _webhook_secret_bytes(secret) is None:
+                raise ValueError("each secret must be whsec_ followed by base64")
+        return value
+
+    @field_validator("data_encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: list[str]) -> list[str]:
+        for key in value:
+            try:
+                Fernet(key.encode())
+            except (ValueError, binascii.Error):
+                raise ValueError(
+                    "each key must be a Fernet key (32 url-safe base64 bytes)"
+                ) from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgres://", "postgresql")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _development_defaults(self) -> Settings:
+        if self.app_env is AppEnv.PRODUCTION:
+            return self
+        defaults = {
+            "database_url": DEV_DATABASE_URL,
+            "redis_url": DEV_REDIS_URL,
+            "api_key_pepper": DEV_API_KEY_PEPPER,
+            "data_encryption_key": [DEV_DATA_ENCRYPTION_KEY],
+            "activepieces_webhook_secret": [DEV_ACTIVEPIECES_WEBHOOK_SECRET],
+        }
+        for name, default in defaults.items():
+            if not getattr(self, name):
+                object.__setattr__(self, name, default)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env is AppEnv.PRODUCTION
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.graphql_introspection is None:
+            return not self.is_production
+        return self.graphql_introspection
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """DATABASE_URL in the form SQLAlchemy's asyncpg dialect expects."""
+        url = self.database_url or DEV_DATABASE_URL
+        for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
+            if url.startswith(prefix):
+                url = "postgresql+asyncpg://" + url[len(prefix) :]
+                break
+        return url.replace("sslmode=", "ssl=")
+
+    @property
+    def pepper(self) -> bytes:
+        return (self.api_key_pepper or "").encode()
+
+    def production_problems(self) -> list[str]:
+        """Missing or weak secrets that must stop a production process."""
+        if not self.is_production:
+            return []
+        problems: list[str] = []
+        for name in ("database_url", "redis_url"):
+            if not getattr(self, name):
+                problems.append(f"{name.upper()}: required in production")
+        pepper = self.api_key_pepper or ""
+        if len(pepper) < MIN_PEPPER_LENGTH or pepper == DEV_API_KEY_PEPPER:
+            problems.append(
+                f"API_KEY_PEPPER: required in production, at least {MIN_PEPPER_LENGTH} characters"
+            )
+        if not self.data_encryption_key or DEV_DATA_ENCRYPTION_KEY in self.data_encryption_key:
+            problems.append("DATA_ENCRYPTION_KEY: required in production (generate a Fernet key)")
+        secrets = self.activepieces_webhook_secret
+        if not secrets or DEV_ACTIVEPIECES_WEBHOOK_SECRET in secrets:
+            problems.append("ACTIVEPIECES_WEBHOOK_SECRET: required in production")
+        elif any(len(_webhook_secret_bytes(s) or b"") < MIN_WEBHOOK_SECRET_BYTES for s in secrets):
+            problems.append(
+                "ACTIVEPIECES_WEBHOOK_SECRET: each secret needs at least "
+                f"{MIN_WEBHOOK_SECRET_BYTES} random bytes"
+            )
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN_LENGTH:
+            problems.append(
+                f"METRICS_TOKEN: at least {MIN_METRICS_TOKEN_LENGTH} characters when set"
+            )
+        if self.public_base_url.scheme != "https":
+            problems.append("PUBLIC_BASE_URL: must be an https URL in production")
+        return problems
+
+
+def _webhook_secret_bytes(secret: str) -> bytes | None:
+    if not secret.startswith("whsec_"):
+        return None
+    try:
+        return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except (ValueError, binascii.Error):
+        return None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and check the settings; raise SettingsError with one line per problem."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError([_describe(error) for error in exc.errors()]) from None
+    if problems := settings.production_problems():
+        raise SettingsError(problems)
+    return settings
+
+
+def _describe(error: Any) -> str:
+    loc = error.get("loc") or ("settings",)
+    variable = str(loc[0]).upper()
+    return f"{variable}: {error.get('msg', 'invalid value')}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,116 @@
+"""One JSON object per line on stdout, with request context and secrets scrubbed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import traceback
+from datetime import UTC
+from typing import TYPE_CHECKING, Any, TextIO
+
+from loguru import logger
+
+from app.core import request_context
+
+if TYPE_CHECKING:
+    from loguru import Message, Record
+
+_SECRET_PATTERNS = (
+    (re.compile(r"(afk_[a-z0-9]{8})_[A-Za-z0-9_\-]+"), r"\1_[redacted]"),
+    (re.compile(r"whsec_[A-Za-z0-9+/=_\-]+"), "whsec_[redacted]"),
+    (re.compile(r"(?i)(bearer)\s+[^\s\"',]+"), r"\1 [redacted]"),
+)
+# Context keys renamed to the contract's camelCase field names.
+_CONTEXT_FIELDS = {
+    "request_id": "requestId",
+    "correlation_id": "correlationId",
+    "tenant_id": "tenantId",
+}
+
+
+def redact(text: str) -> str:
+    """Remove API keys, webhook secrets and bearer tokens from a string."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(str(value))
+
+
+class JsonSink:
+    """A loguru sink writing flat JSON lines."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __call__(self, message: Message) -> None:
+        record = message.record
+        line: dict[str, Any] = {
+            "time": record["time"]
+            .astimezone(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record["level"].name,
+            "message": redact(record["message"]),
+            "logger": record["name"],
+        }
+        for key, value in record["extra"].items():
+            line[_CONTEXT_FIELDS.get(key, key)] = _redact_value(value)
+        if record["exception"] is not None:
+            exc_type, exc_value, exc_tb = record["exception"]
+            line["exception"] = redact(
+                "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
+            )
+        self._stream.write(json.dumps(line, default=str, ensure_ascii=False) + "\n")
+        self._stream.flush()
+
+
+class InterceptHandler(logging.Handler):
+    """Route records of the standard logging module (uvicorn, alembic, taskiq) to loguru."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            level: str | int = logger.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        logger.opt(depth=6, exception=record.exc_info).bind(logger=record.name).log(
+            level, record.getMessage()
+        )
+
+
+def _add_request_context(record: Record) -> None:
+    context = request_context.current()
+    if context is None:
+        return
+    extra = record["extra"]
+    extra.setdefault("request_id", context.request_id)
+    extra.setdefault("correlation_id", context.correlation_id)
+    if context.tenant_id is not None:
+        extra.setdefault("tenant_id", context.tenant_id)
+
+
+def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Install the JSON sink and take over the standard logging module."""
+    logger.remove()
+    logger.configure(patcher=_add_request_context)
+    logger.add(JsonSink(stream or sys.stdout), level=level, backtrace=False, diagnose=False)
+    logging.basicConfig(handlers=[InterceptHandler()], level=0, force=True)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "taskiq", "alembic", "httpx"):
+        std_logger = logging.getLogger(name)
+        std_logger.handlers = [InterceptHandler()]
+        std_logger.propagate = False
+    logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -1,0 +1,149 @@
+"""Verify API keys, with a short in-process cache so a known key costs no database round trip."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.core.errors import InsufficientScope, TenantForbidden, Unauthenticated
+from app.core.time import utc_now
+from app.tenants import repository
+from app.tenants.keys import hash_key, hashes_match, key_prefix
+from db.session import Database
+
+LAST_USED_INTERVAL = timedelta(minutes=1)
+MAX_CACHED_KEYS = 10_000
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: one API key of one tenant, with its scopes."""
+
+    key_id: uuid.UUID
+    prefix: str
+    tenant_id: uuid.UUID
+    tenant_slug: str
+    scopes: frozenset[str]
+    expires_at: datetime | None
+
+    def check_tenant(self, reference: str) -> None:
+        """Raise TenantForbidden unless the path's tenant (UUID or slug) is the key's."""
+        if reference == self.tenant_slug:
+            return
+        try:
+            if uuid.UUID(reference) == self.tenant_id:
+                return
+        except ValueError:
+            pass
+        raise TenantForbidden
+
+    def require(self, scope: str) -> None:
+        if scope not in self.scopes:
+            raise InsufficientScope(scope)
+
+
+@dataclass
+class _CacheEntry:
+    principal: Principal
+    verified_at: float
+
+
+class KeyVerifier:
+    """Turns an Authorization header into a Principal or raises Unauthenticated.
+
+    A verified key is trusted from memory for `cache_seconds`: that is the longest a revocation
+    made by another process takes to apply here.
+    """
+
+    def __init__(self, db: Database, *, pepper: bytes, cache_seconds: float) -> None:
+        self._db = db
+        self._pepper = pepper
+        self._cache_seconds = cache_seconds
+        self._cache: dict[bytes, _CacheEntry] = {}
+        self._last_used_written: dict[uuid.UUID, float] = {}
+
+    async def verify(self, authorization: str | None) -> Principal:
+        key = _bearer_token(authorization)
+        prefix = key_prefix(key) if key else None
+        if key is None or prefix is None:
+            raise Unauthenticated
+        digest = hash_key(self._pepper, key)
+        principal = self._cached(digest)
+        if principal is None:
+            principal = await self._load(prefix, digest)
+            self._remember(digest, principal)
+        await self._record_use(principal.key_id)
+        return principal
+
+    def forget(self, prefix: str) -> None:
+        """Drop a key from this process's cache at once (used on revocation)."""
+        for digest, entry in list(self._cache.items()):
+            if entry.principal.prefix == prefix:
+                del self._cache[digest]
+
+    def _cached(self, digest: bytes) -> Principal | None:
+        entry = self._cache.get(digest)
+        if entry is None:
+            return None
+        if time.monotonic() - entry.verified_at >= self._cache_seconds or _expired(
+            entry.principal.expires_at
+        ):
+            del self._cache[digest]
+            return None
+        return entry.principal
+
+    def _remember(self, digest: bytes, principal: Principal) -> None:
+        if self._cache_seconds <= 0:
+            return
+        if len(self._cache) >= MAX_CACHED_KEYS:
+            self._cache.clear()
+        self._cache[digest] = _CacheEntry(principal, time.monotonic())
+
+    async def _load(self, prefix: str, digest: bytes) -> Principal:
+        async with self._db.unit_of_work() as session:
+            found = await repository.find_key_with_tenant(session, prefix)
+        if found is None:
+            raise Unauthenticated
+        key, tenant = found
+        if (
+            not hashes_match(key.key_hash, digest)
+            or key.revoked_at is not None
+            or _expired(key.expires_at)
+        ):
+            raise Unauthenticated
+        return Principal(
+            key_id=key.id,
+            prefix=key.prefix,
+            tenant_id=tenant.id,
+            tenant_slug=tenant.slug,
+            scopes=frozenset(key.scopes),
+            expires_at=key.expires_at,
+        )
+
+    async def _record_use(self, key_id: uuid.UUID) -> None:
+        """Write lastUsedAt at most once a minute per key (across processes too)."""
+        now = time.monotonic()
+        written = self._last_used_written.get(key_id)
+        if written is not None and now - written < LAST_USED_INTERVAL.total_seconds():
+            return
+        self._last_used_written[key_id] = now
+        moment = utc_now()
+        async with self._db.unit_of_work() as session:
+            await repository.touch_last_used(
+                session, key_id, moment, not_since=moment - LAST_USED_INTERVAL
+            )
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def _expired(expires_at: datetime | None) -> bool:
+    return expires_at is not None and expires_at <= utc_now()

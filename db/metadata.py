@@ -1,0 +1,23 @@
+"""The complete table metadata: every model imported, for Alembic and the tests."""
+
+from db.base import Base
+from db.models.api_key import ApiKey
+from db.models.automation_run import AutomationRun
+from db.models.idempotency_key import IdempotencyKey
+from db.models.outbox_event import OutboxEvent
+from db.models.report import Report
+from db.models.tenant import Tenant
+from db.models.webhook_delivery import WebhookDelivery
+from db.models.webhook_endpoint import WebhookEndpoint
+
+metadata = Base.metadata
+MODELS = (
+    ApiKey,
+    AutomationRun,
+    IdempotencyKey,
+    OutboxEvent,
+    Report,
+    Tenant,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, IdMixin, TimestampsMixin
+
+DELIVERY_STATUSES = ("pending", "delivered", "dead")
+
+
+class WebhookDelivery(IdMixin, TimestampsMixin, Base):
+    """One event for one endpoint; PostgreSQL holds its state, Redis only carries the work."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id"),
+        CheckConstraint("status IN ('pending', 'delivered', 'dead')", name="status"),
+        Index(
+            "ix_webhook_deliveries_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_webhook_deliveries_log", "endpoint_id", text("created_at DESC"), text("id DESC")),
+        Index(
+            "ix_webhook_deliveries_dead",
+            "tenant_id",
+            "updated_at",
+            postgresql_where=text("status = 'dead'"),
+        ),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    endpoint_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
+    )
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(server_default=text("'pending'"))
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None]
+    last_response_body: Mapped[str | None]
+    next_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
