@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/aetherflow
 export DATABASE_URL
 
-.PHONY: install up test lint typecheck pytest lock clean
+.PHONY: install up test lint typecheck pytest lock clean bench
 
 install: $(STAMP)
 
@@ -40,3 +40,7 @@ lock: install
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# Speed is measured here, never asserted in tests.
+bench: install
+	$(BIN)/python -m tests.benchmarks.bench_reports_batch

@@ -13,6 +13,7 @@ from app.api.middleware import RequestContextMiddleware
 from app.api.v1 import include_v1
 from app.core.config import Settings, get_settings
 from app.core.runtime import Runtime
+from app.reports import routes as reports
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,6 +38,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.redirect_slashes = False
     install_error_handlers(app)
     app.include_router(health.router)
-    include_v1(app)
+    include_v1(app, reports.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

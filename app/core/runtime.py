@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from app.core.config import Settings
+from app.core.pagination import CursorCodec
 from app.tenants.auth import KeyVerifier
 from db.session import Database
 
@@ -28,12 +29,14 @@ class Runtime:
     db: Database
     redis: Redis
     keys: KeyVerifier
+    cursors: CursorCodec
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
         db = Database.connect(settings.sqlalchemy_url)
         keys = KeyVerifier(db, pepper=settings.pepper, cache_seconds=settings.api_key_cache_seconds)
-        return cls(settings, db, connect_redis(settings.redis_url or ""), keys)
+        redis = connect_redis(settings.redis_url or "")
+        return cls(settings, db, redis, keys, CursorCodec(settings.pepper))
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ async def probe(settings: Settings, db: object) -> AsyncIterator[httpx.AsyncClie
         yield client
 
 
-def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, object]:
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
     error = response.json()["error"]
@@ -179,7 +180,7 @@ async def test_validation_error_lists_camel_case_paths(
         headers=tenant_keys.headers,
     )
     error = assert_error(response, 422, "validation_error")
-    paths = {detail["path"] for detail in error["details"]}  # type: ignore[attr-defined]
+    paths = {detail["path"] for detail in error["details"]}
     assert paths == {"probeItems.1.displayName", "probeItems.2.displayName", "extra"}
 
 

@@ -1,0 +1,52 @@
+"""The HTTP side of idempotency: read the header, fingerprint the request, render the outcome."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from app.api.body import JsonPayload
+from app.api.deps import Authenticated
+from app.idempotency.header import parse_idempotency_key
+from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, fingerprint
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+async def idempotent_request(
+    request: Request, principal: Authenticated, payload: JsonPayload
+) -> IdempotentRequest | None:
+    """The request's key and fingerprint (after the JSON check, before validation)."""
+    key = parse_idempotency_key(request.headers.get("idempotency-key"))
+    if key is None:
+        return None
+    # The tenant is fingerprinted by its UUID, so its slug and UUID paths are one request.
+    template: str = request.scope["route"].path
+    path = template.format(**{**request.path_params, "tenantId": str(principal.tenant_id)})
+    body = {} if payload is None else payload
+    return IdempotentRequest(principal.tenant_id, key, fingerprint(request.method, path, body))
+
+
+Idempotency = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
+
+
+def stored_json(
+    status: int, document: BaseModel, headers: dict[str, str] | None = None
+) -> StoredResponse:
+    return StoredResponse(status, document.model_dump_json().encode(), headers or {})
+
+
+def respond(outcome: Outcome) -> Response:
+    """The response as first sent, marked when it is a replay."""
+    headers = dict(outcome.response.headers)
+    if outcome.replayed:
+        headers[REPLAYED_HEADER] = "true"
+    return Response(
+        outcome.response.body,
+        status_code=outcome.response.status,
+        headers=headers,
+        media_type="application/json",
+    )

@@ -1,0 +1,102 @@
+"""REST routes for reports (CONTRACT.md §5): parse, call the service, render."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from app.api.body import json_body
+from app.api.deps import RuntimeDep, require_scope
+from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.v1 import TENANT_PREFIX
+from app.core import request_context
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.idempotency import service as idempotency
+from app.idempotency.service import StoredResponse
+from app.reports import service as reports
+from app.reports.schemas import (
+    ReportBatchIn,
+    ReportBatchOut,
+    ReportEnvelope,
+    ReportOut,
+    ReportPageOut,
+    ReportStatus,
+    ReportUpsertOut,
+    UpsertSummary,
+)
+from app.tenants.auth import Principal
+
+router = APIRouter(prefix=f"{TENANT_PREFIX}/reports", tags=["reports"])
+ReportsReader = Annotated[Principal, Depends(require_scope("reports:read"))]
+ReportsWriter = Annotated[Principal, Depends(require_scope("reports:write"))]
+ReportBatch = Annotated[ReportBatchIn, Depends(json_body(ReportBatchIn))]
+
+
+@router.post("", response_model=ReportBatchOut)
+async def upsert_reports(
+    who: ReportsWriter, idempotent: Idempotency, batch: ReportBatch, runtime: RuntimeDep
+) -> Response:
+    """Create or replace up to 500 reports, all or nothing."""
+    context = request_context.current()
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        outcomes = await reports.upsert_batch(
+            session,
+            tenant_id=who.tenant_id,
+            items=batch.reports,
+            correlation_id=context.correlation_id if context else None,
+        )
+        results = [
+            ReportUpsertOut(result=o.result, report=ReportOut.model_validate(o.report))
+            for o in outcomes
+        ]
+        summary = UpsertSummary(
+            created=sum(o.result == "created" for o in outcomes),
+            updated=sum(o.result == "updated" for o in outcomes),
+            unchanged=sum(o.result == "unchanged" for o in outcomes),
+        )
+        return stored_json(200, ReportBatchOut(data=results, summary=summary))
+
+    outcome = await idempotency.execute(
+        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
+    )
+    return respond(outcome)
+
+
+@router.get("")
+async def list_reports(
+    who: ReportsReader,
+    runtime: RuntimeDep,
+    status: ReportStatus = ReportStatus.PUBLISHED,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> ReportPageOut:
+    """Reports newest first: published by publishedAt, draft and all by updatedAt."""
+    after = runtime.cursors.decode(cursor, ordering=status.value) if cursor is not None else None
+    async with runtime.db.unit_of_work() as session:
+        page = await reports.list_page(
+            session, tenant_id=who.tenant_id, status=status, after=after, limit=limit
+        )
+    return ReportPageOut(
+        data=[ReportOut.model_validate(report) for report in page.items],
+        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+    )
+
+
+@router.get("/latest")
+async def latest_report(who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
+    """The published report with the greatest publishedAt."""
+    async with runtime.db.unit_of_work() as session:
+        report = await reports.latest(session, tenant_id=who.tenant_id)
+    return ReportEnvelope(data=ReportOut.model_validate(report))
+
+
+@router.get("/{slug}")
+async def get_report(slug: str, who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
+    """One report by slug, drafts included."""
+    async with runtime.db.unit_of_work() as session:
+        report = await reports.get_by_slug(session, tenant_id=who.tenant_id, slug=slug)
+    return ReportEnvelope(data=ReportOut.model_validate(report))

@@ -1,0 +1,106 @@
+"""Report input and output (CONTRACT.md §5)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+
+from app.core.errors import ValidationFailed
+from app.core.schemas import InputModel, OutputModel
+from app.core.time import UtcDateTime
+
+MAX_BATCH = 500
+MAX_CONTENT_BYTES = 256 * 1024
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,199}$"
+
+
+class ReportStatus(StrEnum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    ALL = "all"
+
+
+class ReportIn(InputModel):
+    slug: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    summary: Annotated[str | None, Field(max_length=2000)] = None
+    content: dict[str, Any] = Field(default_factory=dict)
+    published_at: AwareDatetime | None = None
+
+    @field_validator("content")
+    @classmethod
+    def _content_size(cls, value: dict[str, Any]) -> dict[str, Any]:
+        compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        if len(compact) > MAX_CONTENT_BYTES:
+            raise ValueError(f"must be at most {MAX_CONTENT_BYTES} bytes as compact JSON")
+        return value
+
+    @field_validator("published_at")
+    @classmethod
+    def _to_milliseconds(cls, value: datetime | None) -> datetime | None:
+        """Stored at the precision the API shows, so a value read back compares equal."""
+        if value is None:
+            return None
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+class ReportBatchIn(InputModel):
+    reports: Annotated[list[ReportIn], Field(min_length=1, max_length=MAX_BATCH)]
+
+    @model_validator(mode="after")
+    def _slugs_unique(self) -> ReportBatchIn:
+        seen: set[str] = set()
+        repeated = []
+        for index, report in enumerate(self.reports):
+            if report.slug in seen:
+                repeated.append(
+                    {"path": f"reports.{index}.slug", "message": "slug repeated in this batch"}
+                )
+            seen.add(report.slug)
+        if repeated:
+            raise ValidationFailed(details=repeated)
+        return self
+
+
+class ReportOut(OutputModel):
+    id: uuid.UUID
+    slug: str
+    title: str
+    summary: str | None
+    content: dict[str, Any]
+    published_at: UtcDateTime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+UpsertResult = Literal["created", "updated", "unchanged"]
+
+
+class ReportUpsertOut(OutputModel):
+    result: UpsertResult
+    report: ReportOut
+
+
+class UpsertSummary(OutputModel):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ReportBatchOut(OutputModel):
+    data: list[ReportUpsertOut]
+    summary: UpsertSummary
+
+
+class ReportEnvelope(OutputModel):
+    data: ReportOut
+
+
+class ReportPageOut(OutputModel):
+    data: list[ReportOut]
+    next_cursor: str | None

@@ -1,0 +1,94 @@
+"""Reports: batch upsert with outbox events, keyset listing, latest, by slug."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFound
+from app.core.pagination import Page, Position
+from app.outbox import service as outbox
+from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
+from app.reports import repository
+from app.reports.schemas import ReportIn, ReportOut, ReportStatus, UpsertResult
+from db.models.report import Report
+
+SLUG_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class UpsertOutcome:
+    result: UpsertResult
+    report: Report
+
+
+async def upsert_batch(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    items: Sequence[ReportIn],
+    correlation_id: str | None,
+) -> list[UpsertOutcome]:
+    """Create or replace every report of the batch, in input order, with its outbox events."""
+    slugs = [item.slug for item in items]
+    stored = await repository.lock_existing(session, tenant_id, slugs)
+    was_published = {slug: report.published_at is not None for slug, report in stored.items()}
+    written = await repository.upsert(session, tenant_id, items)
+    if missing := [slug for slug in slugs if slug not in written and slug not in stored]:
+        # Created by a concurrent batch after our lock, and equal to this item.
+        stored.update(await repository.find_by_slugs(session, tenant_id, missing))
+
+    outcomes: list[UpsertOutcome] = []
+    events: list[NewEvent] = []
+    for slug in slugs:
+        if slug not in written:
+            outcomes.append(UpsertOutcome("unchanged", stored[slug]))
+            continue
+        report, inserted = written[slug]
+        outcomes.append(UpsertOutcome("created" if inserted else "updated", report))
+        payload = ReportOut.model_validate(report).model_dump(mode="json")
+        types = [REPORT_CREATED if inserted else REPORT_UPDATED]
+        if report.published_at is not None and not was_published.get(slug, False):
+            types.append(REPORT_PUBLISHED)
+        events.extend(NewEvent(tenant_id, kind, payload, correlation_id) for kind in types)
+    await outbox.record(session, events)
+    return outcomes
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    status: ReportStatus,
+    after: Position | None,
+    limit: int,
+) -> Page[Report]:
+    """One page of the tenant's reports in the status's order."""
+    rows = list(
+        await repository.list_page(session, tenant_id, status, after=after, limit=limit + 1)
+    )
+    if len(rows) <= limit:
+        return Page(rows, None)
+    last = rows[limit - 1]
+    return Page(rows[:limit], Position(status.value, repository.sort_key(last, status), last.id))
+
+
+async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report:
+    """The published report with the greatest publishedAt, or NotFound."""
+    report = await repository.latest_published(session, tenant_id)
+    if report is None:
+        raise NotFound("published report")
+    return report
+
+
+async def get_by_slug(session: AsyncSession, *, tenant_id: uuid.UUID, slug: str) -> Report:
+    """The tenant's report (drafts included), or NotFound."""
+    report = None
+    if len(slug) <= SLUG_MAX_LENGTH:
+        report = await repository.find_by_slug(session, tenant_id, slug)
+    if report is None:
+        raise NotFound("report")
+    return report
