@@ -55,6 +55,8 @@ class AutomationRun(IdMixin, TimestampsMixin, Base):
     error: Mapped[dict[str, Any] | None]
     provider_run_id: Mapped[str | None]
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    # Position in AUTOMATION_RETRY_SCHEDULE; back to 0 when an exhausted dispatch is retried.
+    schedule_step: Mapped[int] = mapped_column(server_default=text("0"))
     next_attempt_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

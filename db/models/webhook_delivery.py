@@ -41,6 +41,9 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     )
     status: Mapped[str] = mapped_column(server_default=text("'pending'"))
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    # Position in WEBHOOK_RETRY_SCHEDULE; back to 0 when a dead delivery is retried, while
+    # `attempts` keeps counting.
+    schedule_step: Mapped[int] = mapped_column(server_default=text("0"))
     last_status_code: Mapped[int | None]
     last_error: Mapped[str | None]
     last_response_body: Mapped[str | None]

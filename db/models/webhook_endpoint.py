@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, text
+from sqlalchemy import ForeignKey, Index, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, IdMixin, TimestampsMixin
@@ -19,6 +19,9 @@ class WebhookEndpoint(IdMixin, TimestampsMixin, Base):
     event_types: Mapped[list[str] | None]
     description: Mapped[str | None]
     enabled: Mapped[bool] = mapped_column(server_default=text("true"))
+    # Since when the endpoint has been enabled without a break: events that occurred before
+    # (before its creation, or while it was disabled) are not delivered to it.
+    enabled_since: Mapped[datetime] = mapped_column(server_default=func.now())
     # Fernet tokens (DATA_ENCRYPTION_KEY); the plain secret is never stored.
     secret_encrypted: Mapped[str]
     previous_secret_encrypted: Mapped[str | None]

@@ -187,3 +187,43 @@ async def test_seed_is_idempotent_and_shows_the_key_once(
     ]
     assert second["key"] is None
     assert await count(db, ApiKey) == 1
+
+
+async def test_up_migrates_seeds_serves_and_stops_on_ctrl_c(
+    db: Database, cli_env: dict[str, str]
+) -> None:
+    import asyncio
+    import signal
+
+    import httpx
+
+    from tests.live import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "up"],
+        env={**cli_env, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        ready = None
+        async with httpx.AsyncClient() as http:
+            for _ in range(100):
+                try:
+                    ready = await http.get(f"http://127.0.0.1:{port}/ready")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+        assert ready is not None
+        assert ready.status_code == 200
+        process.send_signal(signal.SIGINT)
+        stdout, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "API key (shown once): afk_" in stdout
+    assert process.returncode == 0
+    async with db.unit_of_work() as session:
+        assert [t.slug for t in await session.scalars(select(Tenant))] == ["demo"]
