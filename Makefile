@@ -44,3 +44,4 @@ clean:
 # Speed is measured here, never asserted in tests.
 bench: install
 	$(BIN)/python -m tests.benchmarks.bench_reports_batch
+	$(BIN)/python -m tests.benchmarks.bench_webhook_latency

@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, NoReturn
 
@@ -18,6 +19,7 @@ from app.core.config import Settings, SettingsError, load_settings
 from app.core.errors import AppError
 from app.core.logging import configure_logging
 from app.core.time import rfc3339
+from app.dlq import service as dlq
 from app.tenants import service as tenants
 from app.tenants.keys import SCOPES
 from db.models.api_key import ApiKey
@@ -45,6 +47,13 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a UUID") from None
+
+
 def _scope_list(text: str) -> list[str]:
     scopes = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [scope for scope in scopes if scope not in SCOPES]
@@ -61,9 +70,23 @@ def build_parser() -> argparse.ArgumentParser:
     api = commands.add_parser("api", help="run the HTTP server")
     api.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server binds all interfaces
     api.add_argument("--port", type=int, default=None)
+    commands.add_parser("worker", help="run the background worker (tasks and sweeps)")
     commands.add_parser("up", help="migrate, seed, then run the API and worker")
     seed = commands.add_parser("seed", help="create the demo tenant and its first key")
     seed.add_argument("--json", action="store_true")
+
+    dlq_commands = commands.add_parser("dlq", help="dead deliveries").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    dlq_list = dlq_commands.add_parser("list")
+    dlq_list.add_argument("--tenant")
+    dlq_list.add_argument("--json", action="store_true")
+    dlq_retry = dlq_commands.add_parser("retry")
+    dlq_retry.add_argument("--tenant", required=True)
+    which = dlq_retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", type=_uuid)
+    which.add_argument("--all", action="store_true")
+    dlq_retry.add_argument("--json", action="store_true")
 
     tenant_commands = commands.add_parser("tenants").add_subparsers(
         dest="action", required=True, parser_class=_Parser
@@ -207,6 +230,49 @@ def _run_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
     asyncio.run(_with_database(settings, work))
 
 
+def dead_letter_json(letter: dlq.DeadLetter) -> dict[str, Any]:
+    return {
+        "kind": letter.kind,
+        "id": str(letter.id),
+        "tenantId": str(letter.tenant_id),
+        "lastError": letter.last_error,
+        "lastStatusCode": letter.last_status_code,
+        "attempts": letter.attempts,
+        "deadSince": rfc3339(letter.dead_since),
+        **letter.detail,
+    }
+
+
+def _run_dlq_list(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant = await tenants.resolve_tenant(session, args.tenant) if args.tenant else None
+            letters = await dlq.list_dead(session, tenant_id=tenant.id if tenant else None)
+        rows = [dead_letter_json(letter) for letter in letters]
+        lines = [f"{'KIND':<10}{'ID':<38}{'ATTEMPTS':<10}LAST ERROR"]
+        lines += [
+            f"{row['kind']:<10}{row['id']:<38}{row['attempts']:<10}{row['lastError'] or '-'}"
+            for row in rows
+        ]
+        _print(args, {"data": rows}, "\n".join(lines))
+
+    asyncio.run(_with_database(settings, work))
+
+
+def _run_dlq_retry(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(db: Database) -> None:
+        async with db.unit_of_work() as session:
+            tenant = await tenants.resolve_tenant(session, args.tenant)
+            if args.all:
+                ids = await dlq.retry_all(session, tenant_id=tenant.id)
+            else:
+                ids = [await dlq.retry_one(session, tenant_id=tenant.id, item_id=args.id)]
+        text = f"{len(ids)} sent back to pending; the worker attempts them at its next sweep"
+        _print(args, {"data": [str(item) for item in ids]}, text)
+
+    asyncio.run(_with_database(settings, work))
+
+
 def _run_migrate(settings: Settings, _: argparse.Namespace) -> None:
     from db.migrate import head_revision, upgrade_to_head
 
@@ -234,11 +300,20 @@ def _run_api(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
+def _run_worker(settings: Settings, _: argparse.Namespace) -> None:
+    from jobs.worker import run_worker
+
+    run_worker()
+
+
 def _run_up(settings: Settings, args: argparse.Namespace) -> None:
     _run_migrate(settings, args)
     args.json = False
     _run_seed(settings, args)
-    children = [subprocess.Popen([sys.executable, "-m", "app.cli", "api"])]
+    children = [
+        subprocess.Popen([sys.executable, "-m", "app.cli", command])  # noqa: S603
+        for command in ("api", "worker")
+    ]
     _supervise(children)
 
 
@@ -267,12 +342,15 @@ def _supervise(children: Sequence[subprocess.Popen[bytes]]) -> None:
 COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], None]] = {
     ("migrate", None): _run_migrate,
     ("api", None): _run_api,
+    ("worker", None): _run_worker,
     ("up", None): _run_up,
     ("seed", None): _run_seed,
     ("tenants", "create"): _run_tenants_create,
     ("keys", "create"): _run_keys_create,
     ("keys", "list"): _run_keys_list,
     ("keys", "revoke"): _run_keys_revoke,
+    ("dlq", "list"): _run_dlq_list,
+    ("dlq", "retry"): _run_dlq_retry,
 }
 
 
@@ -281,7 +359,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         settings = load_settings()
-        configure_logging(settings.log_level, stream=sys.stderr)
+        # Servers log to stdout; the other commands keep stdout for their output.
+        servers = {"api", "worker", "up"}
+        configure_logging(
+            settings.log_level, stream=sys.stdout if args.command in servers else sys.stderr
+        )
         COMMANDS[(args.command, getattr(args, "action", None))](settings, args)
     except CliError as exc:
         return _fail(str(exc), exc.status)

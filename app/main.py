@@ -14,6 +14,7 @@ from app.api.v1 import include_v1
 from app.core.config import Settings, get_settings
 from app.core.runtime import Runtime
 from app.reports import routes as reports
+from app.webhooks import routes as webhooks
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,7 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = Runtime.start(settings)
+        runtime = await Runtime.start(settings)
         app.state.runtime = runtime
         try:
             yield
@@ -38,6 +39,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.redirect_slashes = False
     install_error_handlers(app)
     app.include_router(health.router)
-    include_v1(app, reports.router)
+    include_v1(app, reports.router, webhooks.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -30,6 +30,19 @@ async def ensure_database(sqlalchemy_url: str) -> bool:
         await engine.dispose()
 
 
+async def recreate_database(sqlalchemy_url: str) -> None:
+    """Drop the database (disconnecting its sessions) and create it empty: tests, benchmarks."""
+    url = make_url(sqlalchemy_url)
+    engine = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            quoted = connection.dialect.identifier_preparer.quote(url.database or "")
+            await connection.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+    finally:
+        await engine.dispose()
+    await ensure_database(sqlalchemy_url)
+
+
 def main() -> int:
     try:
         settings = load_settings()

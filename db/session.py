@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 30_000
+# Set in `session.info` by whoever writes outbox events; read after the commit.
+OUTBOX_WRITTEN = "outbox_written"
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -35,21 +36,25 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     )
 
 
-@dataclass(frozen=True)
 class Database:
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # Called after a unit of work that wrote outbox events has committed.
+        self.after_outbox_commit: Callable[[], None] | None = None
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:
-        engine = create_engine(url, pool_size=pool_size)
-        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+        return cls(create_engine(url, pool_size=pool_size))
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            if session.info.pop(OUTBOX_WRITTEN, False) and self.after_outbox_commit:
+                self.after_outbox_commit()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

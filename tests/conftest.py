@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from app.core.config import Settings
-from db.create_database import ensure_database
+from db.create_database import recreate_database
 from db.metadata import metadata
 from db.migrate import upgrade_to_head
 from db.session import Database
@@ -60,23 +60,11 @@ def make_settings(database_url: str, redis_url: str, **overrides: Any) -> Settin
 @pytest.fixture(scope="session")
 async def migrated_database(database_url: str) -> AsyncIterator[Database]:
     """The run's test database, dropped, re-created and migrated to head once per run."""
-    await _recreate(database_url)
+    await recreate_database(database_url)
     await asyncio.to_thread(upgrade_to_head, database_url)
     db = Database.connect(database_url, pool_size=5)
     yield db
     await db.dispose()
-
-
-async def _recreate(url: str) -> None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    parsed = make_url(url)
-    admin = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    await admin.dispose()
-    await ensure_database(url)
 
 
 @pytest.fixture

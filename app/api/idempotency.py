@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -23,11 +24,20 @@ async def idempotent_request(
     key = parse_idempotency_key(request.headers.get("idempotency-key"))
     if key is None:
         return None
-    # The tenant is fingerprinted by its UUID, so its slug and UUID paths are one request.
+    # The tenant is fingerprinted by its UUID and ids in their canonical form, so the paths
+    # that name the same resources (slug or UUID, any letter case) are one request.
     template: str = request.scope["route"].path
-    path = template.format(**{**request.path_params, "tenantId": str(principal.tenant_id)})
+    params = {name: _canonical(value) for name, value in request.path_params.items()}
+    path = template.format(**{**params, "tenantId": str(principal.tenant_id)})
     body = {} if payload is None else payload
     return IdempotentRequest(principal.tenant_id, key, fingerprint(request.method, path, body))
+
+
+def _canonical(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return value
 
 
 Idempotency = Annotated[IdempotentRequest | None, Depends(idempotent_request)]

@@ -1,4 +1,4 @@
-"""The long-lived resources of a process (API or worker): settings, database, Redis."""
+"""The long-lived resources of a process (API or worker): settings, database, Redis, queue."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 
 from app.core.config import Settings
 from app.core.pagination import CursorCodec
+from app.core.queue import ResilientStreamBroker, TaskQueue, create_broker
 from app.tenants.auth import KeyVerifier
 from db.session import Database
 
@@ -30,14 +31,35 @@ class Runtime:
     redis: Redis
     keys: KeyVerifier
     cursors: CursorCodec
+    queue: TaskQueue
+    # False in the worker, where Taskiq starts and stops the broker itself.
+    owns_broker: bool
 
     @classmethod
-    def start(cls, settings: Settings) -> Runtime:
+    async def start(
+        cls, settings: Settings, *, broker: ResilientStreamBroker | None = None
+    ) -> Runtime:
+        """Open pools (connections are made lazily) and the task queue."""
         db = Database.connect(settings.sqlalchemy_url)
         keys = KeyVerifier(db, pepper=settings.pepper, cache_seconds=settings.api_key_cache_seconds)
-        redis = connect_redis(settings.redis_url or "")
-        return cls(settings, db, redis, keys, CursorCodec(settings.pepper))
+        redis_url = settings.redis_url or ""
+        queue = TaskQueue(broker or create_broker(redis_url))
+        if broker is None:
+            await queue.start()
+        db.after_outbox_commit = queue.nudge_relay
+        return cls(
+            settings=settings,
+            db=db,
+            redis=connect_redis(redis_url),
+            keys=keys,
+            cursors=CursorCodec(settings.pepper),
+            queue=queue,
+            owns_broker=broker is None,
+        )
 
     async def close(self) -> None:
+        await self.queue.cancel_pending()
+        if self.owns_broker:
+            await self.queue.broker.shutdown()
         await self.redis.aclose()
         await self.db.dispose()

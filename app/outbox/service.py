@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.outbox.events import NewEvent
 from db.models.outbox_event import OutboxEvent
+from db.session import OUTBOX_WRITTEN
 
 
 async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid.UUID]:
@@ -28,4 +29,5 @@ async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid
         for event_id, event in zip(ids, events, strict=True)
     ]
     await session.execute(insert(OutboxEvent).values(rows))
+    session.info[OUTBOX_WRITTEN] = True
     return ids

@@ -19,7 +19,7 @@ from app.core.config import Settings
 from app.core.logging import configure_logging
 from app.tenants import service as tenants
 from app.tenants.keys import SCOPES
-from db.create_database import ensure_database
+from db.create_database import recreate_database
 from db.migrate import upgrade_to_head
 from db.session import Database
 from tests.benchmarks.engine_probe import statement_counter
@@ -47,7 +47,7 @@ def batch(round_number: int, title: str) -> dict[str, Any]:
 
 async def main() -> None:
     configure_logging("WARNING")
-    await ensure_database(DATABASE_URL)
+    await recreate_database(DATABASE_URL)
     await asyncio.to_thread(upgrade_to_head, DATABASE_URL)
     settings = Settings(
         _env_file=None, app_env="test", database_url=DATABASE_URL, log_level="WARNING"

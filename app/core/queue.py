@@ -1,0 +1,126 @@
+"""The task queue: Taskiq over a Redis stream. Redis only carries work; PostgreSQL holds state,
+so a lost message costs a sweep interval of delay, never an event."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from loguru import logger
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from taskiq import AckableMessage
+from taskiq.kicker import AsyncKicker
+from taskiq_redis import RedisStreamBroker
+
+RELAY_OUTBOX = "outbox.relay"
+DELIVER_WEBHOOK = "webhooks.deliver"
+
+STREAM = "aetherflow:tasks"
+CONSUMER_GROUP = "aetherflow-workers"
+# A message unacknowledged this long is taken over by another worker. Tasks are short (an HTTP
+# call with a timeout of seconds) and every task is safe to run twice.
+IDLE_TIMEOUT_MS = 120_000
+STREAM_MAX_LENGTH = 100_000
+RECONNECT_DELAY_SECONDS = 1.0
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ResilientStreamBroker(RedisStreamBroker):
+    """A stream broker whose listener survives Redis restarts instead of ending the worker.
+
+    After a restart the stream and its consumer group may be gone (Redis keeps nothing on disk
+    here); they are declared again before reading resumes.
+    """
+
+    async def listen(self) -> AsyncGenerator[AckableMessage, None]:
+        while True:
+            try:
+                async for message in super().listen():
+                    yield message
+            except (*_REDIS_DOWN, ResponseError) as exc:
+                if isinstance(exc, ResponseError) and "NOGROUP" not in str(exc):
+                    raise
+                logger.warning("task stream unavailable ({}); reconnecting", type(exc).__name__)
+                await asyncio.sleep(RECONNECT_DELAY_SECONDS)
+                try:
+                    await self._declare_consumer_group()
+                except _REDIS_DOWN:
+                    continue
+
+
+def create_broker(redis_url: str) -> ResilientStreamBroker:
+    return ResilientStreamBroker(
+        redis_url,
+        queue_name=STREAM,
+        consumer_group_name=CONSUMER_GROUP,
+        consumer_id="0",
+        idle_timeout=IDLE_TIMEOUT_MS,
+        xread_count=10,
+        unacknowledged_batch_size=10,
+        unacknowledged_lock_timeout=30,
+        maxlen=STREAM_MAX_LENGTH,
+        socket_timeout=5,
+        socket_connect_timeout=2,
+    )
+
+
+class TaskQueue:
+    """Enqueue tasks by name, from the API or the worker; failures are logged, not raised.
+
+    Every enqueue follows a commit of the state it refers to, so a failed enqueue only delays
+    the work until the next sweep.
+    """
+
+    def __init__(self, broker: ResilientStreamBroker) -> None:
+        self.broker = broker
+        self._pending: set[asyncio.Task[None]] = set()
+        self._relay_nudged = False
+
+    async def start(self) -> None:
+        try:
+            await self.broker.startup()
+        except _REDIS_DOWN as exc:
+            logger.warning("task queue unavailable at start-up ({})", type(exc).__name__)
+
+    async def cancel_pending(self) -> None:
+        """Drop enqueues not done yet (nudges, delayed retries); the sweep covers them."""
+        for task in self._pending:
+            task.cancel()
+        await asyncio.gather(*self._pending, return_exceptions=True)
+
+    async def kick(self, task_name: str, *args: Any) -> bool:
+        """Enqueue one task; False when Redis could not take it."""
+        try:
+            await AsyncKicker(task_name, self.broker, {}).kiq(*args)
+        except _REDIS_DOWN as exc:
+            logger.warning("could not enqueue {} ({})", task_name, type(exc).__name__)
+            return False
+        return True
+
+    def nudge_relay(self) -> None:
+        """Ask a worker to relay the outbox now (after a commit that wrote events)."""
+        if self._relay_nudged:
+            return
+        self._relay_nudged = True
+        self._spawn(self._kick_relay())
+
+    def kick_later(self, delay: float, task_name: str, *args: Any) -> None:
+        """Enqueue after `delay` seconds from this process; the sweep covers a crash meanwhile."""
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await self.kick(task_name, *args)
+
+        self._spawn(later())
+
+    async def _kick_relay(self) -> None:
+        self._relay_nudged = False
+        await self.kick(RELAY_OUTBOX)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)

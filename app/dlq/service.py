@@ -1,0 +1,79 @@
+"""The dead-letter queue: dead webhook deliveries, listed and sent again (`aetherflow dlq`)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.webhooks import service as webhooks
+from db.models.outbox_event import OutboxEvent
+from db.models.webhook_delivery import WebhookDelivery
+
+LIST_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    kind: str
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    last_error: str | None
+    last_status_code: int | None
+    attempts: int
+    detail: dict[str, str]
+    dead_since: datetime
+
+
+async def list_dead(session: AsyncSession, *, tenant_id: uuid.UUID | None) -> list[DeadLetter]:
+    """Dead deliveries, most recent first (at most LIST_LIMIT)."""
+    query = (
+        select(WebhookDelivery, OutboxEvent.event_type)
+        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.status == "dead")
+        .order_by(WebhookDelivery.updated_at.desc())
+        .limit(LIST_LIMIT)
+    )
+    if tenant_id is not None:
+        query = query.where(WebhookDelivery.tenant_id == tenant_id)
+    return [
+        DeadLetter(
+            kind="delivery",
+            id=delivery.id,
+            tenant_id=delivery.tenant_id,
+            last_error=delivery.last_error,
+            last_status_code=delivery.last_status_code,
+            attempts=delivery.attempts,
+            detail={
+                "endpointId": str(delivery.endpoint_id),
+                "eventId": str(delivery.event_id),
+                "eventType": event_type,
+            },
+            dead_since=delivery.updated_at,
+        )
+        for delivery, event_type in await session.execute(query)
+    ]
+
+
+async def retry_one(
+    session: AsyncSession, *, tenant_id: uuid.UUID, item_id: uuid.UUID
+) -> uuid.UUID:
+    """Send one dead delivery again (NotFound / Conflict as the API answers)."""
+    await webhooks.retry_delivery(session, tenant_id=tenant_id, delivery_id=item_id)
+    return item_id
+
+
+async def retry_all(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[uuid.UUID]:
+    """Send every dead delivery of the tenant again, each from the start of its schedule."""
+    revived = await session.scalars(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.tenant_id == tenant_id, WebhookDelivery.status == "dead")
+        .values(
+            status="pending", schedule_step=0, next_attempt_at=func.now(), updated_at=func.now()
+        )
+        .returning(WebhookDelivery.id)
+    )
+    return list(revived)

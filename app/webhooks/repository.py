@@ -1,0 +1,232 @@
+"""SQL for webhook endpoints and their delivery log: index-backed keyset reads, guarded updates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import Position
+from app.webhooks.schemas import DeliveryStatus
+from db.models.outbox_event import OutboxEvent
+from db.models.webhook_delivery import WebhookDelivery
+from db.models.webhook_endpoint import WebhookEndpoint
+
+
+@dataclass(frozen=True)
+class DeliveryLogEntry:
+    """A delivery as the log shows it, with its event's type."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+# Only what the log shows: never the (possibly large) last response body.
+_LOG_COLUMNS = (
+    WebhookDelivery.id,
+    WebhookDelivery.event_id,
+    OutboxEvent.event_type,
+    WebhookDelivery.status,
+    WebhookDelivery.attempts,
+    WebhookDelivery.last_status_code,
+    WebhookDelivery.last_error,
+    WebhookDelivery.next_attempt_at,
+    WebhookDelivery.delivered_at,
+    WebhookDelivery.created_at,
+)
+
+
+def _log_entry(row: dict[str, Any]) -> DeliveryLogEntry:
+    return DeliveryLogEntry(**row)
+
+
+async def insert_endpoint(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    url: str,
+    event_types: list[str] | None,
+    description: str | None,
+    secret_encrypted: str,
+) -> WebhookEndpoint:
+    endpoint: WebhookEndpoint | None = await session.scalar(
+        insert(WebhookEndpoint)
+        .values(
+            id=uuid.uuid4(),
+            tenant_id=tenant_id,
+            url=url,
+            event_types=event_types,
+            description=description,
+            secret_encrypted=secret_encrypted,
+        )
+        .returning(WebhookEndpoint)
+    )
+    assert endpoint is not None
+    return endpoint
+
+
+async def find_endpoint(
+    session: AsyncSession, tenant_id: uuid.UUID, endpoint_id: uuid.UUID, *, lock: bool = False
+) -> WebhookEndpoint | None:
+    query = select(WebhookEndpoint).where(
+        WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.id == endpoint_id
+    )
+    if lock:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def list_endpoints(
+    session: AsyncSession, tenant_id: uuid.UUID, *, after: Position | None, limit: int
+) -> Sequence[WebhookEndpoint]:
+    """Up to `limit` endpoints after a position, oldest first (ix_webhook_endpoints_order)."""
+    query = select(WebhookEndpoint).where(WebhookEndpoint.tenant_id == tenant_id)
+    if after is not None:
+        query = query.where(
+            tuple_(WebhookEndpoint.created_at, WebhookEndpoint.id)
+            > tuple_(after.sort_key, after.id)
+        )
+    query = query.order_by(WebhookEndpoint.created_at, WebhookEndpoint.id).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+async def update_endpoint(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    reenable: bool,
+) -> WebhookEndpoint | None:
+    """Set `values` and updated_at; `reenable` also restarts enabled_since."""
+    changes: dict[str, Any] = {**values, "updated_at": func.now()}
+    if reenable:
+        changes["enabled_since"] = func.now()
+    return await session.scalar(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.id == endpoint_id)
+        .values(changes)
+        .returning(WebhookEndpoint),
+        execution_options={"populate_existing": True},
+    )
+
+
+async def rotate_secret(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    *,
+    secret_encrypted: str,
+    overlap: timedelta,
+) -> WebhookEndpoint | None:
+    """Make the current secret the previous one (dropping an older one) and store the new one.
+
+    One statement, so concurrent rotations queue on the row and each moves the secret that the
+    one before it stored.
+    """
+    return await session.scalar(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.id == endpoint_id)
+        .values(
+            previous_secret_encrypted=WebhookEndpoint.secret_encrypted,
+            previous_secret_expires_at=func.now() + overlap,
+            secret_encrypted=secret_encrypted,
+            updated_at=func.now(),
+        )
+        .returning(WebhookEndpoint),
+        execution_options={"populate_existing": True},
+    )
+
+
+async def delete_endpoint(
+    session: AsyncSession, tenant_id: uuid.UUID, endpoint_id: uuid.UUID
+) -> bool:
+    """Delete the endpoint (its deliveries cascade); whether it existed."""
+    deleted = await session.scalar(
+        delete(WebhookEndpoint)
+        .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.id == endpoint_id)
+        .returning(WebhookEndpoint.id)
+    )
+    return deleted is not None
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    status: DeliveryStatus | None,
+    *,
+    after: Position | None,
+    limit: int,
+) -> list[DeliveryLogEntry]:
+    """Up to `limit` deliveries of an endpoint after a position, newest first
+    (ix_webhook_deliveries_log)."""
+    query = (
+        select(*_LOG_COLUMNS)
+        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.tenant_id == tenant_id)
+    )
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status.value)
+    if after is not None:
+        query = query.where(
+            tuple_(WebhookDelivery.created_at, WebhookDelivery.id)
+            < tuple_(after.sort_key, after.id)
+        )
+    query = query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+    rows = await session.execute(query.limit(limit))
+    return [_log_entry(row._asdict()) for row in rows]
+
+
+async def revive_dead_delivery(
+    session: AsyncSession, tenant_id: uuid.UUID, delivery_id: uuid.UUID
+) -> DeliveryLogEntry | None:
+    """Put a dead delivery back to pending, due now, at the start of its schedule.
+
+    The status test is part of the UPDATE, so two concurrent retries revive it once; None when
+    there is no such dead delivery.
+    """
+    row = (
+        await session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                WebhookDelivery.tenant_id == tenant_id,
+                WebhookDelivery.status == DeliveryStatus.DEAD.value,
+                OutboxEvent.id == WebhookDelivery.event_id,
+            )
+            .values(
+                status=DeliveryStatus.PENDING.value,
+                schedule_step=0,
+                next_attempt_at=func.now(),
+                updated_at=func.now(),
+            )
+            .returning(*_LOG_COLUMNS),
+            execution_options={"synchronize_session": False},
+        )
+    ).one_or_none()
+    return None if row is None else _log_entry(row._asdict())
+
+
+async def delivery_exists(
+    session: AsyncSession, tenant_id: uuid.UUID, delivery_id: uuid.UUID
+) -> bool:
+    found = await session.scalar(
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.tenant_id == tenant_id
+        )
+    )
+    return found is not None

@@ -1,0 +1,259 @@
+"""REST routes for webhook endpoints and deliveries (CONTRACT.md §8): parse, call the service,
+render."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from app.api.body import json_body, optional_json_body
+from app.api.deps import RuntimeDep, require_scope
+from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.v1 import TENANT_PREFIX
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.queue import DELIVER_WEBHOOK
+from app.idempotency import service as idempotency
+from app.idempotency.service import Outcome, StoredResponse
+from app.tenants.auth import Principal
+from app.webhooks import service as webhooks
+from app.webhooks.schemas import (
+    DeliveryEnvelope,
+    DeliveryOut,
+    DeliveryPageOut,
+    DeliveryStatus,
+    EndpointCreatedEnvelope,
+    EndpointEnvelope,
+    EndpointIn,
+    EndpointOut,
+    EndpointPageOut,
+    EndpointPatchIn,
+    EndpointWithSecretOut,
+    NoInput,
+    SecretRotationEnvelope,
+    SecretRotationOut,
+)
+from app.webhooks.secrets import SecretBox
+from db.models.webhook_endpoint import WebhookEndpoint
+
+router = APIRouter(prefix=TENANT_PREFIX, tags=["webhooks"])
+ENDPOINTS = "/webhook-endpoints"
+ENDPOINT = f"{ENDPOINTS}/{{endpoint_id}}"
+
+WebhooksReader = Annotated[Principal, Depends(require_scope("webhooks:read"))]
+WebhooksWriter = Annotated[Principal, Depends(require_scope("webhooks:write"))]
+NoBody = Annotated[NoInput, Depends(optional_json_body(NoInput))]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+async def _new_endpoint(
+    body: Annotated[EndpointIn, Depends(json_body(EndpointIn))], runtime: RuntimeDep
+) -> EndpointIn:
+    await webhooks.check_url(body.url, runtime.settings)
+    return body
+
+
+async def _endpoint_changes(
+    body: Annotated[EndpointPatchIn, Depends(json_body(EndpointPatchIn))], runtime: RuntimeDep
+) -> EndpointPatchIn:
+    if body.url is not None:
+        await webhooks.check_url(body.url, runtime.settings)
+    return body
+
+
+# The URL check resolves the host: it runs with validation, before any transaction is open.
+NewEndpoint = Annotated[EndpointIn, Depends(_new_endpoint)]
+EndpointChanges = Annotated[EndpointPatchIn, Depends(_endpoint_changes)]
+
+
+@router.post(ENDPOINTS, status_code=201, response_model=EndpointCreatedEnvelope)
+async def create_endpoint(
+    who: WebhooksWriter, idempotent: Idempotency, body: NewEndpoint, runtime: RuntimeDep
+) -> Response:
+    """Register an endpoint. Its signing secret is shown in this response only."""
+    box = webhooks.secret_box(runtime.settings)
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        endpoint = await webhooks.create_endpoint(
+            session, tenant_id=who.tenant_id, data=body, box=box
+        )
+        # The secret goes in sealed (its Fernet token); _revealing_secret opens it when sent.
+        created = EndpointWithSecretOut(
+            **EndpointOut.model_validate(endpoint).model_dump(), secret=endpoint.secret_encrypted
+        )
+        location = f"/v1/tenants/{who.tenant_id}{ENDPOINTS}/{endpoint.id}"
+        return stored_json(201, EndpointCreatedEnvelope(data=created), {"Location": location})
+
+    outcome = await idempotency.execute(
+        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
+    )
+    return respond(_revealing_secret(outcome, box))
+
+
+@router.get(ENDPOINTS)
+async def list_endpoints(
+    who: WebhooksReader,
+    runtime: RuntimeDep,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> EndpointPageOut:
+    """The tenant's endpoints, oldest first (by createdAt, then id)."""
+    after = (
+        runtime.cursors.decode(cursor, ordering=webhooks.ENDPOINTS_ORDERING)
+        if cursor is not None
+        else None
+    )
+    async with runtime.db.unit_of_work() as session:
+        page = await webhooks.list_endpoints(
+            session, tenant_id=who.tenant_id, after=after, limit=limit
+        )
+    return EndpointPageOut(
+        data=[EndpointOut.model_validate(endpoint) for endpoint in page.items],
+        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+    )
+
+
+@router.get(ENDPOINT)
+async def get_endpoint(
+    endpoint_id: str, who: WebhooksReader, runtime: RuntimeDep
+) -> EndpointEnvelope:
+    """One endpoint."""
+    async with runtime.db.unit_of_work() as session:
+        endpoint = await webhooks.get_endpoint(
+            session, tenant_id=who.tenant_id, endpoint_id=webhooks.parse_endpoint_id(endpoint_id)
+        )
+    return _envelope(endpoint)
+
+
+@router.patch(ENDPOINT)
+async def update_endpoint(
+    endpoint_id: str, who: WebhooksWriter, changes: EndpointChanges, runtime: RuntimeDep
+) -> EndpointEnvelope:
+    """Change the fields present in the body (url, eventTypes, description, enabled)."""
+    async with runtime.db.unit_of_work() as session:
+        endpoint = await webhooks.update_endpoint(
+            session,
+            tenant_id=who.tenant_id,
+            endpoint_id=webhooks.parse_endpoint_id(endpoint_id),
+            changes=changes,
+        )
+    return _envelope(endpoint)
+
+
+@router.delete(ENDPOINT, status_code=204)
+async def delete_endpoint(endpoint_id: str, who: WebhooksWriter, runtime: RuntimeDep) -> Response:
+    """Delete an endpoint and its delivery log."""
+    async with runtime.db.unit_of_work() as session:
+        await webhooks.delete_endpoint(
+            session, tenant_id=who.tenant_id, endpoint_id=webhooks.parse_endpoint_id(endpoint_id)
+        )
+    return Response(status_code=204)
+
+
+@router.post(f"{ENDPOINT}/rotate-secret", response_model=SecretRotationEnvelope)
+async def rotate_secret(
+    endpoint_id: str,
+    who: WebhooksWriter,
+    idempotent: Idempotency,
+    no_input: NoBody,
+    runtime: RuntimeDep,
+) -> Response:
+    """A new signing secret; the previous one keeps signing beside it for 24 hours."""
+    box = webhooks.secret_box(runtime.settings)
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        endpoint = await webhooks.rotate_secret(
+            session,
+            tenant_id=who.tenant_id,
+            endpoint_id=webhooks.parse_endpoint_id(endpoint_id),
+            box=box,
+        )
+        assert endpoint.previous_secret_expires_at is not None
+        # Sealed like the secret of a new endpoint.
+        rotation = SecretRotationOut(
+            secret=endpoint.secret_encrypted,
+            previous_secret_expires_at=endpoint.previous_secret_expires_at,
+        )
+        return stored_json(200, SecretRotationEnvelope(data=rotation))
+
+    outcome = await idempotency.execute(
+        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
+    )
+    return respond(_revealing_secret(outcome, box))
+
+
+@router.get(f"{ENDPOINT}/deliveries")
+async def list_deliveries(
+    endpoint_id: str,
+    who: WebhooksReader,
+    runtime: RuntimeDep,
+    *,
+    status: DeliveryStatus | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> DeliveryPageOut:
+    """The endpoint's deliveries, newest first (by createdAt, then id), optionally by status."""
+    ordering = webhooks.deliveries_ordering(status)
+    after = runtime.cursors.decode(cursor, ordering=ordering) if cursor is not None else None
+    async with runtime.db.unit_of_work() as session:
+        page = await webhooks.list_deliveries(
+            session,
+            tenant_id=who.tenant_id,
+            endpoint_id=webhooks.parse_endpoint_id(endpoint_id),
+            status=status,
+            after=after,
+            limit=limit,
+        )
+    return DeliveryPageOut(
+        data=[DeliveryOut.model_validate(delivery) for delivery in page.items],
+        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+    )
+
+
+@router.post(
+    "/webhook-deliveries/{delivery_id}/retry", status_code=202, response_model=DeliveryEnvelope
+)
+async def retry_delivery(
+    delivery_id: str,
+    who: WebhooksWriter,
+    idempotent: Idempotency,
+    no_input: NoBody,
+    runtime: RuntimeDep,
+) -> Response:
+    """Send a dead delivery again, from the start of the retry schedule."""
+    parsed_id = webhooks.parse_delivery_id(delivery_id)
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        delivery = await webhooks.retry_delivery(
+            session, tenant_id=who.tenant_id, delivery_id=parsed_id
+        )
+        return stored_json(202, DeliveryEnvelope(data=DeliveryOut.model_validate(delivery)))
+
+    outcome = await idempotency.execute(
+        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
+    )
+    if not outcome.replayed:
+        # Due now; enqueued after the commit (the sweep would find it anyway).
+        await runtime.queue.kick(DELIVER_WEBHOOK, str(parsed_id))
+    return respond(outcome)
+
+
+def _envelope(endpoint: WebhookEndpoint) -> EndpointEnvelope:
+    return EndpointEnvelope(data=EndpointOut.model_validate(endpoint))
+
+
+def _revealing_secret(outcome: Outcome, box: SecretBox) -> Outcome:
+    """The outcome with `data.secret` decrypted.
+
+    The response kept for idempotent replays holds the secret as its Fernet token, so the
+    plain secret is never at rest; first responses and replays are opened the same way and so
+    stay byte-identical.
+    """
+    document = json.loads(outcome.response.body)
+    document["data"]["secret"] = box.decrypt(document["data"]["secret"])
+    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    return replace(outcome, response=replace(outcome.response, body=body))

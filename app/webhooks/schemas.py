@@ -1,0 +1,124 @@
+"""Webhook endpoint and delivery input and output (CONTRACT.md §8)."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StrictBool, field_validator
+
+from app.core.schemas import InputModel, OutputModel
+from app.core.time import UtcDateTime
+from app.outbox.events import EVENT_TYPES
+from app.webhooks.ssrf import MAX_URL_LENGTH
+
+MAX_DESCRIPTION_LENGTH = 1000
+
+
+def _known_event_type(value: str) -> str:
+    if value not in EVENT_TYPES:
+        raise ValueError(f"unknown event type; known types are {', '.join(EVENT_TYPES)}")
+    return value
+
+
+def _without_repeats(value: list[str]) -> list[str]:
+    return list(dict.fromkeys(value))
+
+
+EventType = Annotated[str, AfterValidator(_known_event_type)]
+# Repeats are dropped (the first occurrence keeps its place); null means every type.
+EventTypes = Annotated[list[EventType], Field(min_length=1), AfterValidator(_without_repeats)]
+WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH)]
+Description = Annotated[str | None, Field(max_length=MAX_DESCRIPTION_LENGTH)]
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+
+
+class EndpointIn(InputModel):
+    url: WebhookUrl
+    event_types: EventTypes | None = None
+    description: Description = None
+
+
+class EndpointPatchIn(InputModel):
+    """Only the fields present change; `url` and `enabled` cannot be null."""
+
+    url: WebhookUrl | None = None
+    event_types: EventTypes | None = None
+    description: Description = None
+    enabled: StrictBool | None = None
+
+    @field_validator("url", "enabled")
+    @classmethod
+    def _not_null(cls, value: str | bool | None) -> str | bool | None:
+        # Defaults are not validated, so only an explicit null gets here.
+        if value is None:
+            raise ValueError("must not be null")
+        return value
+
+
+class NoInput(InputModel):
+    """The body of a POST that takes no input: empty or `{}`."""
+
+
+class EndpointOut(OutputModel):
+    id: uuid.UUID
+    url: str
+    event_types: list[str] | None
+    description: str | None
+    enabled: bool
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class EndpointWithSecretOut(EndpointOut):
+    secret: str
+
+
+class EndpointEnvelope(OutputModel):
+    data: EndpointOut
+
+
+class EndpointCreatedEnvelope(OutputModel):
+    data: EndpointWithSecretOut
+
+
+class EndpointPageOut(OutputModel):
+    data: list[EndpointOut]
+    next_cursor: str | None
+
+
+class SecretRotationOut(OutputModel):
+    secret: str
+    previous_secret_expires_at: UtcDateTime
+
+
+class SecretRotationEnvelope(OutputModel):
+    data: SecretRotationOut
+
+
+class DeliveryOut(OutputModel):
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    next_attempt_at: UtcDateTime | None
+    delivered_at: UtcDateTime | None
+    created_at: UtcDateTime
+
+
+class DeliveryEnvelope(OutputModel):
+    data: DeliveryOut
+
+
+class DeliveryPageOut(OutputModel):
+    data: list[DeliveryOut]
+    next_cursor: str | None

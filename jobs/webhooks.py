@@ -1,0 +1,25 @@
+"""Task `webhooks.deliver`: one attempt of one delivery."""
+
+from __future__ import annotations
+
+import uuid
+
+from taskiq import TaskiqDepends
+
+from app.core.queue import DELIVER_WEBHOOK
+from app.webhooks.delivery import attempt_delivery
+from jobs.broker import WorkerState, broker, worker_state
+
+
+@broker.task(task_name=DELIVER_WEBHOOK)
+async def deliver_webhook(
+    delivery_id: str, worker: WorkerState = TaskiqDepends(worker_state)
+) -> None:
+    runtime = worker.runtime
+    report = await attempt_delivery(
+        runtime.db, worker.http, runtime.settings, uuid.UUID(delivery_id)
+    )
+    retry_in = report.retry_in if report is not None else None
+    # A short wait is kept in this process; longer ones are found by the sweep.
+    if retry_in is not None and retry_in <= runtime.settings.sweep_interval_seconds:
+        runtime.queue.kick_later(retry_in, DELIVER_WEBHOOK, delivery_id)

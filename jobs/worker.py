@@ -1,0 +1,66 @@
+"""`aetherflow worker`: Taskiq consumers plus the periodic sweeps, in this one process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from types import FrameType
+
+from loguru import logger
+from taskiq.cli.worker.args import WorkerArgs
+from taskiq.cli.worker.run import start_listen
+
+TASK_MODULES = ["jobs.outbox", "jobs.webhooks"]
+# Tasks in flight get this long to finish after SIGTERM (a webhook attempt is bounded by
+# WEBHOOK_TIMEOUT_SECONDS); the process leaves by the deadline whatever happens.
+WAIT_TASKS_SECONDS = 10
+SHUTDOWN_DEADLINE_SECONDS = WAIT_TASKS_SECONDS + 5
+
+
+def run_worker() -> None:
+    """Consume tasks until SIGTERM/SIGINT, then finish the tasks in flight and exit."""
+    args = WorkerArgs.from_cli(
+        [
+            "jobs.broker:broker",
+            *TASK_MODULES,
+            "--no-configure-logging",
+            "--workers",
+            "1",
+            "--max-async-tasks",
+            "20",
+            "--ack-type",
+            "when_executed",
+            "--wait-tasks-timeout",
+            str(WAIT_TASKS_SECONDS),
+            "--shutdown-timeout",
+            "5",
+        ]
+    )
+    start_listen(args)
+
+
+def arm_shutdown_deadline() -> None:
+    """Make a stop signal also start a deadline after which the process exits.
+
+    Taskiq's listener was seen, now and then, to wait indefinitely while closing the stream
+    reader after the tasks in flight had finished. Leaving at the deadline is safe: PostgreSQL
+    holds every delivery's state, and an unacknowledged message is redelivered or swept.
+    Called once the worker has started, after Taskiq installed its own handlers.
+    """
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+
+        def on_signal(received: int, frame: FrameType | None, previous: object = previous) -> None:
+            timer = threading.Timer(SHUTDOWN_DEADLINE_SECONDS, _leave)
+            timer.daemon = True
+            timer.start()
+            if callable(previous):
+                previous(received, frame)
+
+        signal.signal(signum, on_signal)
+
+
+def _leave() -> None:
+    logger.warning("shutdown deadline passed; exiting")
+    os._exit(0)

@@ -1,0 +1,92 @@
+"""`aetherflow dlq list|retry`: dead deliveries seen and sent back by an operator."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from app.core.config import Settings
+from db.session import Database
+from tests.factories import Keys, make_delivery, make_endpoint
+from tests.tenants.test_cli import aetherflow, ok_json
+from tests.worker.helpers import delivery
+
+URL = "https://hooks.example.com/x"
+
+
+async def test_list_shows_dead_deliveries_with_the_last_error(
+    db: Database, settings: Settings, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    other_endpoint, _ = await make_endpoint(db, settings, tenant_keys.other_tenant, URL)
+    dead = await make_delivery(
+        db,
+        endpoint,
+        tenant_keys.tenant,
+        status="dead",
+        attempts=8,
+        last_status_code=503,
+        last_error="HTTP 503",
+    )
+    await make_delivery(db, endpoint, tenant_keys.tenant, status="pending")
+    other_dead = await make_delivery(db, other_endpoint, tenant_keys.other_tenant, status="dead")
+
+    everything = ok_json(cli_env, "dlq", "list")["data"]
+    assert {row["id"] for row in everything} == {str(dead), str(other_dead)}
+    [row] = ok_json(cli_env, "dlq", "list", "--tenant", "acme")["data"]
+    assert row["kind"] == "delivery"
+    assert row["id"] == str(dead)
+    assert row["tenantId"] == str(tenant_keys.tenant.id)
+    assert (row["lastError"], row["lastStatusCode"], row["attempts"]) == ("HTTP 503", 503, 8)
+    assert row["endpointId"] == str(endpoint.id)
+    assert row["eventType"] == "report.created"
+
+
+async def test_retry_one_and_all(
+    db: Database, settings: Settings, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    first = await make_delivery(
+        db, endpoint, tenant_keys.tenant, status="dead", attempts=3, schedule_step=3
+    )
+    second = await make_delivery(
+        db, endpoint, tenant_keys.tenant, status="dead", attempts=2, schedule_step=2
+    )
+    result = aetherflow(cli_env, "dlq", "retry", "--tenant", "acme", "--id", str(first))
+    assert result.returncode == 0, result.stderr
+    row = await delivery(db, first)
+    assert (row.status, row.attempts, row.schedule_step) == ("pending", 3, 0)
+    assert ok_json(cli_env, "dlq", "retry", "--tenant", "acme", "--all")["data"] == [str(second)]
+    assert (await delivery(db, second)).status == "pending"
+    assert ok_json(cli_env, "dlq", "list")["data"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["dlq", "retry", "--tenant", "acme"], "one of the arguments --id --all is required"),
+        (["dlq", "retry", "--tenant", "acme", "--id", "nope"], "must be a UUID"),
+        (["dlq", "retry", "--tenant", "acme", "--id", str(uuid.uuid4()), "--all"], "not allowed"),
+        (["dlq", "retry", "--tenant", "acme", "--id", str(uuid.uuid4())], "No such"),
+        (["dlq", "retry", "--tenant", "nobody", "--all"], "No such tenant"),
+        (["dlq", "list", "--tenant", "nobody"], "No such tenant"),
+    ],
+)
+async def test_bad_input_exits_2(
+    db: Database, tenant_keys: Keys, cli_env: dict[str, str], args: list[str], message: str
+) -> None:
+    result = aetherflow(cli_env, *args)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert message in line
+
+
+async def test_retrying_a_pending_delivery_is_refused(
+    db: Database, settings: Settings, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    pending = await make_delivery(db, endpoint, tenant_keys.tenant, status="pending")
+    result = aetherflow(cli_env, "dlq", "retry", "--tenant", "acme", "--id", str(pending))
+    assert result.returncode == 2
+    assert "Only a dead delivery can be retried." in result.stderr

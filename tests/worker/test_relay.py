@@ -1,0 +1,91 @@
+"""The outbox relay: one delivery per matching enabled endpoint, each event relayed once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from app.core.config import Settings
+from app.core.time import utc_now
+from app.outbox.relay import backlog, relay_batch
+from db.models.outbox_event import OutboxEvent
+from db.models.webhook_endpoint import WebhookEndpoint
+from db.session import Database
+from tests.factories import Keys, make_endpoint
+from tests.worker.helpers import all_deliveries, record_event, relay
+
+URL = "https://hooks.example.com/{}"
+
+
+async def test_fan_out_follows_event_types_tenant_and_enabled(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    acme = tenant_keys.tenant
+    every, _ = await make_endpoint(db, settings, acme, URL.format("all"))
+    reports, _ = await make_endpoint(
+        db, settings, acme, URL.format("r"), event_types=["report.created"]
+    )
+    await make_endpoint(
+        db, settings, acme, URL.format("runs"), event_types=["automation_run.failed"]
+    )
+    await make_endpoint(db, settings, acme, URL.format("off"), enabled=False)
+    await make_endpoint(db, settings, tenant_keys.other_tenant, URL.format("other"))
+    created = await record_event(db, acme, "report.created")
+    updated = await record_event(db, acme, "report.updated")
+    assert len(await relay(db)) == 3
+    pairs = {(d.endpoint_id, d.event_id) for d in await all_deliveries(db)}
+    assert pairs == {(every.id, created), (every.id, updated), (reports.id, created)}
+    for row in await all_deliveries(db):
+        assert (row.status, row.attempts, row.tenant_id) == ("pending", 0, acme.id)
+        assert row.next_attempt_at is not None
+    async with db.unit_of_work() as session:
+        events = list(await session.scalars(select(OutboxEvent)))
+    assert all(event.relayed_at is not None for event in events)
+    assert await relay(db) == []
+
+
+async def test_events_before_an_endpoint_was_enabled_are_not_delivered_to_it(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    await record_event(db, tenant_keys.tenant)
+    await make_endpoint(db, settings, tenant_keys.tenant, URL.format("late"))
+    assert await relay(db) == []
+    reenabled, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL.format("re"))
+    async with db.unit_of_work() as session:
+        await session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == reenabled.id)
+            .values(enabled_since=utc_now() + timedelta(seconds=5))
+        )
+    await record_event(db, tenant_keys.tenant)
+    assert len(await relay(db)) == 1  # only the endpoint enabled throughout
+
+
+async def test_concurrent_relays_take_each_event_once(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    await make_endpoint(db, settings, tenant_keys.tenant, URL.format("all"))
+    for _ in range(30):
+        await record_event(db, tenant_keys.tenant)
+
+    async def one_relay() -> int:
+        async with db.unit_of_work() as session:
+            count, _ = await relay_batch(session, limit=10)
+            await asyncio.sleep(0.05)
+        return count
+
+    counts = await asyncio.gather(*[one_relay() for _ in range(3)])
+    assert sorted(counts) == [10, 10, 10]
+    assert len(await all_deliveries(db)) == 30
+
+
+async def test_backlog_counts_unrelayed_events(db: Database, tenant_keys: Keys) -> None:
+    async with db.unit_of_work() as session:
+        assert await backlog(session) == (0, 0.0)
+    await record_event(db, tenant_keys.tenant)
+    async with db.unit_of_work() as session:
+        count, age = await backlog(session)
+    assert count == 1
+    assert age >= 0
