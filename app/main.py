@@ -11,6 +11,8 @@ from app.api import health
 from app.api.errors import install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 from app.api.v1 import include_v1
+from app.automation_runs import routes as automation_runs
+from app.callbacks import routes as callbacks
 from app.core.config import Settings, get_settings
 from app.core.runtime import Runtime
 from app.reports import routes as reports
@@ -39,6 +41,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.redirect_slashes = False
     install_error_handlers(app)
     app.include_router(health.router)
-    include_v1(app, reports.router, webhooks.router)
+    include_v1(app, reports.router, webhooks.router, automation_runs.router, callbacks.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

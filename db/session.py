@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,8 +15,12 @@ from sqlalchemy.ext.asyncio import (
 
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 30_000
-# Set in `session.info` by whoever writes outbox events; read after the commit.
+# Keys of `session.info` that writers set; after the commit each key's hook gets its value.
 OUTBOX_WRITTEN = "outbox_written"
+RUNS_CHANGED = "automation_runs_changed"
+RUNS_TO_DISPATCH = "automation_runs_to_dispatch"
+
+AfterCommitHook = Callable[[Any], None]
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -40,8 +45,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # Called after a unit of work that wrote outbox events has committed.
-        self.after_outbox_commit: Callable[[], None] | None = None
+        # Side effects that must follow a commit (enqueue, publish), by `session.info` key.
+        self.after_commit: dict[str, AfterCommitHook] = {}
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:
@@ -53,8 +58,14 @@ class Database:
         async with self.sessions() as session:
             async with session.begin():
                 yield session
-            if session.info.pop(OUTBOX_WRITTEN, False) and self.after_outbox_commit:
-                self.after_outbox_commit()
+            for key, hook in self.after_commit.items():
+                if key in session.info:
+                    hook(session.info.pop(key))
+
+    @staticmethod
+    def after_commit_append(session: AsyncSession, key: str, item: Any) -> None:
+        """Queue `item` for the hook of `key`, run once this session's transaction commits."""
+        session.info.setdefault(key, []).append(item)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

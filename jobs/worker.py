@@ -11,7 +11,7 @@ from loguru import logger
 from taskiq.cli.worker.args import WorkerArgs
 from taskiq.cli.worker.run import start_listen
 
-TASK_MODULES = ["jobs.outbox", "jobs.webhooks"]
+TASK_MODULES = ["jobs.outbox", "jobs.webhooks", "jobs.automation_runs"]
 # Tasks in flight get this long to finish after SIGTERM (a webhook attempt is bounded by
 # WEBHOOK_TIMEOUT_SECONDS); the process leaves by the deadline whatever happens.
 WAIT_TASKS_SECONDS = 10

@@ -21,9 +21,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def live_server(settings: Settings) -> AsyncIterator[str]:
+async def live_server(settings: Settings, *, port: int | None = None) -> AsyncIterator[str]:
     """Run the API in this event loop; yield its base URL."""
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
     )

@@ -17,6 +17,7 @@ from taskiq_redis import RedisStreamBroker
 
 RELAY_OUTBOX = "outbox.relay"
 DELIVER_WEBHOOK = "webhooks.deliver"
+DISPATCH_RUN = "automation_runs.dispatch"
 
 STREAM = "aetherflow:tasks"
 CONSUMER_GROUP = "aetherflow-workers"
@@ -106,6 +107,11 @@ class TaskQueue:
             return
         self._relay_nudged = True
         self._spawn(self._kick_relay())
+
+    def kick_soon_each(self, task_name: str, ids: list[str]) -> None:
+        """Enqueue one task per id from synchronous code (an after-commit hook)."""
+        for item in ids:
+            self._spawn(self.kick(task_name, item))
 
     def kick_later(self, delay: float, task_name: str, *args: Any) -> None:
         """Enqueue after `delay` seconds from this process; the sweep covers a crash meanwhile."""

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from app.automation_runs.live import RunPublisher
 from app.core.config import Settings
 from app.core.pagination import CursorCodec
-from app.core.queue import ResilientStreamBroker, TaskQueue, create_broker
+from app.core.queue import DISPATCH_RUN, ResilientStreamBroker, TaskQueue, create_broker
 from app.tenants.auth import KeyVerifier
-from db.session import Database
+from db.session import OUTBOX_WRITTEN, RUNS_CHANGED, RUNS_TO_DISPATCH, Database
 
 REDIS_TIMEOUT_SECONDS = 2.0
 
@@ -29,6 +30,7 @@ class Runtime:
     settings: Settings
     db: Database
     redis: Redis
+    publisher: RunPublisher
     keys: KeyVerifier
     cursors: CursorCodec
     queue: TaskQueue
@@ -46,11 +48,18 @@ class Runtime:
         queue = TaskQueue(broker or create_broker(redis_url))
         if broker is None:
             await queue.start()
-        db.after_outbox_commit = queue.nudge_relay
+        redis = connect_redis(redis_url)
+        publisher = RunPublisher(redis)
+        db.after_commit[OUTBOX_WRITTEN] = lambda _: queue.nudge_relay()
+        db.after_commit[RUNS_CHANGED] = publisher.publish_soon
+        db.after_commit[RUNS_TO_DISPATCH] = lambda run_ids: queue.kick_soon_each(
+            DISPATCH_RUN, [str(run_id) for run_id in run_ids]
+        )
         return cls(
             settings=settings,
             db=db,
-            redis=connect_redis(redis_url),
+            redis=redis,
+            publisher=publisher,
             keys=keys,
             cursors=CursorCodec(settings.pepper),
             queue=queue,
@@ -59,6 +68,7 @@ class Runtime:
 
     async def close(self) -> None:
         await self.queue.cancel_pending()
+        await self.publisher.drain()
         if self.owns_broker:
             await self.queue.broker.shutdown()
         await self.redis.aclose()

@@ -1,4 +1,5 @@
-"""The dead-letter queue: dead webhook deliveries, listed and sent again (`aetherflow dlq`)."""
+"""The dead-letter queue (`aetherflow dlq`): dead webhook deliveries and automation runs whose
+dispatch was exhausted, listed and sent again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.automation_runs import repository as runs
+from app.automation_runs.transitions import retry_exhausted
+from app.core.errors import NotFound
 from app.webhooks import service as webhooks
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import WebhookDelivery
@@ -29,7 +33,7 @@ class DeadLetter:
 
 
 async def list_dead(session: AsyncSession, *, tenant_id: uuid.UUID | None) -> list[DeadLetter]:
-    """Dead deliveries, most recent first (at most LIST_LIMIT)."""
+    """Dead deliveries, then exhausted runs, most recent first (at most LIST_LIMIT of each)."""
     query = (
         select(WebhookDelivery, OutboxEvent.event_type)
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
@@ -39,7 +43,7 @@ async def list_dead(session: AsyncSession, *, tenant_id: uuid.UUID | None) -> li
     )
     if tenant_id is not None:
         query = query.where(WebhookDelivery.tenant_id == tenant_id)
-    return [
+    letters = [
         DeadLetter(
             kind="delivery",
             id=delivery.id,
@@ -56,18 +60,40 @@ async def list_dead(session: AsyncSession, *, tenant_id: uuid.UUID | None) -> li
         )
         for delivery, event_type in await session.execute(query)
     ]
+    for run in await runs.list_exhausted(session, tenant_id, limit=LIST_LIMIT):
+        error = run.error or {}
+        status_code = error.get("statusCode")
+        letters.append(
+            DeadLetter(
+                kind="automation_run",
+                id=run.id,
+                tenant_id=run.tenant_id,
+                last_error=str(error.get("message")) if error.get("message") else None,
+                last_status_code=status_code if isinstance(status_code, int) else None,
+                attempts=run.attempts,
+                detail={"flowId": run.flow_id, "correlationId": run.correlation_id},
+                dead_since=run.updated_at,
+            )
+        )
+    return letters
 
 
 async def retry_one(
     session: AsyncSession, *, tenant_id: uuid.UUID, item_id: uuid.UUID
 ) -> uuid.UUID:
-    """Send one dead delivery again (NotFound / Conflict as the API answers)."""
-    await webhooks.retry_delivery(session, tenant_id=tenant_id, delivery_id=item_id)
+    """Send one dead delivery or exhausted run again (NotFound / Conflict as the API answers)."""
+    if await retry_exhausted(session, tenant_id=tenant_id, run_ids=[item_id]):
+        return item_id
+    try:
+        await webhooks.retry_delivery(session, tenant_id=tenant_id, delivery_id=item_id)
+    except NotFound:
+        raise NotFound("dead delivery or dispatch-exhausted run") from None
     return item_id
 
 
 async def retry_all(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[uuid.UUID]:
-    """Send every dead delivery of the tenant again, each from the start of its schedule."""
+    """Send every dead delivery and exhausted run of the tenant again, each from the start of
+    its schedule."""
     revived = await session.scalars(
         update(WebhookDelivery)
         .where(WebhookDelivery.tenant_id == tenant_id, WebhookDelivery.status == "dead")
@@ -76,4 +102,6 @@ async def retry_all(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[uuid
         )
         .returning(WebhookDelivery.id)
     )
-    return list(revived)
+    deliveries = list(revived)
+    retried_runs = await retry_exhausted(session, tenant_id=tenant_id, run_ids=None)
+    return deliveries + [run.id for run in retried_runs]

@@ -90,3 +90,64 @@ async def test_retrying_a_pending_delivery_is_refused(
     result = aetherflow(cli_env, "dlq", "retry", "--tenant", "acme", "--id", str(pending))
     assert result.returncode == 2
     assert "Only a dead delivery can be retried." in result.stderr
+
+
+async def test_dispatch_exhausted_runs_are_listed_and_retried(
+    db: Database, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    from sqlalchemy import insert
+
+    from db.models.automation_run import AutomationRun
+
+    run_id = uuid.uuid4()
+    error = {
+        "code": "dispatch_exhausted",
+        "message": "The provider answered HTTP 503.",
+        "statusCode": 503,
+        "attempts": 5,
+    }
+    async with db.unit_of_work() as session:
+        await session.execute(
+            insert(AutomationRun).values(
+                id=run_id,
+                tenant_id=tenant_keys.tenant.id,
+                flow_id="f",
+                provider="activepieces",
+                status="failed",
+                correlation_id="c-1",
+                input={},
+                error=error,
+                attempts=5,
+                schedule_step=5,
+            )
+        )
+        await session.execute(
+            insert(AutomationRun).values(
+                id=uuid.uuid4(),
+                tenant_id=tenant_keys.tenant.id,
+                flow_id="f",
+                provider="activepieces",
+                status="failed",
+                correlation_id="c-2",
+                input={},
+                error={"code": "dispatch_rejected"},
+                attempts=1,
+            )
+        )
+    [row] = ok_json(cli_env, "dlq", "list", "--tenant", "acme")["data"]
+    assert row["kind"] == "automation_run"
+    assert row["id"] == str(run_id)
+    assert (row["lastError"], row["lastStatusCode"], row["attempts"]) == (
+        "The provider answered HTTP 503.",
+        503,
+        5,
+    )
+    assert ok_json(cli_env, "dlq", "retry", "--tenant", "acme", "--id", str(run_id))["data"] == [
+        str(run_id)
+    ]
+    async with db.unit_of_work() as session:
+        run = await session.get(AutomationRun, run_id)
+    assert run is not None
+    assert (run.status, run.attempts, run.schedule_step, run.error) == ("queued", 5, 0, None)
+    assert run.next_attempt_at is not None
+    assert ok_json(cli_env, "dlq", "list")["data"] == []

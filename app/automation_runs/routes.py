@@ -1,0 +1,80 @@
+"""REST routes for automation runs (CONTRACT.md §6)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from app.api.body import json_body
+from app.api.deps import RuntimeDep, require_scope
+from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.v1 import TENANT_PREFIX
+from app.automation_runs import service as runs
+from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut, RunStatus
+from app.core import request_context
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.idempotency import service as idempotency
+from app.idempotency.service import StoredResponse
+from app.tenants.auth import Principal
+
+router = APIRouter(prefix=f"{TENANT_PREFIX}/automation-runs", tags=["automation runs"])
+RunsReader = Annotated[Principal, Depends(require_scope("automations:read"))]
+RunsWriter = Annotated[Principal, Depends(require_scope("automations:write"))]
+NewRun = Annotated[CreateRunIn, Depends(json_body(CreateRunIn))]
+
+
+@router.post("", status_code=202, response_model=RunEnvelope)
+async def create_run(
+    who: RunsWriter, idempotent: Idempotency, new_run: NewRun, runtime: RuntimeDep
+) -> Response:
+    """Queue a run; the worker dispatches it to its provider."""
+    context = request_context.current()
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        run = await runs.create_run(
+            session,
+            tenant_id=who.tenant_id,
+            run=new_run,
+            trace_id=context.correlation_id if context else None,
+        )
+        location = f"/v1/tenants/{who.tenant_id}/automation-runs/{run.id}"
+        return stored_json(
+            202, RunEnvelope(data=RunOut.model_validate(run)), {"Location": location}
+        )
+
+    outcome = await idempotency.execute(
+        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
+    )
+    return respond(outcome)
+
+
+@router.get("")
+async def list_runs(
+    who: RunsReader,
+    runtime: RuntimeDep,
+    status: RunStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> RunPageOut:
+    """The tenant's runs, newest first, optionally of one status."""
+    ordering = runs.ordering(status)
+    after = runtime.cursors.decode(cursor, ordering=ordering) if cursor is not None else None
+    async with runtime.db.unit_of_work() as session:
+        page = await runs.list_page(
+            session, tenant_id=who.tenant_id, status=status, after=after, limit=limit
+        )
+    return RunPageOut(
+        data=[RunOut.model_validate(run) for run in page.items],
+        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+    )
+
+
+@router.get("/{run_id}")
+async def get_run(run_id: str, who: RunsReader, runtime: RuntimeDep) -> RunEnvelope:
+    """One run of the tenant."""
+    async with runtime.db.unit_of_work() as session:
+        run = await runs.get_run(session, tenant_id=who.tenant_id, run_id=run_id)
+    return RunEnvelope(data=RunOut.model_validate(run))

@@ -1,0 +1,69 @@
+"""Automation run input and output (CONTRACT.md §6, §7)."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from app.core.schemas import InputModel, OutputModel
+from app.core.time import UtcDateTime
+
+# Flow ids go into the dispatch URL path, so they are kept to URL-safe characters.
+FLOW_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+CORRELATION_ID_PATTERN = r"^[\x21-\x7e]{1,128}$"
+Provider = Literal["activepieces", "sandbox"]
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+
+
+TERMINAL = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.TIMED_OUT})
+
+
+class CreateRunIn(InputModel):
+    flow_id: Annotated[str, Field(pattern=FLOW_ID_PATTERN)]
+    input: dict[str, Any] = Field(default_factory=dict)
+    correlation_id: Annotated[str | None, Field(pattern=CORRELATION_ID_PATTERN)] = None
+    provider: Provider = "activepieces"
+
+
+class CallbackIn(InputModel):
+    correlation_id: Annotated[str, Field(pattern=CORRELATION_ID_PATTERN)]
+    status: Literal["running", "succeeded", "failed"]
+    output: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    provider_run_id: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+
+
+class RunOut(OutputModel):
+    id: uuid.UUID
+    flow_id: str
+    provider: str
+    status: str
+    correlation_id: str
+    input: dict[str, Any]
+    output: dict[str, Any] | None
+    error: dict[str, Any] | None
+    provider_run_id: str | None
+    attempts: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    started_at: UtcDateTime | None
+    completed_at: UtcDateTime | None
+
+
+class RunEnvelope(OutputModel):
+    data: RunOut
+
+
+class RunPageOut(OutputModel):
+    data: list[RunOut]
+    next_cursor: str | None

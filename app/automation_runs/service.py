@@ -1,0 +1,84 @@
+"""Automation runs: create (with its dispatch work, in one transaction), read, list."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.automation_runs import repository
+from app.automation_runs.schemas import CreateRunIn, RunStatus
+from app.automation_runs.transitions import announce
+from app.core.errors import Conflict, NotFound
+from app.core.pagination import Page, Position
+from db.models.automation_run import AutomationRun
+from db.session import RUNS_TO_DISPATCH, Database
+
+ORDERING = "runs:created"
+
+
+async def create_run(
+    session: AsyncSession, *, tenant_id: uuid.UUID, run: CreateRunIn, trace_id: str | None
+) -> AutomationRun:
+    """A queued run, due for dispatch now; Conflict when the correlationId is taken.
+
+    The row itself is the dispatch work: `next_attempt_at` makes it due, and a worker is
+    nudged after the commit (the sweep finds it otherwise).
+    """
+    created = await repository.insert_run(
+        session,
+        {
+            "id": uuid.uuid4(),
+            "tenant_id": tenant_id,
+            "flow_id": run.flow_id,
+            "provider": run.provider,
+            "status": RunStatus.QUEUED.value,
+            "correlation_id": run.correlation_id or str(uuid.uuid4()),
+            "trace_id": trace_id,
+            "input": run.input,
+            "next_attempt_at": func.now(),
+        },
+    )
+    if created is None:
+        raise Conflict("This correlationId is already used by another automation run.")
+    Database.after_commit_append(session, RUNS_TO_DISPATCH, created.id)
+    await announce(session, created, correlation_id=trace_id)
+    return created
+
+
+async def get_run(session: AsyncSession, *, tenant_id: uuid.UUID, run_id: str) -> AutomationRun:
+    """The tenant's run, or NotFound (a malformed id included)."""
+    try:
+        parsed = uuid.UUID(run_id)
+    except ValueError:
+        raise NotFound("automation run") from None
+    run = await repository.find(session, tenant_id, parsed)
+    if run is None:
+        raise NotFound("automation run")
+    return run
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    status: RunStatus | None,
+    after: Position | None,
+    limit: int,
+) -> Page[AutomationRun]:
+    """One page of the tenant's runs, newest first."""
+    rows = list(
+        await repository.list_page(
+            session, tenant_id, status.value if status else None, after=after, limit=limit + 1
+        )
+    )
+    if len(rows) <= limit:
+        return Page(rows, None)
+    last = rows[limit - 1]
+    return Page(rows[:limit], Position(ordering(status), last.created_at, last.id))
+
+
+def ordering(status: RunStatus | None) -> str:
+    """Cursors are bound to the list (and status filter) they were made for."""
+    return f"{ORDERING}:{status.value if status else 'any'}"

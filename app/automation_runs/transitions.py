@@ -1,0 +1,163 @@
+"""Run state changes (CONTRACT.md §6): guarded in SQL so duplicates never move a run backwards
+or out of a terminal state. Terminal transitions write their outbox event; every change is
+published after commit for live subscribers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.automation_runs import repository
+from app.automation_runs.schemas import TERMINAL, CallbackIn, RunOut, RunStatus
+from app.core.errors import NotFound, RunAlreadyCompleted
+from app.outbox import service as outbox
+from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, NewEvent
+from db.models.automation_run import AutomationRun
+from db.session import RUNS_CHANGED, RUNS_TO_DISPATCH, Database
+
+TERMINAL_EVENTS = {
+    RunStatus.SUCCEEDED: RUN_SUCCEEDED,
+    RunStatus.FAILED: RUN_FAILED,
+    RunStatus.TIMED_OUT: RUN_TIMED_OUT,
+}
+ACTIVE = ("queued", "running")
+
+
+async def announce(
+    session: AsyncSession, run: AutomationRun, *, correlation_id: str | None
+) -> None:
+    """Publish the change after commit; a terminal one also becomes an outbox event."""
+    representation = RunOut.model_validate(run).model_dump(mode="json")
+    Database.after_commit_append(session, RUNS_CHANGED, (run.tenant_id, representation))
+    event_type = TERMINAL_EVENTS.get(RunStatus(run.status))
+    if event_type is not None:
+        await outbox.record(
+            session, [NewEvent(run.tenant_id, event_type, representation, correlation_id)]
+        )
+
+
+async def apply_callback(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    callback: CallbackIn,
+    correlation_id: str | None,
+) -> AutomationRun:
+    """Apply a provider's callback: NotFound for an unknown correlationId, RunAlreadyCompleted
+    for a terminal run. From `queued` the status is applied directly (the callback may beat the
+    dispatch response)."""
+    run = await repository.lock_by_correlation(session, tenant_id, callback.correlation_id)
+    if run is None:
+        raise NotFound("automation run")
+    if RunStatus(run.status) in TERMINAL:
+        raise RunAlreadyCompleted
+    values: dict[str, Any] = {
+        "status": callback.status,
+        "provider_run_id": func.coalesce(AutomationRun.provider_run_id, callback.provider_run_id),
+        "started_at": func.coalesce(AutomationRun.started_at, func.now()),
+        "next_attempt_at": None,
+    }
+    if callback.output is not None:
+        values["output"] = callback.output
+    if callback.error is not None:
+        values["error"] = callback.error
+    if callback.status != "running":
+        values["completed_at"] = func.now()
+    updated = await repository.update_if(session, run.id, statuses=ACTIVE, values=values)
+    assert updated is not None  # the row is locked and active
+    await announce(session, updated, correlation_id=correlation_id or run.trace_id)
+    return updated
+
+
+async def mark_dispatched(
+    session: AsyncSession, run: AutomationRun, *, attempt: int, provider_run_id: str | None
+) -> AutomationRun | None:
+    """The provider accepted the run: `running`, unless a callback already moved it."""
+    updated = await repository.update_if(
+        session,
+        run.id,
+        statuses=("queued",),
+        attempts=attempt,
+        values={
+            "status": "running",
+            "started_at": func.coalesce(AutomationRun.started_at, func.now()),
+            "provider_run_id": func.coalesce(AutomationRun.provider_run_id, provider_run_id),
+            "next_attempt_at": None,
+        },
+    )
+    if updated is not None:
+        await announce(session, updated, correlation_id=run.trace_id)
+    return updated
+
+
+async def schedule_dispatch_retry(
+    session: AsyncSession,
+    run: AutomationRun,
+    *,
+    attempt: int,
+    statuses: tuple[str, ...],
+    delay_seconds: float,
+) -> None:
+    await repository.update_if(
+        session,
+        run.id,
+        statuses=statuses,
+        attempts=attempt,
+        values={
+            "next_attempt_at": func.now() + timedelta(seconds=delay_seconds),
+        },
+    )
+
+
+async def fail_dispatch(
+    session: AsyncSession,
+    run: AutomationRun,
+    *,
+    attempt: int,
+    statuses: tuple[str, ...],
+    error: dict[str, Any],
+) -> AutomationRun | None:
+    """The dispatch is exhausted or rejected: `failed`, with the reason in `error`."""
+    updated = await repository.update_if(
+        session,
+        run.id,
+        statuses=statuses,
+        attempts=attempt,
+        values={
+            "status": "failed",
+            "error": error,
+            "completed_at": func.now(),
+            "next_attempt_at": None,
+        },
+    )
+    if updated is not None:
+        await announce(session, updated, correlation_id=run.trace_id)
+    return updated
+
+
+async def time_out_stale(session: AsyncSession, *, timeout_seconds: int, limit: int) -> int:
+    """Runs `running` for longer than the timeout become `timed_out`; how many did."""
+    runs = await repository.time_out_running(
+        session, older_than=timedelta(seconds=timeout_seconds), limit=limit
+    )
+    for run in runs:
+        await announce(session, run, correlation_id=run.trace_id)
+    return len(runs)
+
+
+async def retry_exhausted(
+    session: AsyncSession, *, tenant_id: uuid.UUID, run_ids: list[uuid.UUID] | None
+) -> list[AutomationRun]:
+    """Send dispatch-exhausted runs (all of the tenant's, or these) back to `queued`.
+
+    The one way out of a terminal state: an operator's decision, through `aetherflow dlq`.
+    """
+    runs = await repository.revive_exhausted(session, tenant_id, run_ids)
+    for run in runs:
+        Database.after_commit_append(session, RUNS_TO_DISPATCH, run.id)
+        await announce(session, run, correlation_id=run.trace_id)
+    return runs

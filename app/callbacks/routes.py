@@ -1,0 +1,69 @@
+"""`POST /v1/tenants/{t}/webhooks/activepieces` (CONTRACT.md §7): provider callbacks.
+
+Authenticated by a Standard Webhooks signature, not an API key, and not rate limited per
+tenant. Order: signature (401), media type (415), JSON (400), body (422), tenant (404),
+replay (409, 503 without Redis), the run (404, 409).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from loguru import logger
+from redis.exceptions import RedisError
+
+from app.api.body import json_body
+from app.api.deps import RuntimeDep
+from app.api.v1 import TENANT_PREFIX
+from app.automation_runs import transitions
+from app.automation_runs.schemas import CallbackIn, RunEnvelope, RunOut
+from app.callbacks.replay import ReplayGuard
+from app.callbacks.signature import verify_signature
+from app.core import request_context
+from app.tenants import service as tenants
+
+router = APIRouter(prefix=f"{TENANT_PREFIX}/webhooks", tags=["callbacks"])
+
+
+async def signed_callback(request: Request, runtime: RuntimeDep) -> None:
+    verify_signature(
+        runtime.settings.activepieces_webhook_secret, request.headers, await request.body()
+    )
+
+
+Signed = Annotated[None, Depends(signed_callback)]
+Callback = Annotated[CallbackIn, Depends(json_body(CallbackIn))]
+
+
+@router.post("/activepieces")
+async def activepieces_callback(
+    _: Signed,
+    callback: Callback,
+    request: Request,
+    runtime: RuntimeDep,
+    tenant_reference: Annotated[str, Path(alias="tenantId")],
+) -> RunEnvelope:
+    """Apply a run's status sent by ActivePieces (or the sandbox)."""
+    async with runtime.db.unit_of_work() as session:
+        tenant = await tenants.resolve_tenant(session, tenant_reference)
+    if (context := request_context.current()) is not None:
+        context.tenant_id = str(tenant.id)
+    guard = ReplayGuard(runtime.redis, tenant.id, request.headers["webhook-id"])
+    await guard.reserve()
+    try:
+        async with runtime.db.unit_of_work() as session:
+            run = await transitions.apply_callback(
+                session,
+                tenant_id=tenant.id,
+                callback=callback,
+                correlation_id=context.correlation_id if context else None,
+            )
+    except BaseException:
+        await guard.release()
+        raise
+    try:
+        await guard.remember()
+    except (RedisError, OSError):
+        logger.warning("callback applied but its webhook-id could not be remembered")
+    return RunEnvelope(data=RunOut.model_validate(run))
