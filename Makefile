@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/aetherflow
 export DATABASE_URL
 
-.PHONY: install up test lint typecheck pytest lock clean bench
+.PHONY: install up test lint typecheck pytest lock clean bench schema
 
 install: $(STAMP)
 
@@ -45,3 +45,7 @@ clean:
 bench: install
 	$(BIN)/python -m tests.benchmarks.bench_reports_batch
 	$(BIN)/python -m tests.benchmarks.bench_webhook_latency
+
+# Regenerate docs/schema.graphql from the code (a test fails while it is stale).
+schema: install
+	$(BIN)/python -m schema.export

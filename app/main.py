@@ -17,6 +17,7 @@ from app.core.config import Settings, get_settings
 from app.core.runtime import Runtime
 from app.reports import routes as reports
 from app.webhooks import routes as webhooks
+from schema.app import mount_graphql
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,5 +43,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     include_v1(app, reports.router, webhooks.router, automation_runs.router, callbacks.router)
+    mount_graphql(app, settings)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

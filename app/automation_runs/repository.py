@@ -38,6 +38,17 @@ async def find(
     )
 
 
+async def find_many(
+    session: AsyncSession, tenant_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, AutomationRun]:
+    rows = await session.scalars(
+        select(AutomationRun).where(
+            AutomationRun.tenant_id == tenant_id, AutomationRun.id.in_(run_ids)
+        )
+    )
+    return {run.id: run for run in rows}
+
+
 async def find_by_id(session: AsyncSession, run_id: uuid.UUID) -> AutomationRun | None:
     return await session.scalar(
         select(AutomationRun)

@@ -24,8 +24,6 @@ from app.reports.schemas import (
     ReportOut,
     ReportPageOut,
     ReportStatus,
-    ReportUpsertOut,
-    UpsertSummary,
 )
 from app.tenants.auth import Principal
 
@@ -49,16 +47,7 @@ async def upsert_reports(
             items=batch.reports,
             correlation_id=context.correlation_id if context else None,
         )
-        results = [
-            ReportUpsertOut(result=o.result, report=ReportOut.model_validate(o.report))
-            for o in outcomes
-        ]
-        summary = UpsertSummary(
-            created=sum(o.result == "created" for o in outcomes),
-            updated=sum(o.result == "updated" for o in outcomes),
-            unchanged=sum(o.result == "unchanged" for o in outcomes),
-        )
-        return stored_json(200, ReportBatchOut(data=results, summary=summary))
+        return stored_json(200, ReportBatchOut.of(outcomes))
 
     outcome = await idempotency.execute(
         runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
@@ -81,6 +82,14 @@ class ReportOut(OutputModel):
 UpsertResult = Literal["created", "updated", "unchanged"]
 
 
+class UpsertOutcomeLike(Protocol):
+    @property
+    def result(self) -> UpsertResult: ...
+
+    @property
+    def report(self) -> Any: ...
+
+
 class ReportUpsertOut(OutputModel):
     result: UpsertResult
     report: ReportOut
@@ -95,6 +104,20 @@ class UpsertSummary(OutputModel):
 class ReportBatchOut(OutputModel):
     data: list[ReportUpsertOut]
     summary: UpsertSummary
+
+    @classmethod
+    def of(cls, outcomes: Sequence[UpsertOutcomeLike]) -> ReportBatchOut:
+        """The batch response: results in input order and their counts."""
+        results = [
+            ReportUpsertOut(result=o.result, report=ReportOut.model_validate(o.report))
+            for o in outcomes
+        ]
+        summary = UpsertSummary(
+            created=sum(o.result == "created" for o in outcomes),
+            updated=sum(o.result == "updated" for o in outcomes),
+            unchanged=sum(o.result == "unchanged" for o in outcomes),
+        )
+        return cls(data=results, summary=summary)
 
 
 class ReportEnvelope(OutputModel):

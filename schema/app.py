@@ -1,0 +1,127 @@
+"""The GraphQL gateway: schema, abuse limits, and the router mounted at
+`/v1/tenants/{tenantId}/graphql` (HTTP and graphql-transport-ws)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from fastapi import FastAPI, Request
+from graphql import GraphQLError
+from starlette.responses import JSONResponse, Response
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.fastapi import GraphQLRouter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+from strawberry.types.unset import UnsetType
+
+from app.api.v1 import TENANT_PREFIX
+from app.core.config import Settings
+from app.core.errors import AppError
+from schema.automation_runs import (
+    AutomationRunMutations,
+    AutomationRunQueries,
+    AutomationRunSubscriptions,
+)
+from schema.context import Context, GraphQLRequestRefused, get_context
+from schema.errors import error_codes, graphql_error_body, with_code
+from schema.reports import ReportMutations, ReportQueries
+from schema.scalars import DateTime
+from schema.webhooks import WebhookQueries
+
+GRAPHQL_PATH = f"{TENANT_PREFIX}/graphql"
+
+Query = merge_types("Query", (ReportQueries, AutomationRunQueries, WebhookQueries))
+Mutation = merge_types("Mutation", (ReportMutations, AutomationRunMutations))
+Subscription = merge_types("Subscription", (AutomationRunSubscriptions,))
+
+
+class Schema(strawberry.Schema):
+    hide_suggestions = False
+
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """Subscriptions: give the errors of every streamed result their codes too."""
+        return _coded(await super().stream(*args, **kwargs), self.hide_suggestions)
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Expected errors are answers, not incidents; ErrorCodes logs the unexpected ones."""
+
+
+async def _coded(
+    source: AsyncGenerator[Any, None], hide_suggestions: bool
+) -> AsyncGenerator[Any, None]:
+    async with aclosing(source):
+        async for result in source:
+            errors: list[GraphQLError] | None = getattr(result, "errors", None)
+            if errors:
+                result.errors = [with_code(e, hide_suggestions=hide_suggestions) for e in errors]
+            yield result
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        error_codes(hide_suggestions=not settings.introspection_enabled),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    schema = Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map={datetime: DateTime}),
+    )
+    schema.hide_suggestions = not settings.introspection_enabled
+    return schema
+
+
+class TenantGraphQLRouter(GraphQLRouter[Context, None]):
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a WebSocket from `connection_init`; refusals close it with 4403."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("authorization")
+        try:
+            principal = await context.runtime.keys.verify(
+                authorization if isinstance(authorization, str) else None
+            )
+            principal.check_tenant(context.tenant_reference)
+            principal.require("automations:read")
+        except AppError:
+            raise ConnectionRejectionError({"code": "forbidden"}) from None
+        context.authenticated(principal)
+        return None
+
+
+async def _refused(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GraphQLRequestRefused)
+    error = exc.error
+    return JSONResponse(graphql_error_body(error), status_code=error.status, headers=error.headers)
+
+
+def mount_graphql(app: FastAPI, settings: Settings) -> None:
+    router = TenantGraphQLRouter(
+        build_schema(settings),
+        path=GRAPHQL_PATH,
+        context_getter=get_context,
+        graphql_ide=None if settings.is_production else "graphiql",
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allowed_origins=settings.cors_allowed_origins,
+    )
+    app.include_router(router)
+    app.add_exception_handler(GraphQLRequestRefused, _refused)

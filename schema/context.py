@@ -1,0 +1,69 @@
+"""The per-request GraphQL context: the runtime, the caller, the tenant, per-request loaders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path
+from starlette.requests import HTTPConnection
+from strawberry.fastapi import BaseContext
+
+from app.api.deps import get_runtime
+from app.core import request_context
+from app.core.errors import AppError
+from app.core.runtime import Runtime
+from app.tenants.auth import Principal
+from schema.loaders import Loaders
+
+
+class GraphQLRequestRefused(Exception):
+    """An HTTP-level refusal (401, 403, 429) answered with a GraphQL error body."""
+
+    def __init__(self, error: AppError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class Context(BaseContext):
+    def __init__(self, runtime: Runtime, tenant_reference: str) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.tenant_reference = tenant_reference
+        self.principal: Principal | None = None
+        self.loaders: Loaders | None = None
+        self.idempotent_replayed = False
+
+    def authenticated(self, principal: Principal) -> None:
+        self.principal = principal
+        self.loaders = Loaders(self.runtime.db, principal.tenant_id)
+        if (context := request_context.current()) is not None:
+            context.tenant_id = str(principal.tenant_id)
+
+    def require(self, scope: str) -> Principal:
+        """The caller's principal, which must hold `scope` (InsufficientScope otherwise)."""
+        assert self.principal is not None, "authenticated before any resolver runs"
+        self.principal.require(scope)
+        return self.principal
+
+    @property
+    def correlation_id(self) -> str | None:
+        context = request_context.current()
+        return context.correlation_id if context else None
+
+
+async def get_context(
+    connection: HTTPConnection,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    tenant_reference: Annotated[str, Path(alias="tenantId")],
+) -> Context:
+    """HTTP requests authenticate here (401/403 as HTTP statuses); WebSockets authenticate
+    from `connection_init` instead."""
+    context = Context(runtime, tenant_reference)
+    if connection.scope["type"] == "http":
+        try:
+            principal = await runtime.keys.verify(connection.headers.get("authorization"))
+            principal.check_tenant(tenant_reference)
+        except AppError as error:
+            raise GraphQLRequestRefused(error) from None
+        context.authenticated(principal)
+    return context

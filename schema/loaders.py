@@ -1,0 +1,33 @@
+"""Per-request DataLoaders: fields that can repeat in one document (aliases) batch into one
+query. Each batch opens its own session, since loaders may run concurrently."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from app.automation_runs import repository as runs
+from app.reports import repository as reports
+from db.models.automation_run import AutomationRun
+from db.models.report import Report
+from db.session import Database
+
+
+class Loaders:
+    def __init__(self, db: Database, tenant_id: uuid.UUID) -> None:
+        self._db = db
+        self._tenant_id = tenant_id
+        self.report_by_slug = DataLoader[str, Report | None](load_fn=self._reports_by_slug)
+        self.run_by_id = DataLoader[uuid.UUID, AutomationRun | None](load_fn=self._runs_by_id)
+
+    async def _reports_by_slug(self, slugs: Sequence[str]) -> list[Report | None]:
+        async with self._db.unit_of_work() as session:
+            found = await reports.find_by_slugs(session, self._tenant_id, slugs)
+        return [found.get(slug) for slug in slugs]
+
+    async def _runs_by_id(self, run_ids: Sequence[uuid.UUID]) -> list[AutomationRun | None]:
+        async with self._db.unit_of_work() as session:
+            found = await runs.find_many(session, self._tenant_id, run_ids)
+        return [found.get(run_id) for run_id in run_ids]

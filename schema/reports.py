@@ -1,0 +1,112 @@
+"""Reports in GraphQL: thin resolvers over app.reports.service."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from app.api.idempotency import stored_json
+from app.core.pagination import MAX_LIMIT, Position
+from app.idempotency.service import StoredResponse
+from app.reports import repository as report_rows
+from app.reports import service as reports
+from app.reports.schemas import ReportBatchIn, ReportBatchOut
+from app.reports.schemas import ReportStatus as RestReportStatus
+from schema.context import Context
+from schema.inputs import camel_dict, run_idempotent, validated
+from schema.pagination import check_first
+from schema.types import (
+    PageInfo,
+    Report,
+    ReportConnection,
+    ReportEdge,
+    ReportInput,
+    ReportStatus,
+    UpsertReportsPayload,
+)
+
+
+@strawberry.type
+class ReportQueries:
+    @strawberry.field
+    async def reports(
+        self,
+        info: Info[Context, None],
+        first: int = 20,
+        after: str | None = None,
+        status: ReportStatus = ReportStatus.PUBLISHED,
+    ) -> ReportConnection:
+        who = info.context.require("reports:read")
+        runtime = info.context.runtime
+        check_first(first, MAX_LIMIT)
+        rest_status = RestReportStatus(status.value)
+        position = runtime.cursors.decode(after, ordering=rest_status.value) if after else None
+        async with runtime.db.unit_of_work() as session:
+            page = await reports.list_page(
+                session, tenant_id=who.tenant_id, status=rest_status, after=position, limit=first
+            )
+        edges = [
+            ReportEdge(
+                node=Report.of(row),
+                cursor=runtime.cursors.encode(
+                    Position(rest_status.value, report_rows.sort_key(row, rest_status), row.id)
+                ),
+            )
+            for row in page.items
+        ]
+        return ReportConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next_position is not None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field
+    async def report(self, info: Info[Context, None], slug: str) -> Report | None:
+        info.context.require("reports:read")
+        loaders = info.context.loaders
+        assert loaders is not None
+        row = await loaders.report_by_slug.load(slug)
+        return Report.of(row) if row is not None else None
+
+    @strawberry.field
+    async def latest_report(self, info: Info[Context, None]) -> Report | None:
+        who = info.context.require("reports:read")
+        async with info.context.runtime.db.unit_of_work() as session:
+            row = await report_rows.latest_published(session, who.tenant_id)
+        return Report.of(row) if row is not None else None
+
+
+@strawberry.type
+class ReportMutations:
+    @strawberry.mutation
+    async def upsert_reports(
+        self,
+        info: Info[Context, None],
+        input: list[ReportInput],
+        idempotency_key: str | None = None,
+    ) -> UpsertReportsPayload:
+        context = info.context
+        who = context.require("reports:write")
+        arguments = {"reports": camel_dict(input)}
+        batch = validated(ReportBatchIn, arguments, rename={"reports": "input"})
+
+        async def effect(session: AsyncSession) -> StoredResponse:
+            outcomes = await reports.upsert_batch(
+                session,
+                tenant_id=who.tenant_id,
+                items=batch.reports,
+                correlation_id=context.correlation_id,
+            )
+            return stored_json(200, ReportBatchOut.of(outcomes))
+
+        document = await run_idempotent(
+            context,
+            operation="upsertReports",
+            arguments=batch.model_dump(mode="json", by_alias=True),
+            idempotency_key=idempotency_key,
+            effect=effect,
+        )
+        return UpsertReportsPayload.from_representation(document)

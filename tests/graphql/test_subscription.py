@@ -1,0 +1,138 @@
+"""`automationRunUpdated` over graphql-transport-ws against a real server."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from app.automation_runs.dispatch import dispatch_run
+from app.core.config import Settings
+from app.webhooks.sender import create_http_client
+from db.session import Database
+from tests.automation_runs.helpers import RUNS
+from tests.conftest import make_settings
+from tests.factories import Keys, bearer, make_key
+from tests.live import free_port, live_server
+
+SUBSCRIBE = "subscription($id: ID!) { automationRunUpdated(id: $id) { id status output } }"
+
+
+@pytest.fixture
+async def server(
+    database_url: str, redis_url: str, db: Database
+) -> AsyncIterator[tuple[str, Settings]]:
+    port = free_port()
+    settings = make_settings(database_url, redis_url, public_base_url=f"http://127.0.0.1:{port}")
+    async with live_server(settings, port=port) as base_url:
+        yield base_url, settings
+
+
+async def connect(base_url: str, tenant: str, authorization: str | None) -> ClientConnection:
+    url = base_url.replace("http://", "ws://") + f"/v1/tenants/{tenant}/graphql"
+    socket = await websockets.connect(
+        url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]
+    )
+    payload = {"authorization": authorization} if authorization else {}
+    await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+    return socket
+
+
+async def receive(socket: ClientConnection) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await socket.recv(decode=True))
+    return message
+
+
+async def subscribe(socket: ClientConnection, run_id: str) -> None:
+    await socket.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": SUBSCRIBE, "variables": {"id": run_id}},
+            }
+        )
+    )
+
+
+async def test_follows_a_sandbox_run_from_queued_to_succeeded(
+    server: tuple[str, Settings], tenant_keys: Keys, db: Database
+) -> None:
+    base_url, settings = server
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        created = await http.post(
+            RUNS.format("acme"),
+            json={"flowId": "demo", "provider": "sandbox", "input": {"n": 7}},
+            headers=tenant_keys.headers,
+        )
+    run_id = created.json()["data"]["id"]
+    socket = await connect(base_url, "acme", f"Bearer {tenant_keys.key}")
+    try:
+        assert (await receive(socket))["type"] == "connection_ack"
+        await subscribe(socket, run_id)
+        first = await receive(socket)
+        assert first == {
+            "id": "1",
+            "type": "next",
+            "payload": {
+                "data": {"automationRunUpdated": {"id": run_id, "status": "QUEUED", "output": None}}
+            },
+        }
+        async with create_http_client() as client:
+            await dispatch_run(db, client, settings, uuid.UUID(run_id))
+        statuses = []
+        while True:
+            message = await receive(socket)
+            if message["type"] == "complete":
+                break
+            assert message["type"] == "next", message
+            statuses.append(message["payload"]["data"]["automationRunUpdated"])
+    finally:
+        await socket.close()
+    assert [update["status"] for update in statuses] == ["RUNNING", "SUCCEEDED"]
+    assert statuses[-1]["output"] == {"n": 7}
+
+
+@pytest.mark.parametrize("case", ["bad key", "no key", "missing scope", "other tenant"])
+async def test_refused_connections_close_with_4403(
+    server: tuple[str, Settings], tenant_keys: Keys, db: Database, case: str
+) -> None:
+    base_url, settings = server
+    reports_only = await make_key(db, settings, tenant_keys.tenant, scopes=["reports:read"])
+    tenant, authorization = {
+        "bad key": ("acme", "Bearer afk_nope"),
+        "no key": ("acme", None),
+        "missing scope": ("acme", f"Bearer {reports_only}"),
+        "other tenant": ("globex", f"Bearer {tenant_keys.key}"),
+    }[case]
+    socket = await connect(base_url, tenant, authorization)
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await receive(socket)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def test_unknown_or_foreign_run_gets_a_not_found_error(
+    server: tuple[str, Settings], tenant_keys: Keys
+) -> None:
+    base_url, _ = server
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        theirs = await http.post(
+            RUNS.format("globex"), json={"flowId": "f"}, headers=bearer(tenant_keys.other_key)
+        )
+    for run_id in (str(uuid.uuid4()), theirs.json()["data"]["id"], "not-a-uuid"):
+        socket = await connect(base_url, "acme", f"Bearer {tenant_keys.key}")
+        try:
+            assert (await receive(socket))["type"] == "connection_ack"
+            await subscribe(socket, run_id)
+            message = await receive(socket)
+        finally:
+            await socket.close()
+        assert message["type"] == "error", message
+        assert [error["extensions"]["code"] for error in message["payload"]] == ["not_found"]
