@@ -45,7 +45,9 @@ clean:
 bench: install
 	$(BIN)/python -m tests.benchmarks.bench_reports_batch
 	$(BIN)/python -m tests.benchmarks.bench_webhook_latency
+	$(BIN)/python -m tests.benchmarks.bench_rate_limit
 
 # Regenerate docs/schema.graphql from the code (a test fails while it is stale).
 schema: install
 	$(BIN)/python -m schema.export
+

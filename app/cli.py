@@ -325,15 +325,14 @@ def _supervise(children: Sequence[subprocess.Popen[bytes]]) -> None:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
+    # Both set explicitly: a shell may start this command with SIGINT ignored.
     signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(child.poll() is None for child in children):
-            try:
-                children[0].wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                continue
-    except KeyboardInterrupt:
-        pass
+    signal.signal(signal.SIGINT, stop)
+    while all(child.poll() is None for child in children):
+        try:
+            children[0].wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            continue
     stop()
     for child in children:
         child.wait()

@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api import health
+from app.api import health, metrics
 from app.api.errors import install_error_handlers
+from app.api.hardening import install_hardening
 from app.api.middleware import RequestContextMiddleware
 from app.api.v1 import include_v1
 from app.automation_runs import routes as automation_runs
@@ -42,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.redirect_slashes = False
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     include_v1(app, reports.router, webhooks.router, automation_runs.router, callbacks.router)
+    install_hardening(app, settings)
     mount_graphql(app, settings)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -32,10 +32,12 @@ def worker_state(context: Context = TaskiqDepends()) -> WorkerState:
 async def _start(state: TaskiqState) -> None:
     runtime = await Runtime.start(get_settings(), broker=broker)
     state.worker = WorkerState(runtime=runtime, http=create_http_client())
+    from jobs.metrics import start_metrics_server
     from jobs.sweeper import start_sweeper
     from jobs.worker import arm_shutdown_deadline
 
     state.worker.background.append(start_sweeper(state.worker))
+    state.worker.background.append(start_metrics_server(state.worker))
     arm_shutdown_deadline()
 
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from fastapi import FastAPI, Request
 from graphql import GraphQLError
 from starlette.responses import JSONResponse, Response
@@ -26,9 +28,12 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.unset import UnsetType
 
+from app.api.deps import verify_key_for_tenant
 from app.api.v1 import TENANT_PREFIX
 from app.core.config import Settings
 from app.core.errors import AppError
+from app.rate_limit.enforce import enforce_tenant_limit
+from app.rate_limit.policy import RateLimitGroup
 from schema.automation_runs import (
     AutomationRunMutations,
     AutomationRunQueries,
@@ -92,18 +97,36 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 class TenantGraphQLRouter(GraphQLRouter[Context, None]):
+    def decode_json(self, data: str | bytes) -> object:
+        """Only a JSON object (or a list, refused as a batch) is a GraphQL request."""
+        try:
+            document = json.loads(data)
+        except ValueError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(document, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return document
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate a WebSocket from `connection_init`; refusals close it with 4403."""
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         authorization = params.get("authorization")
+        connection = context.request
+        assert connection is not None
         try:
-            principal = await context.runtime.keys.verify(
-                authorization if isinstance(authorization, str) else None
+            principal = await verify_key_for_tenant(
+                connection,
+                context.runtime,
+                context.tenant_reference,
+                authorization if isinstance(authorization, str) else None,
             )
-            principal.check_tenant(context.tenant_reference)
             principal.require("automations:read")
-        except AppError:
-            raise ConnectionRejectionError({"code": "forbidden"}) from None
+            # A subscription connection counts once against the tenant's graphql quota.
+            await enforce_tenant_limit(
+                connection, context.runtime, principal.tenant_id, RateLimitGroup.GRAPHQL
+            )
+        except AppError as error:
+            raise ConnectionRejectionError({"code": error.code}) from None
         context.authenticated(principal)
         return None
 

@@ -8,10 +8,12 @@ from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
-from app.api.deps import get_runtime
+from app.api.deps import get_runtime, verify_key_for_tenant
 from app.core import request_context
 from app.core.errors import AppError
 from app.core.runtime import Runtime
+from app.rate_limit.enforce import enforce_tenant_limit
+from app.rate_limit.policy import RateLimitGroup
 from app.tenants.auth import Principal
 from schema.loaders import Loaders
 
@@ -61,8 +63,12 @@ async def get_context(
     context = Context(runtime, tenant_reference)
     if connection.scope["type"] == "http":
         try:
-            principal = await runtime.keys.verify(connection.headers.get("authorization"))
-            principal.check_tenant(tenant_reference)
+            principal = await verify_key_for_tenant(
+                connection, runtime, tenant_reference, connection.headers.get("authorization")
+            )
+            await enforce_tenant_limit(
+                connection, runtime, principal.tenant_id, RateLimitGroup.GRAPHQL
+            )
         except AppError as error:
             raise GraphQLRequestRefused(error) from None
         context.authenticated(principal)

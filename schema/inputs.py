@@ -10,12 +10,14 @@ import strawberry
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 
 from app.api.body import validate
 from app.core.errors import ValidationFailed
 from app.idempotency import service as idempotency
 from app.idempotency.header import parse_idempotency_key
 from app.idempotency.service import IdempotentRequest, StoredResponse, fingerprint
+from app.rate_limit.enforce import refund_replay
 from schema.context import Context
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -69,6 +71,9 @@ async def run_idempotent(
     outcome = await idempotency.execute(
         runtime.db, request, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
     )
-    context.idempotent_replayed = context.idempotent_replayed or outcome.replayed
+    if outcome.replayed:
+        context.idempotent_replayed = True
+        if isinstance(context.request, HTTPConnection):
+            await refund_replay(context.request)  # replays do not use quota
     document: dict[str, Any] = json.loads(outcome.response.body)
     return document

@@ -1,4 +1,5 @@
-"""The outermost ASGI layer: ids, the body-size limit while reading, access log, last-resort 500."""
+"""The outermost ASGI layer: ids, the body-size limit while reading, access log and request
+metrics, last-resort 500."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import PayloadTooLarge, envelope
+from app.core.metrics import record_http_request
 from app.core.request_context import RequestContext, accept_id, bound, new_id
 
 
@@ -65,12 +67,14 @@ class RequestContextMiddleware:
             if not response["started"]:
                 await _send_internal_error(send_with_ids, context.request_id)
         finally:
-            route = scope.get("route")
+            template = getattr(scope.get("route"), "path", None)
+            seconds = time.perf_counter() - started
+            record_http_request(template, scope["method"], response["status"], seconds)
             logger.bind(
                 method=scope["method"],
-                route=getattr(route, "path", None),
+                route=template,
                 status=response["status"],
-                latencyMs=round((time.perf_counter() - started) * 1000, 2),
+                latencyMs=round(seconds * 1000, 2),
             ).info("request")
 
 

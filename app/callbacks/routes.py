@@ -21,15 +21,22 @@ from app.automation_runs.schemas import CallbackIn, RunEnvelope, RunOut
 from app.callbacks.replay import ReplayGuard
 from app.callbacks.signature import verify_signature
 from app.core import request_context
+from app.core.errors import InvalidSignature
+from app.rate_limit.enforce import limit_auth_failure
 from app.tenants import service as tenants
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/webhooks", tags=["callbacks"])
 
 
 async def signed_callback(request: Request, runtime: RuntimeDep) -> None:
-    verify_signature(
-        runtime.settings.activepieces_webhook_secret, request.headers, await request.body()
-    )
+    """A bad signature counts against the client address, like a bad API key."""
+    try:
+        verify_signature(
+            runtime.settings.activepieces_webhook_secret, request.headers, await request.body()
+        )
+    except InvalidSignature:
+        await limit_auth_failure(request, runtime)
+        raise
 
 
 Signed = Annotated[None, Depends(signed_callback)]

@@ -10,6 +10,7 @@ from app.automation_runs.live import RunPublisher
 from app.core.config import Settings
 from app.core.pagination import CursorCodec
 from app.core.queue import DISPATCH_RUN, ResilientStreamBroker, TaskQueue, create_broker
+from app.rate_limit.limiter import RateLimiter
 from app.tenants.auth import KeyVerifier
 from db.session import OUTBOX_WRITTEN, RUNS_CHANGED, RUNS_TO_DISPATCH, Database
 
@@ -32,6 +33,7 @@ class Runtime:
     redis: Redis
     publisher: RunPublisher
     keys: KeyVerifier
+    limiter: RateLimiter
     cursors: CursorCodec
     queue: TaskQueue
     # False in the worker, where Taskiq starts and stops the broker itself.
@@ -61,6 +63,7 @@ class Runtime:
             redis=redis,
             publisher=publisher,
             keys=keys,
+            limiter=RateLimiter.connect(settings),
             cursors=CursorCodec(settings.pepper),
             queue=queue,
             owns_broker=broker is None,
@@ -71,5 +74,6 @@ class Runtime:
         await self.publisher.drain()
         if self.owns_broker:
             await self.queue.broker.shutdown()
+        await self.limiter.close()
         await self.redis.aclose()
         await self.db.dispose()

@@ -102,6 +102,16 @@ async def _reserve(session: AsyncSession, request: IdempotentRequest) -> StoredR
     return StoredResponse(row.response_status, row.response_body, dict(row.response_headers))
 
 
+async def has_stored_response(db: Database, tenant_id: uuid.UUID, key: str) -> bool:
+    """Whether a live response is stored under the key, so a repeat will not run the effect.
+
+    Read before the rate-limit step counts a request: replays do not use quota.
+    """
+    async with db.unit_of_work() as session:
+        stored = await repository.find(session, tenant_id, key)
+    return stored is not None and stored.expires_at > utc_now()
+
+
 async def purge_expired(session: AsyncSession) -> int:
     """Delete a batch of expired keys; the number deleted."""
     return await repository.purge_expired(session, utc_now(), batch=PURGE_BATCH)

@@ -16,6 +16,7 @@ import httpx
 from loguru import logger
 
 from app.core.config import Settings
+from app.core.metrics import record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
 from app.webhooks import delivery_repository as repository
@@ -93,6 +94,7 @@ async def attempt_delivery(
     report = await _record(
         db, settings, delivery_id=delivery_id, attempt=attempt, step=step, result=result
     )
+    record_webhook_attempt(report.status)
     logger.bind(
         deliveryId=str(delivery_id),
         eventId=str(event.id),

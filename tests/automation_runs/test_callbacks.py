@@ -247,3 +247,20 @@ async def test_callbacks_need_no_api_key(client: httpx.AsyncClient, tenant_keys:
         headers={"Authorization": "Bearer not-a-key"},
     )
     assert response.status_code == 200
+
+
+async def test_failed_signatures_count_against_the_address(
+    database_url: str, redis_url: str, tenant_keys: Keys
+) -> None:
+    settings = make_settings(database_url, redis_url, rate_limit_auth_failures_per_minute=2)
+    body = json.dumps({"correlationId": "c-1", "status": "running"})
+    async with serve(settings) as client:
+        statuses = [
+            (
+                await client.post(
+                    CALLBACK.format("acme"), content=body, headers=signed(body, shift=-1000)
+                )
+            ).status_code
+            for _ in range(3)
+        ]
+    assert statuses == [401, 401, 429]

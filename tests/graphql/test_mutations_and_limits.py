@@ -258,3 +258,15 @@ async def test_unexpected_errors_are_masked(client: httpx.AsyncClient, tenant_ke
     assert masked.message == INTERNAL_MESSAGE
     assert masked.extensions is not None
     assert masked.extensions["code"] == "internal_error"
+
+
+@pytest.mark.parametrize("body", [b'"just a string"', b"42", b"\xff\xfe", b"{"])
+async def test_a_body_that_is_not_a_json_object_is_a_400(
+    client: httpx.AsyncClient, tenant_keys: Keys, body: bytes
+) -> None:
+    response = await client.post(
+        GRAPHQL.format("acme"),
+        content=body,
+        headers={**tenant_keys.headers, "content-type": "application/json"},
+    )
+    assert response.status_code == 400

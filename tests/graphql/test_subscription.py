@@ -136,3 +136,19 @@ async def test_unknown_or_foreign_run_gets_a_not_found_error(
             await socket.close()
         assert message["type"] == "error", message
         assert [error["extensions"]["code"] for error in message["payload"]] == ["not_found"]
+
+
+async def test_bad_keys_on_websockets_count_against_the_address(
+    database_url: str, redis_url: str, db: Database
+) -> None:
+    port = free_port()
+    settings = make_settings(database_url, redis_url, rate_limit_auth_failures_per_minute=2)
+    async with live_server(settings, port=port) as base_url:
+        for _ in range(2):
+            socket = await connect(base_url, "acme", "Bearer afk_nope")
+            with pytest.raises(websockets.ConnectionClosed):
+                await receive(socket)
+        async with httpx.AsyncClient(base_url=base_url) as http:
+            refused = await http.get("/v1/tenants/acme/reports", headers=bearer("afk_nope"))
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"

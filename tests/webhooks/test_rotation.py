@@ -135,7 +135,7 @@ async def test_rotation_refuses_input(
     assert (await stored(db, endpoint_id)).previous_secret_encrypted is None
 
 
-@pytest.mark.parametrize("endpoint_id", ["nope", str(uuid.uuid4())])
+@pytest.mark.parametrize("endpoint_id", ["nope", "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"])
 async def test_rotating_an_unknown_endpoint_is_404_and_stores_nothing(
     client: httpx.AsyncClient, tenant_keys: Keys, db: Database, endpoint_id: str
 ) -> None:

@@ -12,6 +12,8 @@ from tests.factories import Keys, make_delivery, make_endpoint
 from tests.tenants.test_cli import aetherflow, ok_json
 from tests.worker.helpers import delivery
 
+UNKNOWN_ID = "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"
+
 URL = "https://hooks.example.com/x"
 
 
@@ -67,8 +69,8 @@ async def test_retry_one_and_all(
     [
         (["dlq", "retry", "--tenant", "acme"], "one of the arguments --id --all is required"),
         (["dlq", "retry", "--tenant", "acme", "--id", "nope"], "must be a UUID"),
-        (["dlq", "retry", "--tenant", "acme", "--id", str(uuid.uuid4()), "--all"], "not allowed"),
-        (["dlq", "retry", "--tenant", "acme", "--id", str(uuid.uuid4())], "No such"),
+        (["dlq", "retry", "--tenant", "acme", "--id", UNKNOWN_ID, "--all"], "not allowed"),
+        (["dlq", "retry", "--tenant", "acme", "--id", UNKNOWN_ID], "No such"),
         (["dlq", "retry", "--tenant", "nobody", "--all"], "No such tenant"),
         (["dlq", "list", "--tenant", "nobody"], "No such tenant"),
     ],

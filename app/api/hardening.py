@@ -1,0 +1,168 @@
+"""HTTP hardening: security headers, CORS, and a deadline on every request.
+
+Layers, outermost first (inside the request-context middleware, which sets the ids):
+security headers → CORS → rate-limit headers → request guard (deadline, last-resort 500).
+The guard answers inside CORS, so a browser from an allowed origin can read those errors too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+
+from fastapi import FastAPI
+from loguru import logger
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.errors import error_response
+from app.core.config import Settings
+from app.core.errors import AppError, ServiceUnavailable
+from app.rate_limit.middleware import RateLimitHeadersMiddleware
+
+# Read when the app is built (a test may shorten it). PostgreSQL's statement_timeout matches.
+REQUEST_DEADLINE_SECONDS = 30.0
+DEADLINE_RETRY_AFTER_SECONDS = 5
+CORS_MAX_AGE_SECONDS = 600
+CORS_METHODS = ("GET", "HEAD", "POST", "PATCH", "DELETE")
+CORS_REQUEST_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "X-Request-Id",
+    "X-Correlation-Id",
+)
+CORS_EXPOSED_HEADERS = (
+    "X-Request-Id",
+    "X-Correlation-Id",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+    "Idempotent-Replayed",
+    "Location",
+)
+
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+# Swagger UI (outside production only) loads its bundle from jsDelivr and starts it from an
+# inline script; its icons are data: URIs.
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; "
+    "script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src data: https://fastapi.tiangolo.com https://cdn.jsdelivr.net; "
+    "connect-src 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def install_hardening(app: FastAPI, settings: Settings) -> None:
+    """Add the layers (innermost first: Starlette puts each new middleware outside the last)."""
+    app.add_middleware(RequestGuardMiddleware, deadline_seconds=REQUEST_DEADLINE_SECONDS)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(
+        CrossOriginMiddleware,
+        allow_origins=settings.cors_allowed_origins,
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_REQUEST_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+        allow_credentials=False,
+        max_age=CORS_MAX_AGE_SECONDS,
+    )
+    docs_paths = (app.docs_url, app.swagger_ui_oauth2_redirect_url) if app.docs_url else ()
+    app.add_middleware(SecurityHeadersMiddleware, docs_paths=frozenset(p for p in docs_paths if p))
+
+
+class SecurityHeadersMiddleware:
+    """Headers on every response: no sniffing, no referrer, a CSP; no caching of /v1 data."""
+
+    def __init__(self, app: ASGIApp, *, docs_paths: Collection[str] = ()) -> None:
+        self.app = app
+        self.docs_paths = frozenset(docs_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        policy = (
+            DOCS_CONTENT_SECURITY_POLICY if path in self.docs_paths else API_CONTENT_SECURITY_POLICY
+        )
+        is_tenant_data = path == "/v1" or path.startswith("/v1/")
+
+        async def send_with_security_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["Content-Security-Policy"] = policy
+                if is_tenant_data:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_security_headers)
+
+
+class CrossOriginMiddleware(CORSMiddleware):
+    """Starlette's CORS, except that a preflight it would refuse is not answered by it.
+
+    Starlette answers a refused preflight with a plain-text 400. Here it goes on as an ordinary
+    OPTIONS request, which the API answers in its error envelope (405, or 404 for an unknown
+    path), without any CORS grant, so the browser blocks the actual request.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            headers = Headers(scope=scope)
+            if "origin" in headers and "access-control-request-method" in headers:
+                preflight = self.preflight_response(request_headers=headers)
+                if preflight.status_code == 200:
+                    await preflight(scope, receive, send)
+                else:
+                    await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+class RequestGuardMiddleware:
+    """A deadline per request (503 once it passes) and the 500 for an unexpected error.
+
+    The deadline covers reading the request and running the handler; once the response has
+    started it no longer applies. A handler past its deadline is cancelled, so its database
+    transaction rolls back.
+    """
+
+    def __init__(self, app: ASGIApp, *, deadline_seconds: float) -> None:
+        self.app = app
+        self.deadline_seconds = deadline_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = asyncio.timeout(self.deadline_seconds)
+        started = False
+
+        async def send_tracking_start(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                deadline.reschedule(None)
+            await send(message)
+
+        try:
+            async with deadline:
+                await self.app(scope, receive, send_tracking_start)
+        except Exception as exc:
+            if started:
+                raise
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                logger.warning("request deadline of {} s passed", self.deadline_seconds)
+                error: AppError = ServiceUnavailable(
+                    "The request took too long; retry shortly.",
+                    retry_after=DEADLINE_RETRY_AFTER_SECONDS,
+                )
+            else:
+                logger.exception("unhandled error")
+                error = AppError()
+            await error_response(error)(scope, receive, send)

@@ -1,0 +1,33 @@
+"""`GET /metrics` (CONTRACT.md §2): Prometheus text format, behind METRICS_TOKEN when it is set."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.api.deps import RuntimeDep
+from app.core import metrics
+from app.core.errors import Unauthenticated
+
+router = APIRouter(tags=["health"])
+
+
+class MetricsTokenRequired(Unauthenticated):
+    message = "A valid metrics token is required."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.get("/metrics", response_class=Response)
+async def scrape_metrics(request: Request, runtime: RuntimeDep) -> Response:
+    """This process's metrics, with the outbox, delivery and run gauges read from the database.
+
+    Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set. Not rate limited.
+    """
+    if not metrics.token_accepted(
+        request.headers.get("authorization"), runtime.settings.metrics_token
+    ):
+        raise MetricsTokenRequired
+    snapshot = await metrics.read_state(runtime.db)
+    return Response(metrics.exposition(snapshot), media_type=metrics.CONTENT_TYPE)

@@ -1,0 +1,184 @@
+"""Prometheus metrics of the API and the worker (CONTRACT.md §2).
+
+Counters and histograms live in this process's registry; the gauges about the system's state
+(outbox, dead deliveries, automation runs) are read from PostgreSQL at scrape time. No label
+carries a tenant id, slug or key: routes are templates, everything else a small fixed set.
+Each process (one uvicorn worker per API instance, one worker process) exposes its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from loguru import logger
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.registry import Collector
+from sqlalchemy import text
+
+from app.outbox.relay import backlog
+from db.session import Database
+
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+UNMATCHED_ROUTE = "unmatched"
+OTHER_METHOD = "OTHER"
+STATE_TIMEOUT_SECONDS = 2.0
+_STATEMENT_TIMEOUT_MS = int(STATE_TIMEOUT_SECONDS * 1000)
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_DELIVERY_OUTCOMES = {"delivered": "delivered", "pending": "retry", "dead": "dead"}
+# The contract's run statuses (§6), reported even when no run has them.
+_RUN_STATUSES = ("queued", "running", "succeeded", "failed", "timed_out")
+_RATE_LIMIT_GROUPS = ("read", "write", "graphql", "auth")
+
+# `_created` series double the series count for no use here.
+disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped upstream
+registry = CollectorRegistry(auto_describe=True)
+for _default in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+    registry.register(_default)
+
+http_requests = Counter(
+    "aetherflow_http_requests_total",
+    "HTTP requests answered, by route template, method and status.",
+    ("route", "method", "status"),
+    registry=registry,
+)
+http_request_duration = Histogram(
+    "aetherflow_http_request_duration_seconds",
+    "Time from receiving a request to finishing its response, in seconds.",
+    ("route", "method", "status"),
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    registry=registry,
+)
+webhook_deliveries = Counter(
+    "aetherflow_webhook_deliveries_total",
+    "Webhook delivery attempts by outcome: delivered, retry (scheduled again) or dead.",
+    ("outcome",),
+    registry=registry,
+)
+rate_limited = Counter(
+    "aetherflow_rate_limited_total",
+    "Requests refused with 429, by rate-limit group (auth: failed authentication).",
+    ("group",),
+    registry=registry,
+)
+redis_fail_open = Counter(
+    "aetherflow_redis_fail_open_total",
+    "Requests served without a rate-limit decision because Redis did not answer in time.",
+    registry=registry,
+)
+for _outcome in _DELIVERY_OUTCOMES.values():
+    webhook_deliveries.labels(outcome=_outcome)
+for _group in _RATE_LIMIT_GROUPS:
+    rate_limited.labels(group=_group)
+
+
+def record_http_request(route: str | None, method: str, status: int, seconds: float) -> None:
+    labels = {
+        "route": route or UNMATCHED_ROUTE,
+        "method": method if method in _METHODS else OTHER_METHOD,
+        "status": str(status),
+    }
+    http_requests.labels(**labels).inc()
+    http_request_duration.labels(**labels).observe(seconds)
+
+
+def record_webhook_attempt(status: str) -> None:
+    """Count one delivery attempt by the delivery's status after it (pending means a retry)."""
+    webhook_deliveries.labels(outcome=_DELIVERY_OUTCOMES[status]).inc()
+
+
+@dataclass(frozen=True)
+class StateSnapshot:
+    outbox_backlog: int
+    outbox_oldest_age_seconds: float
+    dead_deliveries: int
+    automation_runs: dict[str, int]
+
+
+async def read_state(db: Database) -> StateSnapshot | None:
+    """The database gauges now; None (logged) when the database does not answer in time."""
+    try:
+        return await asyncio.wait_for(_query_state(db), STATE_TIMEOUT_SECONDS)
+    except Exception as exc:
+        logger.warning("metrics: database state unavailable ({})", type(exc).__name__)
+        return None
+
+
+async def _query_state(db: Database) -> StateSnapshot:
+    async with db.unit_of_work() as session:
+        await session.execute(text(f"SET LOCAL statement_timeout = {_STATEMENT_TIMEOUT_MS}"))
+        unrelayed, oldest_age = await backlog(session)
+        dead = await session.scalar(
+            text("SELECT count(*) FROM webhook_deliveries WHERE status = 'dead'")
+        )
+        runs = await session.execute(
+            text("SELECT status, count(*) FROM automation_runs GROUP BY status")
+        )
+        by_status = dict.fromkeys(_RUN_STATUSES, 0) | {
+            str(status): int(count) for status, count in runs
+        }
+    return StateSnapshot(unrelayed, oldest_age, int(dead or 0), by_status)
+
+
+def _state_families(snapshot: StateSnapshot) -> Iterable[Metric]:
+    yield GaugeMetricFamily(
+        "aetherflow_outbox_backlog",
+        "Outbox events not yet relayed to webhook deliveries.",
+        value=snapshot.outbox_backlog,
+    )
+    yield GaugeMetricFamily(
+        "aetherflow_outbox_oldest_age_seconds",
+        "Age of the oldest unrelayed outbox event, in seconds (0 when none).",
+        value=snapshot.outbox_oldest_age_seconds,
+    )
+    yield GaugeMetricFamily(
+        "aetherflow_webhook_deliveries_dead",
+        "Webhook deliveries that are dead (out of attempts or refused), retryable by operators.",
+        value=snapshot.dead_deliveries,
+    )
+    runs = GaugeMetricFamily(
+        "aetherflow_automation_runs",
+        "Automation runs by status.",
+        labels=("status",),
+    )
+    for status, count in sorted(snapshot.automation_runs.items()):
+        runs.add_metric((status,), count)
+    yield runs
+
+
+class _Scrape(Collector):
+    def __init__(self, snapshot: StateSnapshot | None) -> None:
+        self._snapshot = snapshot
+
+    def collect(self) -> Iterable[Metric]:
+        yield from registry.collect()
+        if self._snapshot is not None:
+            yield from _state_families(self._snapshot)
+
+
+def token_accepted(authorization: str | None, token: str | None) -> bool:
+    """Whether `Authorization` carries the metrics token (always, when none is configured)."""
+    if token is None:
+        return True
+    scheme, _, presented = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode(), token.encode()
+    )
+
+
+def exposition(snapshot: StateSnapshot | None) -> bytes:
+    """The text format of this process's metrics, plus the database gauges when read."""
+    return generate_latest(_Scrape(snapshot))

@@ -1,0 +1,181 @@
+"""Per-tenant and per-address quotas in Redis: one atomic round trip per request, fail open.
+
+Storage and algorithm are those of `limits` (async Redis storage over redis-py, the
+sliding-window-counter strategy). `limits`' own `hit()` answers only yes or no, and the
+`RateLimit` header needs the remaining quota and reset time too, which would be a second round
+trip (`get_window_stats`). So a request is counted by `limits`' acquire script extended to
+also return the window it decided on: same keys, same arithmetic, one EVALSHA, so `limits`'
+strategy reads and clears the same state (tests hold the two to agreeing). An idempotent replay
+is given its unit back by a second small script.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.errors import StorageError
+from loguru import logger
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from app.core import metrics
+from app.core.config import Settings
+from app.rate_limit.policy import Policy, RateLimitGroup, policies_from_settings
+from app.rate_limit.window import Decision, WindowCounts, decide
+
+KEY_PREFIX = "aetherflow:rate-limit"
+# A limiter that cannot answer quickly is skipped: it must never be what makes the API slow.
+SOCKET_TIMEOUT_SECONDS = 0.05
+CALL_BUDGET_SECONDS = 0.1
+FAIL_OPEN_WARNING_INTERVAL_SECONDS = 60.0
+_UNAVAILABLE = (StorageError, RedisError, OSError, asyncio.TimeoutError)
+
+# limits 5.8 `acquire_sliding_window.lua`, returning the counts it decided on as well.
+# KEYS: previous window, current window. ARGV: quota, window seconds, cost.
+_ACQUIRE_AND_REPORT = """
+local limit = tonumber(ARGV[1])
+local expiry = tonumber(ARGV[2]) * 1000
+local amount = tonumber(ARGV[3])
+
+local current_ttl = tonumber(redis.call('pttl', KEYS[2]))
+if current_ttl > 0 and current_ttl < expiry then
+    redis.call('rename', KEYS[2], KEYS[1])
+    redis.call('set', KEYS[2], 0, 'PX', current_ttl + expiry)
+end
+
+local previous_count = tonumber(redis.call('get', KEYS[1])) or 0
+local previous_ttl = math.max(tonumber(redis.call('pttl', KEYS[1])) or 0, 0)
+local current_count = tonumber(redis.call('get', KEYS[2])) or 0
+current_ttl = math.max(tonumber(redis.call('pttl', KEYS[2])) or 0, 0)
+
+local weighted_count = math.floor(previous_count * previous_ttl / expiry) + current_count
+if amount > limit or weighted_count + amount > limit then
+    return {0, previous_count, previous_ttl, current_count, current_ttl}
+end
+if redis.call('exists', KEYS[2]) == 1 then
+    current_count = redis.call('incrby', KEYS[2], amount)
+else
+    redis.call('set', KEYS[2], amount, 'PX', expiry * 2)
+    current_count = amount
+    current_ttl = expiry * 2
+end
+return {1, previous_count, previous_ttl, current_count, current_ttl}
+"""
+
+
+# Give back a counted request: from the current window, or from the previous one if the window
+# has moved on since (then the refund is worth slightly more than the unit's decayed weight).
+# KEYS: previous window, current window. ARGV: cost.
+_REFUND = """
+local amount = tonumber(ARGV[1])
+for _, key in ipairs({KEYS[2], KEYS[1]}) do
+    if (tonumber(redis.call('get', key)) or 0) >= amount then
+        redis.call('decrby', key, amount)
+        return 1
+    end
+end
+return 0
+"""
+
+
+class FailOpenReporter:
+    """Counts every request served without a decision; warns at most once per interval."""
+
+    def __init__(self, interval_seconds: float = FAIL_OPEN_WARNING_INTERVAL_SECONDS) -> None:
+        self._interval = interval_seconds
+        self._warned_at: float | None = None
+
+    def report(self, error: BaseException) -> None:
+        metrics.redis_fail_open.inc()
+        now = time.monotonic()
+        if self._warned_at is not None and now - self._warned_at < self._interval:
+            return
+        self._warned_at = now
+        logger.bind(error=type(error).__name__).warning(
+            "rate limiter unavailable; serving requests without rate limits"
+        )
+
+
+class RateLimiter:
+    def __init__(self, redis: Redis, policies: dict[RateLimitGroup, Policy]) -> None:
+        self._redis = redis
+        self.policies = policies
+        # The storage shares this client's connection pool (and so its timeouts); the URI
+        # only names the storage type.
+        storage_options: dict[str, Any] = {"connection_pool": redis.connection_pool}
+        storage = RedisStorage(
+            "async+redis://",
+            implementation="redispy",
+            wrap_exceptions=True,
+            key_prefix=KEY_PREFIX,
+            **storage_options,
+        )
+        self._strategy = SlidingWindowCounterRateLimiter(storage)
+        self._acquire = redis.register_script(_ACQUIRE_AND_REPORT)
+        self._refund = redis.register_script(_REFUND)
+        self._items = {
+            group: RateLimitItemPerSecond(policy.quota, policy.window_seconds)
+            for group, policy in policies.items()
+        }
+        self._fail_open = FailOpenReporter()
+
+    @classmethod
+    def connect(cls, settings: Settings) -> RateLimiter:
+        """A limiter on its own Redis client: tight timeouts, no retries (connects lazily)."""
+        redis = Redis.from_url(
+            settings.redis_url or "",
+            socket_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+        return cls(redis, policies_from_settings(settings))
+
+    async def consume(self, group: RateLimitGroup, identity: str) -> Decision | None:
+        """Count one request against `identity`'s quota; None when Redis did not answer."""
+        policy = self.policies[group]
+        try:
+            async with asyncio.timeout(CALL_BUDGET_SECONDS):
+                reply = await self._acquire(
+                    keys=self._window_keys(group, identity),
+                    args=[policy.quota, policy.window_seconds, 1],
+                )
+        except _UNAVAILABLE as exc:
+            self._fail_open.report(exc)
+            return None
+        allowed, previous_count, previous_ttl, current_count, current_ttl = (
+            int(value) for value in reply
+        )
+        counts = WindowCounts(previous_count, previous_ttl, current_count, current_ttl)
+        return decide(policy, allowed=bool(allowed), counts=counts)
+
+    async def refund(self, group: RateLimitGroup, identity: str) -> bool:
+        """Give back one counted request (an idempotent replay); False if Redis did not answer.
+
+        Not a fail-open event: the request had its decision; at worst the unit stays used.
+        """
+        try:
+            async with asyncio.timeout(CALL_BUDGET_SECONDS):
+                await self._refund(keys=self._window_keys(group, identity), args=[1])
+        except _UNAVAILABLE as exc:
+            logger.bind(error=type(exc).__name__).info("rate limiter: refund not recorded")
+            return False
+        return True
+
+    async def clear(self, group: RateLimitGroup, identity: str) -> None:
+        """Forget what `identity` used of its quota (operators and tests)."""
+        await self._strategy.clear(self._items[group], group.value, identity)
+
+    def _window_keys(self, group: RateLimitGroup, identity: str) -> list[str]:
+        """The previous and current window keys, named as `limits`' storage names them."""
+        current = f"{KEY_PREFIX}:{{{self._items[group].key_for(group.value, identity)}}}"
+        return [f"{current}/-1", current]
+
+    async def close(self) -> None:
+        await self._redis.aclose()
