@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/aetherflow
 export DATABASE_URL
 
-.PHONY: install up test lint typecheck pytest lock clean bench schema
+.PHONY: install up test lint typecheck pytest lock clean bench schema openapi
 
 install: $(STAMP)
 
@@ -51,3 +51,6 @@ bench: install
 schema: install
 	$(BIN)/python -m schema.export
 
+# Regenerate docs/openapi.yaml from the app (a test fails while it is stale).
+openapi: install
+	$(BIN)/python -m app.api.openapi_export

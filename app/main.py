@@ -11,6 +11,7 @@ from app.api import health, metrics
 from app.api.errors import install_error_handlers
 from app.api.hardening import install_hardening
 from app.api.middleware import RequestContextMiddleware
+from app.api.openapi import install_openapi
 from app.api.v1 import include_v1
 from app.automation_runs import routes as automation_runs
 from app.callbacks import routes as callbacks
@@ -44,7 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
-    include_v1(app, reports.router, webhooks.router, automation_runs.router, callbacks.router)
+    rest = (reports.router, webhooks.router, automation_runs.router, callbacks.router)
+    include_v1(app, *rest)
+    install_openapi(app, rest)
     install_hardening(app, settings)
     mount_graphql(app, settings)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)

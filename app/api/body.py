@@ -13,6 +13,9 @@ from app.api.errors import validation_details
 from app.core.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 Model = TypeVar("Model", bound=BaseModel)
+# The body model of each body dependency (and whether an empty body is allowed), so the
+# OpenAPI document can describe bodies that FastAPI itself does not read.
+BODY_MODELS: dict[Callable[..., Any], tuple[type[BaseModel], bool]] = {}
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -94,6 +97,7 @@ def json_body(model: type[Model]) -> Callable[..., Awaitable[Model]]:
             raise InvalidJson("A JSON request body is required.")
         return validate(model, payload)
 
+    BODY_MODELS[dependency] = (model, False)
     return dependency
 
 
@@ -103,4 +107,5 @@ def optional_json_body(model: type[Model]) -> Callable[..., Awaitable[Model]]:
     async def dependency(payload: JsonPayload) -> Model:
         return validate(model, {} if payload is None else payload)
 
+    BODY_MODELS[dependency] = (model, True)
     return dependency

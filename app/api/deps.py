@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from starlette.requests import HTTPConnection
@@ -58,6 +58,8 @@ async def authenticate(
 
 
 Authenticated = Annotated[Principal, Depends(authenticate)]
+# The scope each `require_scope` dependency checks, for the OpenAPI document.
+REQUIRED_SCOPES: dict[Callable[..., Any], str] = {}
 
 
 def require_scope(scope: str) -> Callable[..., Awaitable[Principal]]:
@@ -69,4 +71,5 @@ def require_scope(scope: str) -> Callable[..., Awaitable[Principal]]:
         await limit_rest_request(request, get_runtime(request), principal.tenant_id)
         return principal
 
+    REQUIRED_SCOPES[dependency] = scope
     return dependency
