@@ -249,9 +249,9 @@ def _run_dlq_list(settings: Settings, args: argparse.Namespace) -> None:
             tenant = await tenants.resolve_tenant(session, args.tenant) if args.tenant else None
             letters = await dlq.list_dead(session, tenant_id=tenant.id if tenant else None)
         rows = [dead_letter_json(letter) for letter in letters]
-        lines = [f"{'KIND':<10}{'ID':<38}{'ATTEMPTS':<10}LAST ERROR"]
+        lines = [f"{'KIND':<16}{'ID':<38}{'ATTEMPTS':<10}LAST ERROR"]
         lines += [
-            f"{row['kind']:<10}{row['id']:<38}{row['attempts']:<10}{row['lastError'] or '-'}"
+            f"{row['kind']:<16}{row['id']:<38}{row['attempts']:<10}{row['lastError'] or '-'}"
             for row in rows
         ]
         _print(args, {"data": rows}, "\n".join(lines))

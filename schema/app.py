@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
@@ -11,7 +10,7 @@ from typing import Any
 
 import strawberry
 from cross_web import HTTPException
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from graphql import GraphQLError
 from starlette.responses import JSONResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
@@ -32,6 +31,7 @@ from app.api.deps import verify_key_for_tenant
 from app.api.v1 import TENANT_PREFIX
 from app.core.config import Settings
 from app.core.errors import AppError
+from app.core.json_input import parse_json
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
 from schema.automation_runs import (
@@ -39,7 +39,7 @@ from schema.automation_runs import (
     AutomationRunQueries,
     AutomationRunSubscriptions,
 )
-from schema.context import Context, GraphQLRequestRefused, get_context
+from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
 from schema.errors import error_codes, graphql_error_body, with_code
 from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
@@ -100,7 +100,7 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         """Only a JSON object (or a list, refused as a batch) is a GraphQL request."""
         try:
-            document = json.loads(data)
+            document = parse_json(data)
         except ValueError:
             raise HTTPException(400, "Unable to parse request body as JSON") from None
         if not isinstance(document, dict | list):
@@ -146,5 +146,5 @@ def mount_graphql(app: FastAPI, settings: Settings) -> None:
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         allowed_origins=settings.cors_allowed_origins,
     )
-    app.include_router(router)
+    app.include_router(router, dependencies=[Depends(read_body_within_limit)])
     app.add_exception_handler(GraphQLRequestRefused, _refused)

@@ -8,9 +8,10 @@ from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
+from app.api import body
 from app.api.deps import get_runtime, verify_key_for_tenant
 from app.core import request_context
-from app.core.errors import AppError
+from app.core.errors import AppError, PayloadTooLarge
 from app.core.runtime import Runtime
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
@@ -51,6 +52,14 @@ class Context(BaseContext):
     def correlation_id(self) -> str | None:
         context = request_context.current()
         return context.correlation_id if context else None
+
+
+async def read_body_within_limit(connection: HTTPConnection) -> None:
+    """Size before the key, as on REST: an oversized body is a 413 with a GraphQL body."""
+    try:
+        await body.read_body_within_limit(connection)
+    except PayloadTooLarge as error:
+        raise GraphQLRequestRefused(error) from None
 
 
 async def get_context(

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from typing import Literal
 
 from fastapi import APIRouter
 from loguru import logger
+from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
 from app.api.deps import RuntimeDep
+from app.core.errors import ServiceUnavailable
 from app.core.runtime import Runtime
 from db.migrate import current_revision, head_revision
 
 CHECK_TIMEOUT_SECONDS = 2.0
+CheckResult = Literal["ok", "error"]
 
 router = APIRouter(tags=["health"])
+
+
+class ReadinessChecks(BaseModel):
+    database: CheckResult
+    redis: CheckResult
+    migrations: CheckResult
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unavailable"]
+    checks: ReadinessChecks
 
 
 @router.get("/health")
@@ -24,7 +39,23 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
+@router.get(
+    "/ready",
+    response_model=None,
+    responses={
+        200: {"model": Readiness, "description": "Every check is ok."},
+        503: {
+            "model": Readiness,
+            "description": "A check failed (`status: unavailable`, the failing checks `error`).",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before retrying.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+        },
+    },
+)
 async def ready(runtime: RuntimeDep) -> JSONResponse:
     """Database, Redis and migrations all answer; 503 with the failing checks otherwise."""
     database, redis = await asyncio.gather(
@@ -35,9 +66,13 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
         database = "ok"
     checks = {"database": database, "redis": redis, "migrations": migrations}
     is_ready = all(value == "ok" for value in checks.values())
+    if is_ready:
+        return JSONResponse({"status": "ready", "checks": checks})
+    # Like every other 503 here: a retry hint for probes and load balancers.
     return JSONResponse(
-        {"status": "ready" if is_ready else "unavailable", "checks": checks},
-        status_code=200 if is_ready else 503,
+        {"status": "unavailable", "checks": checks},
+        status_code=503,
+        headers=ServiceUnavailable().headers,
     )
 
 

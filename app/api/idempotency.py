@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.api.body import JsonPayload
+from app.api.body import NO_BODY, JsonPayload
 from app.api.deps import Authenticated
 from app.idempotency.header import parse_idempotency_key
 from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, fingerprint
@@ -29,7 +29,7 @@ async def idempotent_request(
     template: str = request.scope["route"].path
     params = {name: _canonical(value) for name, value in request.path_params.items()}
     path = template.format(**{**params, "tenantId": str(principal.tenant_id)})
-    body = {} if payload is None else payload
+    body = {} if payload is NO_BODY else payload
     return IdempotentRequest(principal.tenant_id, key, fingerprint(request.method, path, body))
 
 

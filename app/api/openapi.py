@@ -269,10 +269,7 @@ def _graphql(path_item: dict[str, Any]) -> None:
             "description": "Queries over GET are disabled.",
             "content": {"text/plain": {"schema": {}}},
         },
-        "413": {
-            "description": "`payload_too_large`",
-            "content": {"application/json": {"schema": {}}},
-        },
+        "413": {"description": "`payload_too_large` (checked before the key)", "content": refusal},
         "415": {
             "description": "Unsupported media type.",
             "content": {"text/plain": {"schema": {}}, "application/json": {"schema": {}}},

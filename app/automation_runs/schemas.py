@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from app.core.schemas import InputModel, OutputModel
+from app.core.schemas import InputModel, JsonObject, OutputModel
 from app.core.time import UtcDateTime
 
 # Flow ids go into the dispatch URL path, so they are kept to URL-safe characters.
 FLOW_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
-CORRELATION_ID_PATTERN = r"^[\x21-\x7e]{1,128}$"
+CorrelationId = Annotated[str, Field(min_length=1, max_length=128)]
 Provider = Literal["activepieces", "sandbox"]
 
 
@@ -30,16 +30,16 @@ TERMINAL = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.TIMED_OUT
 
 class CreateRunIn(InputModel):
     flow_id: Annotated[str, Field(pattern=FLOW_ID_PATTERN)]
-    input: dict[str, Any] = Field(default_factory=dict)
-    correlation_id: Annotated[str | None, Field(pattern=CORRELATION_ID_PATTERN)] = None
+    input: JsonObject = Field(default_factory=dict)
+    correlation_id: CorrelationId | None = None
     provider: Provider = "activepieces"
 
 
 class CallbackIn(InputModel):
-    correlation_id: Annotated[str, Field(pattern=CORRELATION_ID_PATTERN)]
+    correlation_id: CorrelationId
     status: Literal["running", "succeeded", "failed"]
-    output: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
+    output: JsonObject | None = None
+    error: JsonObject | None = None
     provider_run_id: Annotated[str | None, Field(min_length=1, max_length=200)] = None
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import json
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 
@@ -21,3 +24,16 @@ class OutputModel(BaseModel):
         from_attributes=True,
         serialize_by_alias=True,
     )
+
+
+def _finite_numbers(value: dict[str, Any]) -> dict[str, Any]:
+    """GraphQL literals can carry numbers JSON cannot (`1e400` is infinity); refuse them."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        raise ValueError("numbers must be finite") from None
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_finite_numbers)]
+"""A free-form JSON object from a client, storable as jsonb."""

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from app.core.errors import ValidationFailed
-from app.core.schemas import InputModel, OutputModel
+from app.core.schemas import InputModel, JsonObject, OutputModel
 from app.core.time import UtcDateTime
 
 MAX_BATCH = 500
 MAX_CONTENT_BYTES = 256 * 1024
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,199}$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` could name a report (anything else is not found without a query)."""
+    return _SLUG.fullmatch(text) is not None
 
 
 class ReportStatus(StrEnum):
@@ -30,7 +37,7 @@ class ReportIn(InputModel):
     slug: Annotated[str, Field(pattern=SLUG_PATTERN)]
     title: Annotated[str, Field(min_length=1, max_length=300)]
     summary: Annotated[str | None, Field(max_length=2000)] = None
-    content: dict[str, Any] = Field(default_factory=dict)
+    content: JsonObject = Field(default_factory=dict)
     published_at: AwareDatetime | None = None
 
     @field_validator("content")
@@ -47,6 +54,10 @@ class ReportIn(InputModel):
         """Stored at the precision the API shows, so a value read back compares equal."""
         if value is None:
             return None
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must fall between the years 1 and 9999 in UTC") from None
         return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 

@@ -13,10 +13,8 @@ from app.core.pagination import Page, Position
 from app.outbox import service as outbox
 from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
 from app.reports import repository
-from app.reports.schemas import ReportIn, ReportOut, ReportStatus, UpsertResult
+from app.reports.schemas import ReportIn, ReportOut, ReportStatus, UpsertResult, is_slug
 from db.models.report import Report
-
-SLUG_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -86,9 +84,7 @@ async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report:
 
 async def get_by_slug(session: AsyncSession, *, tenant_id: uuid.UUID, slug: str) -> Report:
     """The tenant's report (drafts included), or NotFound."""
-    report = None
-    if len(slug) <= SLUG_MAX_LENGTH:
-        report = await repository.find_by_slug(session, tenant_id, slug)
+    report = await repository.find_by_slug(session, tenant_id, slug) if is_slug(slug) else None
     if report is None:
         raise NotFound("report")
     return report

@@ -39,6 +39,7 @@ async def test_ready_is_503_when_redis_is_down(database_url: str, db: Database) 
         "status": "unavailable",
         "checks": {"database": "ok", "redis": "error", "migrations": "ok"},
     }
+    assert response.headers["retry-after"] == "5"
 
 
 async def test_ready_is_503_when_the_database_is_down(redis_url: str) -> None:
@@ -50,6 +51,7 @@ async def test_ready_is_503_when_the_database_is_down(redis_url: str) -> None:
         "checks": {"database": "error", "redis": "ok", "migrations": "error"},
     }
     assert "x-request-id" in response.headers
+    assert response.headers["retry-after"] == "5"
 
 
 async def test_ready_is_503_when_migrations_are_not_at_head(

@@ -147,7 +147,10 @@ async def test_wrong_media_type_is_415_after_auth(
     assert_error(missing_type, 415, "unsupported_media_type")
 
 
-@pytest.mark.parametrize("body", [b"{", b"[1,]", b"NaN", b'{"a": Infinity}', b"\xff\xfe", b""])
+@pytest.mark.parametrize(
+    "body",
+    [b"{", b"[1,]", b"NaN", b'{"a": Infinity}', b'{"a": 1e400}', b"[" * 100_000, b"\xff\xfe", b""],
+)
 async def test_unparseable_body_is_400_invalid_json(
     probe: httpx.AsyncClient, tenant_keys: Keys, body: bytes
 ) -> None:

@@ -198,12 +198,21 @@ async def test_unknown_tenant_or_another_tenants_run_is_404(
     assert_error(await send_callback(client, "globex", callback), 404, "not_found")
 
 
-async def test_invalid_callback_bodies(client: httpx.AsyncClient, tenant_keys: Keys) -> None:
-    for callback in ({"correlationId": "c", "status": "queued"}, {"status": "running"}):
+async def test_invalid_callback_bodies(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    await create_run(client, tenant_keys, correlationId="c")
+    for callback in (
+        {"correlationId": "c", "status": "queued"},
+        {"status": "running"},
+        {"correlationId": "c", "status": "succeeded", "output": {"s": "\ud800"}},
+    ):
         assert_error(await send_callback(client, "acme", callback), 422, "validation_error")
-    body = "not json"
-    response = await client.post(CALLBACK.format("acme"), content=body, headers=signed(body))
-    assert_error(response, 400, "invalid_json")
+    for body in ("not json", '{"correlationId": "c", "status": "failed", "error": {"n": -1e400}}'):
+        response = await client.post(CALLBACK.format("acme"), content=body, headers=signed(body))
+        assert_error(response, 400, "invalid_json")
+    [row] = await runs_in_db(db)
+    assert row.status == "queued"
 
 
 async def test_redis_down_is_503_and_the_run_is_unchanged(

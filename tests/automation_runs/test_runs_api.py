@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -108,16 +109,33 @@ async def test_reused_correlation_id_is_409_and_writes_nothing(
         ({"flowId": "f", "correlationId": "x" * 129}, "correlationId"),
         ({"flowId": "f", "correlationId": ""}, "correlationId"),
         ({"flowId": "f", "extra": 1}, "extra"),
+        ({"flowId": "f", "input": {"a": "\ud800"}}, "input.a"),
+        (None, ""),
     ],
 )
 async def test_invalid_bodies_are_422(
-    client: httpx.AsyncClient, tenant_keys: Keys, db: Database, body: dict[str, Any], path: str
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database, body: Any, path: str
 ) -> None:
-    error = assert_error(
-        await client.post(URL, json=body, headers=tenant_keys.headers), 422, "validation_error"
+    # Encoded here: httpx would refuse the unpaired surrogate rather than send it escaped.
+    response = await client.post(
+        URL,
+        content=json.dumps(body),
+        headers={**tenant_keys.headers, "content-type": "application/json"},
     )
+    error = assert_error(response, 422, "validation_error")
     assert path in [d["path"] for d in error["details"]]
     assert await runs_in_db(db) == []
+
+
+@pytest.mark.parametrize("correlation_id", ["order 42", "café-7", "x" * 128])
+async def test_any_correlation_id_of_1_to_128_characters_is_accepted(
+    client: httpx.AsyncClient, tenant_keys: Keys, correlation_id: str
+) -> None:
+    response = await client.post(
+        URL, json={"flowId": "f", "correlationId": correlation_id}, headers=tenant_keys.headers
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["data"]["correlationId"] == correlation_id
 
 
 async def test_create_is_idempotent_with_the_original_location(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -260,7 +262,16 @@ async def test_unexpected_errors_are_masked(client: httpx.AsyncClient, tenant_ke
     assert masked.extensions["code"] == "internal_error"
 
 
-@pytest.mark.parametrize("body", [b'"just a string"', b"42", b"\xff\xfe", b"{"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'"just a string"',
+        b"42",
+        b"\xff\xfe",
+        b"{",
+        b'{"query": "{ latestReport { slug } }", "v": 1e400}',
+    ],
+)
 async def test_a_body_that_is_not_a_json_object_is_a_400(
     client: httpx.AsyncClient, tenant_keys: Keys, body: bytes
 ) -> None:
@@ -270,3 +281,48 @@ async def test_a_body_that_is_not_a_json_object_is_a_400(
         headers={**tenant_keys.headers, "content-type": "application/json"},
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (UPSERT, {"input": [{"slug": "a", "title": "A", "publishedAt": "0001-01-01T00:00+01:00"}]}),
+        (
+            'mutation { upsertReports(input: [{slug: "a", title: "A", content: {n: 1e400}}]) '
+            "{ summary { created } } }",
+            None,
+        ),
+        ('mutation { createAutomationRun(input: {flowId: "f", input: {n: 1e400}}) { id } }', None),
+    ],
+)
+async def test_values_the_database_cannot_hold_are_validation_errors(
+    client: httpx.AsyncClient,
+    tenant_keys: Keys,
+    db: Database,
+    query: str,
+    variables: dict[str, Any] | None,
+) -> None:
+    body = await gql(client, tenant_keys.headers, query, variables)
+    assert error_codes(body) == ["validation_error"]
+    assert await count_reports(db) == 0
+    assert await runs_in_db(db) == []
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer afk_nope"}])
+async def test_an_oversized_body_is_413_before_the_key_is_checked(
+    database_url: str, redis_url: str, headers: dict[str, str]
+) -> None:
+    settings = make_settings(database_url, redis_url, max_body_bytes=2048)
+    query = "{ latestReport { slug } }" + " " * 4096
+    async with serve(settings) as client:
+        response = await client.post(GRAPHQL.format("acme"), json={"query": query}, headers=headers)
+    assert response.status_code == 413
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "payload_too_large"
+
+
+async def test_a_report_slug_that_cannot_exist_is_null(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    body = await gql(client, tenant_keys.headers, '{ report(slug: "a\\u0000b") { slug } }')
+    assert body == {"data": {"report": None}}

@@ -143,7 +143,7 @@ async def test_get_by_slug_includes_drafts(client: httpx.AsyncClient, tenant_key
     assert response.json()["data"]["content"] == {"k": "v"}
 
 
-@pytest.mark.parametrize("slug", ["missing", "UPPER", "a" * 300, "bad%20slug"])
+@pytest.mark.parametrize("slug", ["missing", "UPPER", "a" * 300, "bad%20slug", "%00", "a%00b"])
 async def test_unknown_or_malformed_slug_is_404(
     client: httpx.AsyncClient, tenant_keys: Keys, slug: str
 ) -> None:

@@ -197,6 +197,8 @@ async def test_repeated_slug_names_the_later_occurrence(
         (item("a", content={"big": "x" * (256 * 1024)}), "reports.0.content"),
         (item("a", publishedAt="2026-11-01T10:00:00"), "reports.0.publishedAt"),
         (item("a", publishedAt="yesterday"), "reports.0.publishedAt"),
+        (item("a", publishedAt="0001-01-01T00:00:00+01:00"), "reports.0.publishedAt"),
+        (item("a", publishedAt="9999-12-31T23:59:59-05:00"), "reports.0.publishedAt"),
         (item("a", unknownField=1), "reports.0.unknownField"),
         ({"title": "no slug"}, "reports.0.slug"),
     ],

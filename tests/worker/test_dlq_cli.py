@@ -137,6 +137,9 @@ async def test_dispatch_exhausted_runs_are_listed_and_retried(
             )
         )
     [row] = ok_json(cli_env, "dlq", "list", "--tenant", "acme")["data"]
+    table = aetherflow(cli_env, "dlq", "list", "--tenant", "acme").stdout.splitlines()
+    assert table[1].split()[:3] == ["automation_run", str(run_id), "5"]
+    assert table[1].endswith(" The provider answered HTTP 503.")
     assert row["kind"] == "automation_run"
     assert row["id"] == str(run_id)
     assert (row["lastError"], row["lastStatusCode"], row["attempts"]) == (
