@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
@@ -38,13 +40,30 @@ class CliError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{self.prog}: {message}", EXIT_BAD_INPUT)
+        # `_fail` already starts the line with "aetherflow: ".
+        command = self.prog.removeprefix("aetherflow").strip()
+        raise CliError(f"{command}: {message}" if command else message, EXIT_BAD_INPUT)
 
 
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError("must be a whole number >= 1")
     return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError("must be a port number, 1 to 65535")
+    return int(text)
+
+
+def _days_from_now(text: str) -> int:
+    days = _positive_int(text)
+    try:
+        datetime.now(UTC) + timedelta(days=days)
+    except OverflowError:
+        raise argparse.ArgumentTypeError("is too far in the future") from None
+    return days
 
 
 def _uuid(text: str) -> uuid.UUID:
@@ -69,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations up to head")
     api = commands.add_parser("api", help="run the HTTP server")
     api.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server binds all interfaces
-    api.add_argument("--port", type=int, default=None)
+    api.add_argument("--port", type=_port, default=None)
     commands.add_parser("worker", help="run the background worker (tasks and sweeps)")
     commands.add_parser("up", help="migrate, seed, then run the API and worker")
     seed = commands.add_parser("seed", help="create the demo tenant and its first key")
@@ -103,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     create_key.add_argument("--tenant", required=True)
     create_key.add_argument("--name", required=True)
     create_key.add_argument("--scopes", required=True, type=_scope_list)
-    create_key.add_argument("--expires-in-days", type=_positive_int)
+    create_key.add_argument("--expires-in-days", type=_days_from_now)
     create_key.add_argument("--json", action="store_true")
     list_keys = key_commands.add_parser("list")
     list_keys.add_argument("--tenant", required=True)
@@ -281,13 +300,11 @@ def _run_migrate(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _run_api(settings: Settings, args: argparse.Namespace) -> None:
-    import os
-
     import uvicorn
 
     from app.main import create_app
 
-    port = args.port if args.port is not None else int(os.environ.get("PORT", "8000"))
+    port = args.port if args.port is not None else settings.port
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -310,32 +327,52 @@ def _run_up(settings: Settings, args: argparse.Namespace) -> None:
     _run_migrate(settings, args)
     args.json = False
     _run_seed(settings, args)
+    env = dict(os.environ)
+    if "public_base_url" not in settings.model_fields_set:
+        # Sandbox runs call back through the API: point them at the port it listens on.
+        env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{settings.port}"
     children = [
-        subprocess.Popen([sys.executable, "-m", "app.cli", command])  # noqa: S603
+        subprocess.Popen([sys.executable, "-m", "app.cli", command], env=env)  # noqa: S603
         for command in ("api", "worker")
     ]
-    _supervise(children)
+    if (ended := _supervise(children)) is not None:
+        name = ("api", "worker")[children.index(ended)]
+        raise CliError(
+            f"the {name} process exited with status {ended.returncode}; stopped the others",
+            EXIT_DEPENDENCY,
+        )
 
 
-def _supervise(children: Sequence[subprocess.Popen[bytes]]) -> None:
-    """Wait for the children; stop them all when one ends or on Ctrl-C / SIGTERM."""
+def _supervise(children: Sequence[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] | None:
+    """Wait for the children; stop them all when one ends or on Ctrl-C / SIGTERM.
 
-    def stop(*_: Any) -> None:
+    Returns the child that ended on its own (a failure), or None after a requested stop.
+    """
+    requested = False
+
+    def stop() -> None:
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
+    def stop_on_request(*_: Any) -> None:
+        nonlocal requested
+        requested = True
+        stop()
+
     # Both set explicitly: a shell may start this command with SIGINT ignored.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop_on_request)
+    signal.signal(signal.SIGINT, stop_on_request)
     while all(child.poll() is None for child in children):
         try:
             children[0].wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             continue
+    ended = None if requested else next(c for c in children if c.poll() is not None)
     stop()
     for child in children:
         child.wait()
+    return ended
 
 
 COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], None]] = {

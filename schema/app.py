@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 import strawberry
 from cross_web import HTTPException
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, WebSocket
 from graphql import GraphQLError
 from starlette.responses import JSONResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
@@ -22,15 +22,25 @@ from strawberry.extensions import (
 )
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
-from strawberry.types.unset import UnsetType
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from app.api.deps import verify_key_for_tenant
 from app.api.v1 import TENANT_PREFIX
 from app.core.config import Settings
-from app.core.errors import AppError
+from app.core.errors import (
+    AppError,
+    InvalidJson,
+    MethodNotAllowed,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from app.core.json_input import parse_json
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
@@ -63,6 +73,12 @@ class Schema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         """Expected errors are answers, not incidents; ErrorCodes logs the unexpected ones."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        """HTTP execution: subscriptions are served over WebSocket only (`subscribe`)."""
+        allowed = kwargs.get("allowed_operation_types") or DEFAULT_ALLOWED_OPERATION_TYPES
+        kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
+        return await super().execute(*args, **kwargs)
 
 
 async def _coded(
@@ -97,14 +113,40 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 class TenantGraphQLRouter(GraphQLRouter[Context, None]):
+    @overload
+    async def run(
+        self, request: Request, context: Context = UNSET, root_value: None = UNSET
+    ) -> Response: ...
+
+    @overload
+    async def run(
+        self, request: WebSocket, context: Context = UNSET, root_value: None = UNSET
+    ) -> WebSocket: ...
+
+    async def run(
+        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
+    ) -> Response | WebSocket:
+        """Strawberry's refusals of a malformed HTTP request, as contract errors (§1 codes and
+        statuses) with a GraphQL body."""
+        if isinstance(request, Request) and request.method == "POST":
+            media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media_type != "application/json":
+                raise GraphQLRequestRefused(UnsupportedMediaType())
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as refusal:
+            raise GraphQLRequestRefused(_contract_error(refusal)) from None
+
     def decode_json(self, data: str | bytes) -> object:
         """Only a JSON object (or a list, refused as a batch) is a GraphQL request."""
         try:
             document = parse_json(data)
         except ValueError:
-            raise HTTPException(400, "Unable to parse request body as JSON") from None
+            raise GraphQLRequestRefused(InvalidJson()) from None
         if not isinstance(document, dict | list):
-            raise HTTPException(400, "The request body must be a JSON object.")
+            raise GraphQLRequestRefused(
+                ValidationFailed("A GraphQL request is a JSON object with a `query`.")
+            )
         return document
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -129,6 +171,23 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
             raise ConnectionRejectionError({"code": error.code}) from None
         context.authenticated(principal)
         return None
+
+
+def _contract_error(refusal: HTTPException) -> AppError:
+    operation = refusal.__cause__
+    if isinstance(operation, InvalidOperationTypeError):
+        if operation.operation_type is OperationType.SUBSCRIPTION:
+            return ValidationFailed(
+                "Subscriptions are served over WebSocket (graphql-transport-ws) at this path."
+            )
+        return MethodNotAllowed("Mutations need POST.", headers={"Allow": "POST"})
+    if refusal.status_code == 404:
+        return NotFound("route")
+    if refusal.status_code == 405:
+        return MethodNotAllowed(headers={"Allow": "GET, POST"})
+    # What is left: a body that is JSON but not a GraphQL request (no query, a batch, a
+    # `variables` that is not an object, an operation name that names nothing).
+    return ValidationFailed(refusal.reason)
 
 
 async def _refused(_: Request, exc: Exception) -> Response:

@@ -259,20 +259,23 @@ def _graphql(path_item: dict[str, Any]) -> None:
             "GET without a query outside production, the GraphiQL page.",
             "content": {"application/json": {"schema": result}, "text/html": {"schema": {}}},
         },
-        "400": {
-            "description": "Malformed request, a mutation over GET, or a batch.",
-            "content": {"application/json": {"schema": {}}, "text/plain": {"schema": {}}},
-        },
+        "400": {"description": "`invalid_json`: the body is not JSON.", "content": refusal},
         "401": {"description": "`unauthenticated`", "content": refusal},
         "403": {"description": "`tenant_forbidden`", "content": refusal},
         "404": {
-            "description": "Queries over GET are disabled.",
-            "content": {"text/plain": {"schema": {}}},
+            "description": "`not_found`: a GET without a query where GraphiQL is off.",
+            "content": refusal,
+        },
+        "405": {
+            "description": "`method_not_allowed`: a mutation over GET (`Allow: POST`).",
+            "content": refusal,
         },
         "413": {"description": "`payload_too_large` (checked before the key)", "content": refusal},
-        "415": {
-            "description": "Unsupported media type.",
-            "content": {"text/plain": {"schema": {}}, "application/json": {"schema": {}}},
+        "415": {"description": "`unsupported_media_type`", "content": refusal},
+        "422": {
+            "description": "`validation_error`: JSON that is not one GraphQL operation (no "
+            "query, a batch, `variables` not an object, a subscription over HTTP).",
+            "content": refusal,
         },
         "429": {"description": "`rate_limited`", "content": refusal},
         "500": {"description": "`internal_error`", "content": {"application/json": {"schema": {}}}},

@@ -7,6 +7,7 @@ import binascii
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from pydantic import (
@@ -100,6 +101,8 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=10)
     graphql_introspection: StrictBool | None = None
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # The API's port when `aetherflow api` has no --port (Render sets PORT).
+    port: int = Field(default=8000, ge=1, le=65535)
     # How long a verified API key is trusted from the in-process cache; this is also the bound
     # on how long a revocation takes to reach every process.
     api_key_cache_seconds: float = Field(default=5, ge=0, le=60)
@@ -117,6 +120,17 @@ class Settings(BaseSettings):
     def _schedule(cls, value: list[int]) -> list[int]:
         if not value or any(step < 0 for step in value):
             raise ValueError("must be a non-empty comma-separated list of seconds >= 0")
+        return value
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not _is_origin(origin):
+                raise ValueError(
+                    "each origin must be a scheme, a host and an optional port, with no "
+                    "path (e.g. https://example.com)"
+                )
         return value
 
     @field_validator("activepieces_webhook_secret")
@@ -225,6 +239,20 @@ class Settings(BaseSettings):
         return problems
 
 
+def _is_origin(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises for a malformed port
+    except ValueError:
+        return False
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and text == f"{parts.scheme}://{parts.netloc}"
+    )
+
+
 def _webhook_secret_bytes(secret: str) -> bytes | None:
     if not secret.startswith("whsec_"):
         return None
@@ -239,7 +267,9 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        raise SettingsError([_describe(error) for error in exc.errors()]) from None
+        # One line per problem: a list setting can fail the same way in several items.
+        lines = dict.fromkeys(_describe(error) for error in exc.errors())
+        raise SettingsError(list(lines)) from None
     if problems := settings.production_problems():
         raise SettingsError(problems)
     return settings

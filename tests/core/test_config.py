@@ -60,6 +60,12 @@ def test_lists_and_flags_are_parsed_from_text() -> None:
         ("DATABASE_URL", "mysql://x"),
         ("TRUSTED_PROXY_HOPS", "-2"),
         ("PUBLIC_BASE_URL", "not a url"),
+        ("AUTOMATION_RETRY_SCHEDULE", "a,b"),
+        ("CORS_ALLOWED_ORIGINS", "app.example.com"),
+        ("CORS_ALLOWED_ORIGINS", "https://app.example.com/path"),
+        ("CORS_ALLOWED_ORIGINS", "https://ok.example,https://app.example.com:99999"),
+        ("PORT", "http"),
+        ("PORT", "99999"),
     ],
 )
 def test_malformed_value_names_the_variable(variable: str, value: str) -> None:

@@ -28,3 +28,12 @@ async def gql(
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors") or []]
+
+
+def refusal_code(response: httpx.Response, status: int) -> str:
+    """The code of an HTTP-level refusal, after checking its status and GraphQL body."""
+    assert response.status_code == status, response.text
+    [error] = response.json()["errors"]
+    assert error["extensions"]["requestId"] == response.headers["x-request-id"]
+    code: str = error["extensions"]["code"]
+    return code

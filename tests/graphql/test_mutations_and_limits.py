@@ -13,7 +13,7 @@ from tests.asgi import serve
 from tests.automation_runs.helpers import runs_in_db
 from tests.conftest import make_settings
 from tests.factories import Keys
-from tests.graphql.helpers import GRAPHQL, error_codes, gql
+from tests.graphql.helpers import GRAPHQL, error_codes, gql, refusal_code
 from tests.reports.helpers import count_reports, outbox_events
 
 UPSERT = """
@@ -31,6 +31,7 @@ mutation Create($input: CreateAutomationRunInput!, $key: String) {
   }
 }
 """
+SUBSCRIPTION = 'subscription { automationRunUpdated(id: "x") { status } }'
 REPORTS_INPUT = [
     {"slug": "a", "title": "A", "content": {"k": [1]}, "publishedAt": "2026-01-01T10:00:00+02:00"},
     {"slug": "b", "title": "B"},
@@ -175,16 +176,33 @@ async def test_queries_over_get_and_mutations_refused_over_get(
         },
         headers=tenant_keys.headers,
     )
-    assert refused.status_code == 400
+    assert refusal_code(refused, 405) == "method_not_allowed"
+    assert refused.headers["allow"] == "POST"
 
 
-async def test_batched_operations_are_refused(client: httpx.AsyncClient, tenant_keys: Keys) -> None:
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ([{"query": "{ latestReport { slug } }"}] * 2, 422, "validation_error"),
+        ({}, 422, "validation_error"),
+        ({"query": "{ latestReport { slug } }", "variables": [1]}, 422, "validation_error"),
+        ({"query": SUBSCRIPTION}, 422, "validation_error"),
+    ],
+)
+async def test_requests_that_are_not_one_graphql_operation_are_refused(
+    client: httpx.AsyncClient, tenant_keys: Keys, body: object, status: int, code: str
+) -> None:
+    response = await client.post(GRAPHQL.format("acme"), json=body, headers=tenant_keys.headers)
+    assert refusal_code(response, status) == code
+
+
+async def test_a_body_that_is_not_json_is_415(client: httpx.AsyncClient, tenant_keys: Keys) -> None:
     response = await client.post(
         GRAPHQL.format("acme"),
-        json=[{"query": "{ latestReport { slug } }"}, {"query": "{ latestReport { slug } }"}],
-        headers=tenant_keys.headers,
+        content=b"{ latestReport { slug } }",
+        headers={**tenant_keys.headers, "content-type": "text/plain"},
     )
-    assert response.status_code == 400
+    assert refusal_code(response, 415) == "unsupported_media_type"
 
 
 def nested(depth: int) -> str:
@@ -263,24 +281,25 @@ async def test_unexpected_errors_are_masked(client: httpx.AsyncClient, tenant_ke
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "status", "code"),
     [
-        b'"just a string"',
-        b"42",
-        b"\xff\xfe",
-        b"{",
-        b'{"query": "{ latestReport { slug } }", "v": 1e400}',
+        (b'"just a string"', 422, "validation_error"),
+        (b"42", 422, "validation_error"),
+        (b"\xff\xfe", 400, "invalid_json"),
+        (b"{", 400, "invalid_json"),
+        (b"", 400, "invalid_json"),
+        (b'{"query": "{ latestReport { slug } }", "v": 1e400}', 400, "invalid_json"),
     ],
 )
-async def test_a_body_that_is_not_a_json_object_is_a_400(
-    client: httpx.AsyncClient, tenant_keys: Keys, body: bytes
+async def test_a_body_that_is_not_a_json_object_is_refused(
+    client: httpx.AsyncClient, tenant_keys: Keys, body: bytes, status: int, code: str
 ) -> None:
     response = await client.post(
         GRAPHQL.format("acme"),
         content=body,
         headers={**tenant_keys.headers, "content-type": "application/json"},
     )
-    assert response.status_code == 400
+    assert refusal_code(response, status) == code
 
 
 @pytest.mark.parametrize(

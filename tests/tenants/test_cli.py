@@ -97,6 +97,12 @@ async def test_human_output_is_a_short_table(db: Database, cli_env: dict[str, st
     assert "active" in row
 
 
+EXPIRING_KEY = [
+    *("keys", "create", "--tenant", "acme", "--name", "x", "--scopes", "reports:read"),
+    "--expires-in-days",
+]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -112,35 +118,18 @@ async def test_human_output_is_a_short_table(db: Database, cli_env: dict[str, st
         ),
         (["keys", "create", "--tenant", "acme", "--name", "x", "--scopes", "admin"], "scopes"),
         (
-            [
-                "keys",
-                "create",
-                "--tenant",
-                "acme",
-                "--name",
-                "x",
-                "--scopes",
-                "reports:read",
-                "--expires-in-days",
-                "0",
-            ],
+            [*EXPIRING_KEY, "0"],
             "expires-in-days",
         ),
         (
-            [
-                "keys",
-                "create",
-                "--tenant",
-                "acme",
-                "--name",
-                "x",
-                "--scopes",
-                "reports:read",
-                "--expires-in-days",
-                "1.5",
-            ],
+            [*EXPIRING_KEY, "1.5"],
             "expires-in-days",
         ),
+        (
+            [*EXPIRING_KEY, "100000000"],
+            "too far in the future",
+        ),
+        (["api", "--port", "70000"], "--port"),
         (["keys", "revoke", "--tenant", "acme", "--prefix", "zzzzzzzz"], "No such API key"),
         (["keys", "list"], "--tenant"),
         (["frobnicate"], "invalid choice"),
@@ -218,6 +207,29 @@ async def test_up_migrates_seeds_serves_and_stops_on_ctrl_c(
                     await asyncio.sleep(0.1)
         assert ready is not None
         assert ready.status_code == 200
+        # A sandbox run calls back through the API: `up` points it at PORT by itself.
+        key = ok_json(
+            cli_env,
+            "keys",
+            "create",
+            "--tenant",
+            "demo",
+            "--name",
+            "t",
+            "--scopes",
+            "automations:read,automations:write",
+        )["key"]
+        headers = {"Authorization": f"Bearer {key}"}
+        runs = f"http://127.0.0.1:{port}/v1/tenants/demo/automation-runs"
+        async with httpx.AsyncClient(headers=headers) as http:
+            created = await http.post(runs, json={"flowId": "f", "provider": "sandbox"})
+            status = created.json()["data"]["status"]
+            for _ in range(100):
+                run = await http.get(f"{runs}/{created.json()['data']['id']}")
+                if (status := run.json()["data"]["status"]) == "succeeded":
+                    break
+                await asyncio.sleep(0.1)
+        assert status == "succeeded"
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=30)
     finally:
@@ -227,3 +239,22 @@ async def test_up_migrates_seeds_serves_and_stops_on_ctrl_c(
     assert process.returncode == 0
     async with db.unit_of_work() as session:
         assert [t.slug for t in await session.scalars(select(Tenant))] == ["demo"]
+
+
+async def test_up_exits_1_when_the_api_cannot_start(db: Database, cli_env: dict[str, str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "app.cli", "up"],
+            env={**cli_env, "PORT": str(port)},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert "aetherflow: the api process exited with status" in result.stderr
