@@ -30,6 +30,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
+from app.api.body import request_media_type
 from app.api.deps import verify_key_for_tenant
 from app.api.v1 import TENANT_PREFIX
 from app.core.config import Settings
@@ -128,10 +129,12 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
     ) -> Response | WebSocket:
         """Strawberry's refusals of a malformed HTTP request, as contract errors (§1 codes and
         statuses) with a GraphQL body."""
-        if isinstance(request, Request) and request.method == "POST":
-            media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media_type != "application/json":
-                raise GraphQLRequestRefused(UnsupportedMediaType())
+        if (
+            isinstance(request, Request)
+            and request.method == "POST"
+            and request_media_type(request) != "application/json"
+        ):
+            raise GraphQLRequestRefused(UnsupportedMediaType())
         try:
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as refusal:

@@ -42,12 +42,17 @@ class _NoBody:
 NO_BODY = _NoBody()
 
 
+def request_media_type(request: Request) -> str:
+    """The Content-Type without its parameters, lower case ("" when there is none)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 async def _json_payload(request: Request) -> Any:
     """The body parsed as JSON; `NO_BODY` when there is no body at all."""
     body = await request.body()
     if not body:
         return NO_BODY
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type = request_media_type(request)
     if media_type != "application/json" and not (
         media_type.startswith("application/") and media_type.endswith("+json")
     ):

@@ -47,12 +47,6 @@ async def health() -> dict[str, str]:
         503: {
             "model": Readiness,
             "description": "A check failed (`status: unavailable`, the failing checks `error`).",
-            "headers": {
-                "Retry-After": {
-                    "description": "Seconds to wait before retrying.",
-                    "schema": {"type": "integer", "minimum": 1},
-                }
-            },
         },
     },
 )

@@ -116,6 +116,14 @@ _CALLBACK_ERRORS = {
 }
 
 
+def _retry_after() -> dict[str, Any]:
+    """Every 429 and 503 has it (CONTRACT.md §1); so does a 409 for a key still in progress."""
+    return {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+
+
 def install_openapi(app: FastAPI, routers: Sequence[APIRouter]) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -312,11 +320,8 @@ def _response_headers(operation: dict[str, Any], *, scope: str | None, idempoten
         headers = response.setdefault("headers", {})
         for name, text in _RATE_LIMIT_HEADERS.items():
             headers[name] = {"description": text, "schema": {"type": "string"}}
-        if status in {"409", "429", "503"}:
-            headers["Retry-After"] = {
-                "description": "Seconds to wait before retrying.",
-                "schema": {"type": "integer", "minimum": 1},
-            }
+        if status == "409":
+            headers["Retry-After"] = _retry_after()
         if idempotent and status.startswith("2"):
             headers["Idempotent-Replayed"] = {
                 "description": "`true` when this is the stored response of an earlier "
@@ -342,13 +347,15 @@ def _common(operation: dict[str, Any]) -> None:
                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
             }
         )
-    for response in operation.get("responses", {}).values():
+    for status, response in operation.get("responses", {}).items():
         for media in response.get("content", {}).values():
             if media.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
                 media["schema"] = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
         headers = response.setdefault("headers", {})
         for name, text in _ID_HEADERS.items():
             headers[name] = {"description": text, "schema": {"type": "string"}}
+        if status in {"429", "503"}:
+            headers["Retry-After"] = _retry_after()
 
 
 def _add_models(schemas: dict[str, Any], models: list[type[BaseModel]]) -> None:

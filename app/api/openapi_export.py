@@ -21,8 +21,19 @@ def openapi_document() -> dict[str, Any]:
     return create_app(Settings(_env_file=None)).openapi()
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes an object used in several places in full each time, not as an anchor and aliases
+    (`&id001` / `*id001`), which many OpenAPI readers and humans trip over."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def openapi_yaml() -> str:
-    return str(yaml.safe_dump(openapi_document(), sort_keys=False, allow_unicode=True, width=100))
+    document = openapi_document()
+    return str(
+        yaml.dump(document, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
+    )
 
 
 def main() -> None:
