@@ -52,6 +52,9 @@ def make_settings(database_url: str, redis_url: str, **overrides: Any) -> Settin
         "database_url": database_url,
         "redis_url": redis_url,
         "api_key_cache_seconds": 5,
+        # Wide enough that a loaded test machine never fails open by accident; the fail-open
+        # tests narrow it.
+        "rate_limit_redis_timeout_seconds": 2.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     rate_limit_write_per_minute: int = Field(default=120, ge=1)
     rate_limit_graphql_per_minute: int = Field(default=300, ge=1)
     rate_limit_auth_failures_per_minute: int = Field(default=30, ge=1)
+    rate_limit_redis_timeout_seconds: float = Field(default=0.1, gt=0, le=5)
     sweep_interval_seconds: float = Field(default=15, gt=0, le=3600)
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
     graphql_max_depth: int = Field(default=10, ge=1)

@@ -31,9 +31,6 @@ from app.rate_limit.policy import Policy, RateLimitGroup, policies_from_settings
 from app.rate_limit.window import Decision, WindowCounts, decide
 
 KEY_PREFIX = "aetherflow:rate-limit"
-# A limiter that cannot answer quickly is skipped: it must never be what makes the API slow.
-SOCKET_TIMEOUT_SECONDS = 0.05
-CALL_BUDGET_SECONDS = 0.1
 FAIL_OPEN_WARNING_INTERVAL_SECONDS = 60.0
 _UNAVAILABLE = (StorageError, RedisError, OSError, asyncio.TimeoutError)
 
@@ -104,8 +101,11 @@ class FailOpenReporter:
 
 
 class RateLimiter:
-    def __init__(self, redis: Redis, policies: dict[RateLimitGroup, Policy]) -> None:
+    def __init__(
+        self, redis: Redis, policies: dict[RateLimitGroup, Policy], timeout_seconds: float
+    ) -> None:
         self._redis = redis
+        self._timeout_seconds = timeout_seconds
         self.policies = policies
         # The storage shares this client's connection pool (and so its timeouts); the URI
         # only names the storage type.
@@ -128,20 +128,24 @@ class RateLimiter:
 
     @classmethod
     def connect(cls, settings: Settings) -> RateLimiter:
-        """A limiter on its own Redis client: tight timeouts, no retries (connects lazily)."""
+        """A limiter on its own Redis client: tight timeouts, no retries (connects lazily).
+
+        A limiter that cannot answer quickly is skipped: it must never be what makes the API slow.
+        """
+        timeout = settings.rate_limit_redis_timeout_seconds
         redis = Redis.from_url(
             settings.redis_url or "",
-            socket_timeout=SOCKET_TIMEOUT_SECONDS,
-            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),
         )
-        return cls(redis, policies_from_settings(settings))
+        return cls(redis, policies_from_settings(settings), timeout)
 
     async def consume(self, group: RateLimitGroup, identity: str) -> Decision | None:
         """Count one request against `identity`'s quota; None when Redis did not answer."""
         policy = self.policies[group]
         try:
-            async with asyncio.timeout(CALL_BUDGET_SECONDS):
+            async with asyncio.timeout(self._timeout_seconds):
                 reply = await self._acquire(
                     keys=self._window_keys(group, identity),
                     args=[policy.quota, policy.window_seconds, 1],
@@ -161,7 +165,7 @@ class RateLimiter:
         Not a fail-open event: the request had its decision; at worst the unit stays used.
         """
         try:
-            async with asyncio.timeout(CALL_BUDGET_SECONDS):
+            async with asyncio.timeout(self._timeout_seconds):
                 await self._refund(keys=self._window_keys(group, identity), args=[1])
         except _UNAVAILABLE as exc:
             logger.bind(error=type(exc).__name__).info("rate limiter: refund not recorded")

@@ -71,7 +71,9 @@ async def test_a_stalled_redis_costs_at_most_the_limiter_timeout(
 ) -> None:
     redis_url = f"redis://127.0.0.1:{redis_server.port}/0"
     assert redis_server.process is not None
-    async with limited_client(database_url, redis_url) as client:
+    async with limited_client(
+        database_url, redis_url, rate_limit_redis_timeout_seconds=0.2
+    ) as client:
         await client.get(REPORTS.format("acme"), headers=tenant_keys.headers)
         os.kill(redis_server.process.pid, signal.SIGSTOP)
         try:
@@ -81,7 +83,8 @@ async def test_a_stalled_redis_costs_at_most_the_limiter_timeout(
                 elapsed = time.perf_counter() - started
                 assert response.status_code == 200, response.text
                 assert_no_rate_limit_fields(response)
-                assert elapsed < 0.5
+                # Unbounded without the timeout; the margin absorbs a loaded machine.
+                assert elapsed < 1.5
         finally:
             os.kill(redis_server.process.pid, signal.SIGCONT)
     assert warnings.count(WARNING) == 1
