@@ -51,7 +51,9 @@ def make_settings(database_url: str, redis_url: str, **overrides: Any) -> Settin
         "app_env": "test",
         "database_url": database_url,
         "redis_url": redis_url,
-        "api_key_cache_seconds": 5,
+        # Longer than any test, so statement counts never see the cache expire; the
+        # revocation test sets its own bound.
+        "api_key_cache_seconds": 60,
         # Wide enough that a loaded test machine never fails open by accident; the fail-open
         # tests narrow it.
         "rate_limit_redis_timeout_seconds": 2.0,

@@ -55,7 +55,7 @@ class Receiver:
     def at(self, path: str) -> list[Received]:
         return [request for request in self.received if request.path == path]
 
-    async def wait_for(self, path: str, count: int, timeout: float = 15.0) -> list[Received]:
+    async def wait_for(self, path: str, count: int, timeout: float = 60.0) -> list[Received]:
         """Wait until `path` has received `count` requests."""
         async with asyncio.timeout(timeout), self.arrived:
             await self.arrived.wait_for(lambda: len(self.at(path)) >= count)

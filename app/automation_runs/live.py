@@ -23,6 +23,9 @@ class RunPublisher:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._pending: set[asyncio.Task[None]] = set()
+        # Tasks take the lock in the order they were created (asyncio.Lock is FIFO), so a
+        # slow connect cannot let a later state overtake an earlier one.
+        self._in_commit_order = asyncio.Lock()
 
     def publish_soon(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
         task = asyncio.get_running_loop().create_task(self._publish(changes))
@@ -30,6 +33,10 @@ class RunPublisher:
         task.add_done_callback(self._pending.discard)
 
     async def _publish(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+        async with self._in_commit_order:
+            await self._publish_in_turn(changes)
+
+    async def _publish_in_turn(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
         for tenant_id, run in changes:
             try:
                 await self._redis.publish(channel(tenant_id), json.dumps(run))

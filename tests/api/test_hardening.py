@@ -37,7 +37,7 @@ def mount_slow_routes(app: FastAPI) -> None:
 
     @router.get("/slow")
     async def slow(who: Reader) -> Any:
-        await asyncio.sleep(5)
+        await asyncio.sleep(30)
         return {"data": None}
 
     @router.get("/boom")
@@ -51,7 +51,8 @@ def mount_slow_routes(app: FastAPI) -> None:
 async def hardened(
     database_url: str, redis_url: str, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[httpx.AsyncClient]:
-    monkeypatch.setattr(hardening, "REQUEST_DEADLINE_SECONDS", 0.3)
+    # Short enough for a test, long enough for a first request on a loaded machine.
+    monkeypatch.setattr(hardening, "REQUEST_DEADLINE_SECONDS", 2.0)
     settings = make_settings(
         database_url, redis_url, cors_allowed_origins=f"{ALLOWED_ORIGIN},https://admin.example.com"
     )
@@ -220,7 +221,7 @@ async def test_a_request_past_its_deadline_is_503_with_retry_after(
     assert response.headers["ratelimit-policy"] == '"read";q=600;w=60'
     assert response.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
     assert_security_headers(response)
-    assert elapsed < 2
+    assert elapsed < 10
 
 
 async def test_the_server_names_no_software_or_version(

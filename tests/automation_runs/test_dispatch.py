@@ -39,15 +39,13 @@ async def activepieces() -> AsyncIterator[Receiver]:
 def dispatch_settings(
     database_url: str, redis_url: str, base_url: str, **overrides: Any
 ) -> Settings:
-    return make_settings(
-        database_url,
-        redis_url,
-        activepieces_base_url=base_url,
-        automation_retry_schedule=[0, 1, 1],
-        automation_dispatch_timeout_seconds=1,
-        public_base_url="https://api.aetherflow.test",
+    values: dict[str, Any] = {
+        "activepieces_base_url": base_url,
+        "automation_retry_schedule": [0, 1, 1],
+        "public_base_url": "https://api.aetherflow.test",
         **overrides,
-    )
+    }
+    return make_settings(database_url, redis_url, **values)
 
 
 @pytest.fixture
@@ -219,8 +217,10 @@ async def test_connection_refused_and_timeout_are_retried(
     run_id = await queued_run(closed, tenant_keys)
     assert await dispatch_run(db, http, closed, run_id) is not None
     assert (await the_run(db)).status == "queued"
-    activepieces.script(FLOW_PATH, Answer(200, delay=3))
-    slow = dispatch_settings(database_url, redis_url, activepieces.url(""))
+    activepieces.script(FLOW_PATH, Answer(200, delay=5))
+    slow = dispatch_settings(
+        database_url, redis_url, activepieces.url(""), automation_dispatch_timeout_seconds=1
+    )
     await make_due(db)
     assert await dispatch_run(db, http, slow, run_id) is not None
     run = await the_run(db)

@@ -20,7 +20,7 @@ from tests.worker.process import running_workers, worker_env
 
 
 async def wait_for_status(
-    http: httpx.AsyncClient, url: str, keys: Keys, status: str, timeout: float = 20
+    http: httpx.AsyncClient, url: str, keys: Keys, status: str, timeout: float = 60
 ) -> dict[str, Any]:
     async with asyncio.timeout(timeout):
         while True:
@@ -101,7 +101,7 @@ async def test_each_committed_change_is_published_for_live_subscribers(
     await send_callback(client, "acme", {"correlationId": "c-1", "status": "running"})
     await send_callback(client, "acme", {"correlationId": "c-1", "status": "succeeded"})
     statuses: list[str] = []
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(30):
         while len(statuses) < 3:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
             if message is not None:

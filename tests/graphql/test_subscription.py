@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -45,7 +46,9 @@ async def connect(base_url: str, tenant: str, authorization: str | None) -> Clie
 
 
 async def receive(socket: ClientConnection) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await socket.recv(decode=True))
+    """The next message; a message that never comes fails the test instead of hanging it."""
+    async with asyncio.timeout(30):
+        message: dict[str, Any] = json.loads(await socket.recv(decode=True))
     return message
 
 

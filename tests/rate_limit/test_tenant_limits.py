@@ -60,7 +60,7 @@ async def test_the_request_over_quota_is_429_with_retry_after(
     field = rate_limit_field(refused)
     assert (field.group, field.remaining) == ("write", 0)
     # The window opened a moment ago: a unit comes back in (just under) 60 s.
-    assert 58 <= field.reset <= 60
+    assert 50 <= field.reset <= 60
     assert refused.headers["retry-after"] == str(field.reset)
 
 
@@ -160,15 +160,16 @@ async def test_quota_comes_back_when_the_window_moves_on(
     tenant_keys: Keys,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(policy, "WINDOW_SECONDS", 2)
+    # Long enough that the four writes land in one window even on a loaded machine.
+    monkeypatch.setattr(policy, "WINDOW_SECONDS", 5)
     async with limited_client(database_url, redis_url) as client:
         for index in range(3):
             assert (await write(client, tenant_keys, f"s{index}")).status_code == 200
         refused = await write(client, tenant_keys, "s3")
         assert refused.status_code == 429
-        assert refused.headers["ratelimit-policy"] == '"write";q=3;w=2'
+        assert refused.headers["ratelimit-policy"] == '"write";q=3;w=5'
         retry_after = int(refused.headers["retry-after"])
-        assert 1 <= retry_after <= 2
+        assert 1 <= retry_after <= 5
         # Waiting exactly Retry-After is enough: the refusal's `t` is never too early.
         await asyncio.sleep(retry_after)
         accepted = await write(client, tenant_keys, "s4")

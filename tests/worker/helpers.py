@@ -19,7 +19,6 @@ from tests.conftest import make_settings
 DELIVERY_OVERRIDES: dict[str, Any] = {
     "webhook_allow_http": True,
     "webhook_allow_private_targets": True,
-    "webhook_timeout_seconds": 1,
     "webhook_retry_schedule": [0, 1, 1],
     "sweep_interval_seconds": 0.5,
 }

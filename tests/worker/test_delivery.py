@@ -32,6 +32,17 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+@pytest.fixture
+def retry_in_a_minute(database_url: str, redis_url: str) -> Settings:
+    """A retry that cannot come due on its own while the test runs."""
+    return delivery_settings(database_url, redis_url, webhook_retry_schedule=[0, 60])
+
+
+@pytest.fixture
+def one_second_timeout(database_url: str, redis_url: str) -> Settings:
+    return delivery_settings(database_url, redis_url, webhook_timeout_seconds=1)
+
+
 async def make_due(db: Database) -> None:
     async with db.unit_of_work() as session:
         await session.execute(
@@ -77,15 +88,20 @@ async def test_2xx_is_delivered_signed_with_the_event_id(
 
 
 async def test_500_then_200_is_retried_with_the_same_webhook_id(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database,
+    retry_in_a_minute: Settings,
+    tenant_keys: Keys,
+    receiver: Receiver,
+    http: httpx.AsyncClient,
 ) -> None:
+    settings = retry_in_a_minute
     url = receiver.script("/hook", Answer(500, body=b"oops"), Answer(200))
     delivery_id, event_id = await one_delivery(db, settings, tenant_keys, url)
     first = await attempt_delivery(db, http, settings, delivery_id)
     assert first is not None
     assert first.status == "pending"
     assert first.retry_in is not None
-    assert 0.9 <= first.retry_in <= 1.1
+    assert 54 <= first.retry_in <= 66
     row = await delivery(db, delivery_id)
     assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, 500)
     assert row.last_response_body == "oops"
@@ -150,9 +166,14 @@ async def test_retryable_statuses_are_retried(
 
 
 async def test_slower_than_the_timeout_is_retried(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database,
+    one_second_timeout: Settings,
+    tenant_keys: Keys,
+    receiver: Receiver,
+    http: httpx.AsyncClient,
 ) -> None:
-    url = receiver.script("/hook", Answer(200, delay=3))
+    settings = one_second_timeout
+    url = receiver.script("/hook", Answer(200, delay=5))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
     report = await attempt_delivery(db, http, settings, delivery_id)
     assert report is not None
@@ -247,8 +268,13 @@ async def test_private_targets_are_refused_at_delivery_time(
 
 
 async def test_duplicate_tasks_make_one_attempt(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database,
+    retry_in_a_minute: Settings,
+    tenant_keys: Keys,
+    receiver: Receiver,
+    http: httpx.AsyncClient,
 ) -> None:
+    settings = retry_in_a_minute
     url = receiver.script("/hook", Answer(500, delay=0.2))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
     reports = await asyncio.gather(
