@@ -23,16 +23,13 @@ import httpx
 
 from app.api import deps
 from app.core.config import Settings
-from app.core.logging import configure_logging
 from app.rate_limit.limiter import RateLimiter
 from app.rate_limit.policy import RateLimitGroup
 from app.reports import service as reports
 from app.reports.schemas import ReportIn
-from app.tenants import service as tenants
-from app.tenants.keys import SCOPES
-from db.create_database import recreate_database
-from db.migrate import upgrade_to_head
 from db.session import Database
+from tests.benchmarks.preparation import bench_tenant, fresh_database
+from tests.factories import bearer
 from tests.live import live_server
 
 DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/aetherflow_bench_rate_limit"
@@ -66,11 +63,8 @@ async def timed(call: Callable[[], Awaitable[object]], times: int) -> list[float
 async def seed(settings: Settings) -> tuple[str, str]:
     """A tenant with one report; its slug and a full-scope key."""
     db = Database.connect(DATABASE_URL, pool_size=1)
+    tenant, key = await bench_tenant(db, settings)
     async with db.unit_of_work() as session:
-        tenant = await tenants.create_tenant(session, slug="bench", name="Bench")
-        issued = await tenants.issue_key(
-            session, pepper=settings.pepper, tenant_id=tenant.id, name="bench", scopes=SCOPES
-        )
         await reports.upsert_batch(
             session,
             tenant_id=tenant.id,
@@ -78,19 +72,13 @@ async def seed(settings: Settings) -> tuple[str, str]:
             correlation_id=None,
         )
     await db.dispose()
-    return tenant.slug, issued.key
+    return tenant.slug, key
 
 
 async def main() -> None:
-    configure_logging("WARNING")
-    await recreate_database(DATABASE_URL)
-    await asyncio.to_thread(upgrade_to_head, DATABASE_URL)
-    settings = Settings(
-        _env_file=None,
-        app_env="test",
-        database_url=DATABASE_URL,
+    settings = await fresh_database(
+        DATABASE_URL,
         redis_url=REDIS_URL,
-        log_level="WARNING",
         rate_limit_read_per_minute=HIGH_QUOTA,
         rate_limit_write_per_minute=HIGH_QUOTA,
     )
@@ -107,7 +95,7 @@ async def main() -> None:
     without_limiter: list[float] = []
     url = f"/v1/tenants/{slug}/reports/q3"
     async with live_server(settings) as base_url, httpx.AsyncClient(base_url=base_url) as http:
-        headers = {"Authorization": f"Bearer {key}"}
+        headers = bearer(key)
 
         async def read() -> None:
             response = await http.get(url, headers=headers)

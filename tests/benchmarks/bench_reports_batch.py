@@ -15,14 +15,10 @@ from typing import Any
 
 import httpx
 
-from app.core.config import Settings
-from app.core.logging import configure_logging
-from app.tenants import service as tenants
-from app.tenants.keys import SCOPES
-from db.create_database import recreate_database
-from db.migrate import upgrade_to_head
 from db.session import Database
 from tests.benchmarks.engine_probe import statement_counter
+from tests.benchmarks.preparation import bench_tenant, fresh_database
+from tests.factories import bearer
 from tests.live import live_server
 
 BATCH = 500
@@ -46,24 +42,13 @@ def batch(round_number: int, title: str) -> dict[str, Any]:
 
 
 async def main() -> None:
-    configure_logging("WARNING")
-    await recreate_database(DATABASE_URL)
-    await asyncio.to_thread(upgrade_to_head, DATABASE_URL)
-    settings = Settings(
-        _env_file=None, app_env="test", database_url=DATABASE_URL, log_level="WARNING"
-    )
+    settings = await fresh_database(DATABASE_URL)
     db = Database.connect(DATABASE_URL, pool_size=1)
-    async with db.unit_of_work() as session:
-        tenant = await tenants.create_tenant(
-            session, slug=f"bench-{int(time.time())}", name="Bench"
-        )
-        issued = await tenants.issue_key(
-            session, pepper=settings.pepper, tenant_id=tenant.id, name="bench", scopes=SCOPES
-        )
+    tenant, key = await bench_tenant(db, settings)
     await db.dispose()
 
     url = f"/v1/tenants/{tenant.slug}/reports"
-    headers = {"Authorization": f"Bearer {issued.key}"}
+    headers = bearer(key)
     timings: dict[str, list[float]] = {"created": [], "unchanged": [], "updated": []}
     statements: dict[str, int] = {}
     async with live_server(settings) as base_url, httpx.AsyncClient(base_url=base_url) as http:

@@ -14,14 +14,9 @@ import statistics
 import sys
 import time
 
-from app.core.config import Settings
-from app.core.logging import configure_logging
-from app.tenants import service as tenants
-from app.tenants.keys import SCOPES
-from db.create_database import recreate_database
-from db.migrate import upgrade_to_head
 from db.session import Database
 from tests.asgi import serve
+from tests.benchmarks.preparation import bench_tenant, fresh_database
 from tests.factories import bearer, make_endpoint
 from tests.receiver import Answer, running_receiver
 from tests.worker.process import running_workers
@@ -32,27 +27,17 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 async def main() -> None:
-    configure_logging("WARNING")
-    await recreate_database(DATABASE_URL)
-    await asyncio.to_thread(upgrade_to_head, DATABASE_URL)
-    settings = Settings(
-        _env_file=None,
-        app_env="test",
-        database_url=DATABASE_URL,
+    settings = await fresh_database(
+        DATABASE_URL,
         redis_url=REDIS_URL,
         webhook_allow_http=True,
         webhook_allow_private_targets=True,
-        log_level="WARNING",
         # The limiter stays in the path; the quota only has to exceed the benchmark's writes.
         rate_limit_read_per_minute=1_000_000,
         rate_limit_write_per_minute=1_000_000,
     )
     db = Database.connect(DATABASE_URL, pool_size=2)
-    async with db.unit_of_work() as session:
-        tenant = await tenants.create_tenant(session, slug=f"bench-{int(time.time())}", name="B")
-        issued = await tenants.issue_key(
-            session, pepper=settings.pepper, tenant_id=tenant.id, name="bench", scopes=SCOPES
-        )
+    tenant, key = await bench_tenant(db, settings)
     env = {
         **os.environ,
         "APP_ENV": "test",
@@ -74,7 +59,7 @@ async def main() -> None:
                     response = await api.post(
                         f"/v1/tenants/{tenant.slug}/reports",
                         json={"reports": [{"slug": slug, "title": "t"}]},
-                        headers=bearer(issued.key),
+                        headers=bearer(key),
                     )
                     assert response.status_code == 200, response.text
                     written[slug] = time.monotonic()
