@@ -11,6 +11,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -18,7 +19,7 @@ from loguru import logger
 from prometheus_client.exposition import ThreadingWSGIServer
 
 from app.core import metrics
-from app.core.errors import envelope
+from app.core.errors import AppError, NotFound, envelope
 from app.core.runtime import Runtime
 from db.session import Database
 from jobs.broker import WorkerState
@@ -58,14 +59,9 @@ def metrics_app(
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != "/metrics":
-            return _error(start_response, "404 Not Found", "not_found", "No such route.")
+            return _error(start_response, NotFound("route"))
         if not metrics.token_accepted(environ.get("HTTP_AUTHORIZATION"), token):
-            return _error(
-                start_response,
-                "401 Unauthorized",
-                "unauthenticated",
-                "A valid metrics token is required.",
-            )
+            return _error(start_response, metrics.MetricsTokenRequired())
         body = metrics.exposition(read_state())
         start_response(
             "200 OK", [("Content-Type", metrics.CONTENT_TYPE), ("Content-Length", str(len(body)))]
@@ -75,10 +71,11 @@ def metrics_app(
     return app
 
 
-def _error(start_response: StartResponse, status: str, code: str, message: str) -> list[bytes]:
-    body = json.dumps(envelope(code, message, None, None)).encode()
+def _error(start_response: StartResponse, error: AppError) -> list[bytes]:
+    body = json.dumps(envelope(error.code, error.message, error.details, None)).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        f"{error.status} {HTTPStatus(error.status).phrase}", headers + list(error.headers.items())
     )
     return [body]
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from app.automation_runs import repository as runs
-from app.reports import repository as reports
+from app.reports import service as reports
 from db.models.automation_run import AutomationRun
 from db.models.report import Report
 from db.session import Database
@@ -24,7 +24,7 @@ class Loaders:
 
     async def _reports_by_slug(self, slugs: Sequence[str]) -> list[Report | None]:
         async with self._db.unit_of_work() as session:
-            found = await reports.find_by_slugs(session, self._tenant_id, slugs)
+            found = await reports.find_by_slugs(session, tenant_id=self._tenant_id, slugs=slugs)
         return [found.get(slug) for slug in slugs]
 
     async def _runs_by_id(self, run_ids: Sequence[uuid.UUID]) -> list[AutomationRun | None]:

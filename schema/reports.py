@@ -11,7 +11,7 @@ from app.core.pagination import MAX_LIMIT, Position
 from app.idempotency.service import StoredResponse
 from app.reports import repository as report_rows
 from app.reports import service as reports
-from app.reports.schemas import ReportBatchIn, ReportBatchOut, is_slug
+from app.reports.schemas import ReportBatchIn, ReportBatchOut
 from app.reports.schemas import ReportStatus as RestReportStatus
 from schema.context import Context
 from schema.inputs import camel_dict, run_idempotent, validated
@@ -66,8 +66,6 @@ class ReportQueries:
     @strawberry.field
     async def report(self, info: Info[Context, None], slug: str) -> Report | None:
         info.context.require("reports:read")
-        if not is_slug(slug):
-            return None
         loaders = info.context.loaders
         assert loaders is not None
         row = await loaders.report_by_slug.load(slug)

@@ -20,10 +20,10 @@ from app.api.errors import error_response
 from app.core.config import Settings
 from app.core.errors import AppError, ServiceUnavailable
 from app.rate_limit.middleware import RateLimitHeadersMiddleware
+from db.session import STATEMENT_TIMEOUT_MS
 
-# Read when the app is built (a test may shorten it). PostgreSQL's statement_timeout matches.
-REQUEST_DEADLINE_SECONDS = 30.0
-DEADLINE_RETRY_AFTER_SECONDS = 5
+# Read when the app is built (a test may shorten it): as long as PostgreSQL's statement_timeout.
+REQUEST_DEADLINE_SECONDS = STATEMENT_TIMEOUT_MS / 1000
 CORS_MAX_AGE_SECONDS = 600
 CORS_METHODS = ("GET", "HEAD", "POST", "PATCH", "DELETE")
 CORS_REQUEST_HEADERS = (
@@ -158,10 +158,7 @@ class RequestGuardMiddleware:
                 raise
             if isinstance(exc, TimeoutError) and deadline.expired():
                 logger.warning("request deadline of {} s passed", self.deadline_seconds)
-                error: AppError = ServiceUnavailable(
-                    "The request took too long; retry shortly.",
-                    retry_after=DEADLINE_RETRY_AFTER_SECONDS,
-                )
+                error: AppError = ServiceUnavailable("The request took too long; retry shortly.")
             else:
                 logger.exception("unhandled error")
                 error = AppError()

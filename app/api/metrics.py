@@ -7,16 +7,8 @@ from starlette.responses import Response
 
 from app.api.deps import RuntimeDep
 from app.core import metrics
-from app.core.errors import Unauthenticated
 
 router = APIRouter(tags=["health"])
-
-
-class MetricsTokenRequired(Unauthenticated):
-    message = "A valid metrics token is required."
-
-    def __init__(self) -> None:
-        super().__init__(headers={"WWW-Authenticate": "Bearer"})
 
 
 @router.get("/metrics", response_class=Response)
@@ -28,6 +20,6 @@ async def scrape_metrics(request: Request, runtime: RuntimeDep) -> Response:
     if not metrics.token_accepted(
         request.headers.get("authorization"), runtime.settings.metrics_token
     ):
-        raise MetricsTokenRequired
+        raise metrics.MetricsTokenRequired
     snapshot = await metrics.read_state(runtime.db)
     return Response(metrics.exposition(snapshot), media_type=metrics.CONTENT_TYPE)

@@ -3,7 +3,6 @@ metrics, last-resort 500."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -11,7 +10,8 @@ from loguru import logger
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PayloadTooLarge, envelope
+from app.api.errors import error_response
+from app.core.errors import AppError, PayloadTooLarge
 from app.core.metrics import record_http_request
 from app.core.request_context import RequestContext, accept_id, bound, new_id
 
@@ -65,7 +65,7 @@ class RequestContextMiddleware:
         except Exception:
             logger.exception("unhandled error")
             if not response["started"]:
-                await _send_internal_error(send_with_ids, context.request_id)
+                await error_response(AppError())(scope, receive, send_with_ids)
         finally:
             template = getattr(scope.get("route"), "path", None)
             seconds = time.perf_counter() - started
@@ -76,20 +76,3 @@ class RequestContextMiddleware:
                 status=response["status"],
                 latencyMs=round(seconds * 1000, 2),
             ).info("request")
-
-
-async def _send_internal_error(send: Send, request_id: str) -> None:
-    body = json.dumps(
-        envelope("internal_error", "An internal error occurred.", None, request_id)
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -348,9 +348,6 @@ def _common(operation: dict[str, Any]) -> None:
             }
         )
     for status, response in operation.get("responses", {}).items():
-        for media in response.get("content", {}).values():
-            if media.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
-                media["schema"] = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
         headers = response.setdefault("headers", {})
         for name, text in _ID_HEADERS.items():
             headers[name] = {"description": text, "schema": {"type": "string"}}

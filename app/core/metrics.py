@@ -29,7 +29,10 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 from sqlalchemy import text
 
+from app.core.errors import Unauthenticated
 from app.outbox.relay import backlog
+from app.rate_limit.policy import RateLimitGroup
+from db.models.automation_run import RUN_STATUSES
 from db.session import Database
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
@@ -39,9 +42,16 @@ STATE_TIMEOUT_SECONDS = 2.0
 _STATEMENT_TIMEOUT_MS = int(STATE_TIMEOUT_SECONDS * 1000)
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _DELIVERY_OUTCOMES = {"delivered": "delivered", "pending": "retry", "dead": "dead"}
-# The contract's run statuses (§6), reported even when no run has them.
-_RUN_STATUSES = ("queued", "running", "succeeded", "failed", "timed_out")
-_RATE_LIMIT_GROUPS = ("read", "write", "graphql", "auth")
+
+
+class MetricsTokenRequired(Unauthenticated):
+    """A scrape without the right METRICS_TOKEN (the API's and the worker's /metrics)."""
+
+    message = "A valid metrics token is required."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"WWW-Authenticate": "Bearer"})
+
 
 # `_created` series double the series count for no use here.
 disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped upstream
@@ -81,8 +91,8 @@ redis_fail_open = Counter(
 )
 for _outcome in _DELIVERY_OUTCOMES.values():
     webhook_deliveries.labels(outcome=_outcome)
-for _group in _RATE_LIMIT_GROUPS:
-    rate_limited.labels(group=_group)
+for _group in RateLimitGroup:
+    rate_limited.labels(group=_group.value)
 
 
 def record_http_request(route: str | None, method: str, status: int, seconds: float) -> None:
@@ -127,7 +137,8 @@ async def _query_state(db: Database) -> StateSnapshot:
         runs = await session.execute(
             text("SELECT status, count(*) FROM automation_runs GROUP BY status")
         )
-        by_status = dict.fromkeys(_RUN_STATUSES, 0) | {
+        # Every status of the contract (§6) is reported, even when no run has it.
+        by_status = dict.fromkeys(RUN_STATUSES, 0) | {
             str(status): int(count) for status, count in runs
         }
     return StateSnapshot(unrelayed, oldest_age, int(dead or 0), by_status)

@@ -26,12 +26,17 @@ class OutputModel(BaseModel):
     )
 
 
-def _finite_numbers(value: dict[str, Any]) -> dict[str, Any]:
-    """GraphQL literals can carry numbers JSON cannot (`1e400` is infinity); refuse them."""
+def finite_json(value: Any, **dumps_options: Any) -> str:
+    """`value` as JSON text; GraphQL literals can carry numbers JSON cannot (`1e400` is
+    infinity), and those are refused."""
     try:
-        json.dumps(value, allow_nan=False)
+        return json.dumps(value, allow_nan=False, **dumps_options)
     except ValueError:
         raise ValueError("numbers must be finite") from None
+
+
+def _finite_numbers(value: dict[str, Any]) -> dict[str, Any]:
+    finite_json(value)
     return value
 
 

@@ -84,8 +84,13 @@ async def enforce_tenant_limit(
     ):
         applied.decision = replace(decision, allowed=True)
         return
-    metrics.rate_limited.labels(group=group.value).inc()
-    raise RateLimited(headers=rate_limit_headers(decision))
+    raise refusal(decision)
+
+
+def refusal(decision: Decision) -> RateLimited:
+    """The 429 for a refused request, counted in `aetherflow_rate_limited_total`."""
+    metrics.rate_limited.labels(group=decision.policy.group.value).inc()
+    return RateLimited(headers=rate_limit_headers(decision))
 
 
 async def refund_replay(connection: HTTPConnection) -> None:
@@ -116,8 +121,7 @@ async def limit_auth_failure(connection: HTTPConnection, runtime: Runtime) -> No
     address = client_address(connection.scope, runtime.settings.trusted_proxy_hops)
     decision = await runtime.limiter.consume(RateLimitGroup.AUTH_FAILURES, address)
     if decision is not None and not decision.allowed:
-        metrics.rate_limited.labels(group=RateLimitGroup.AUTH_FAILURES.value).inc()
-        raise RateLimited(headers=rate_limit_headers(decision))
+        raise refusal(decision)
 
 
 def _idempotency_key(connection: HTTPConnection) -> str | None:

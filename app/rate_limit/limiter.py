@@ -1,6 +1,6 @@
 """Per-tenant and per-address quotas in Redis: one atomic round trip per request, fail open.
 
-Storage and algorithm are those of `limits` (async Redis storage over redis-py, the
+Keys and algorithm are those of `limits` (its Redis storage's key names, the
 sliding-window-counter strategy). `limits`' own `hit()` answers only yes or no, and the
 `RateLimit` header needs the remaining quota and reset time too, which would be a second round
 trip (`get_window_stats`). So a request is counted by `limits`' acquire script extended to
@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import RedisStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
-from limits.errors import StorageError
 from loguru import logger
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -32,7 +28,7 @@ from app.rate_limit.window import Decision, WindowCounts, decide
 
 KEY_PREFIX = "aetherflow:rate-limit"
 FAIL_OPEN_WARNING_INTERVAL_SECONDS = 60.0
-_UNAVAILABLE = (StorageError, RedisError, OSError, asyncio.TimeoutError)
+_UNAVAILABLE = (RedisError, OSError, asyncio.TimeoutError)
 
 # limits 5.8 `acquire_sliding_window.lua`, returning the counts it decided on as well.
 # KEYS: previous window, current window. ARGV: quota, window seconds, cost.
@@ -107,17 +103,6 @@ class RateLimiter:
         self._redis = redis
         self._timeout_seconds = timeout_seconds
         self.policies = policies
-        # The storage shares this client's connection pool (and so its timeouts); the URI
-        # only names the storage type.
-        storage_options: dict[str, Any] = {"connection_pool": redis.connection_pool}
-        storage = RedisStorage(
-            "async+redis://",
-            implementation="redispy",
-            wrap_exceptions=True,
-            key_prefix=KEY_PREFIX,
-            **storage_options,
-        )
-        self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._acquire = redis.register_script(_ACQUIRE_AND_REPORT)
         self._refund = redis.register_script(_REFUND)
         self._items = {
@@ -174,7 +159,7 @@ class RateLimiter:
 
     async def clear(self, group: RateLimitGroup, identity: str) -> None:
         """Forget what `identity` used of its quota (operators and tests)."""
-        await self._strategy.clear(self._items[group], group.value, identity)
+        await self._redis.delete(*self._window_keys(group, identity))
 
     def _window_keys(self, group: RateLimitGroup, identity: str) -> list[str]:
         """The previous and current window keys, named as `limits`' storage names them."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from app.core.errors import ValidationFailed
-from app.core.schemas import InputModel, JsonObject, OutputModel
+from app.core.schemas import InputModel, OutputModel, finite_json
 from app.core.time import UtcDateTime
 
 MAX_BATCH = 500
@@ -37,13 +36,14 @@ class ReportIn(InputModel):
     slug: Annotated[str, Field(pattern=SLUG_PATTERN)]
     title: Annotated[str, Field(min_length=1, max_length=300)]
     summary: Annotated[str | None, Field(max_length=2000)] = None
-    content: JsonObject = Field(default_factory=dict)
+    content: dict[str, Any] = Field(default_factory=dict)
     published_at: AwareDatetime | None = None
 
     @field_validator("content")
     @classmethod
     def _content_size(cls, value: dict[str, Any]) -> dict[str, Any]:
-        compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        """Finite numbers only, and a size bound: one serialisation checks both."""
+        compact = finite_json(value, separators=(",", ":"), ensure_ascii=False).encode()
         if len(compact) > MAX_CONTENT_BYTES:
             raise ValueError(f"must be at most {MAX_CONTENT_BYTES} bytes as compact JSON")
         return value

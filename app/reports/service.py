@@ -82,6 +82,14 @@ async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report:
     return report
 
 
+async def find_by_slugs(
+    session: AsyncSession, *, tenant_id: uuid.UUID, slugs: Sequence[str]
+) -> dict[str, Report]:
+    """The tenant's reports among `slugs`, by slug; a text that cannot be a slug names none."""
+    wanted = [slug for slug in slugs if is_slug(slug)]
+    return await repository.find_by_slugs(session, tenant_id, wanted) if wanted else {}
+
+
 async def get_by_slug(session: AsyncSession, *, tenant_id: uuid.UUID, slug: str) -> Report:
     """The tenant's report (drafts included), or NotFound."""
     report = await repository.find_by_slug(session, tenant_id, slug) if is_slug(slug) else None

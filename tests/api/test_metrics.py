@@ -223,6 +223,7 @@ async def test_worker_exposes_its_metrics_on_its_port(
                 refused = await http.get("/metrics")
     assert refused.status_code == 401
     assert refused.json()["error"]["code"] == "unauthenticated"
+    assert refused.headers["www-authenticate"] == "Bearer"
     assert metric_value(exposition, "aetherflow_webhook_deliveries_total", outcome="delivered") == 1
     assert metric_value(exposition, "aetherflow_outbox_backlog") == 0
     assert metric_value(exposition, "aetherflow_webhook_deliveries_dead") == 0
@@ -230,7 +231,7 @@ async def test_worker_exposes_its_metrics_on_its_port(
 
 async def _scrape_worker(http: httpx.AsyncClient) -> str:
     """Wait until the delivery attempt is counted (it is recorded just after the POST)."""
-    async with asyncio.timeout(15):
+    async with asyncio.timeout(60):
         while True:
             try:
                 response = await http.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
