@@ -30,6 +30,10 @@ class Keys:
         return bearer(self.key)
 
 
+# A well-formed id that names nothing.
+UNKNOWN_ID = "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"
+
+
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 

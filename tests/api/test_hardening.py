@@ -107,13 +107,19 @@ async def test_docs_page_gets_a_policy_that_lets_it_render(hardened: httpx.Async
     assert policy["default-src"] == {"'none'"}
     assert policy["frame-ancestors"] == {"'none'"}
     html = page.text
-    for src in re.findall(r'<script src="([^"]+)"', html):
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    styles = re.findall(r'<link type="text/css" rel="stylesheet" href="([^"]+)"', html)
+    icons = re.findall(r'<link rel="shortcut icon" href="([^"]+)"', html)
+    assert scripts
+    assert styles
+    assert icons
+    for src in scripts:
         assert _origin(src) in policy["script-src"], src
     assert re.search(r"<script>\s*const ui = SwaggerUIBundle", html)
     assert "'unsafe-inline'" in policy["script-src"]
-    for href in re.findall(r'<link type="text/css" rel="stylesheet" href="([^"]+)"', html):
+    for href in styles:
         assert _origin(href) in policy["style-src"], href
-    for href in re.findall(r'<link rel="shortcut icon" href="([^"]+)"', html):
+    for href in icons:
         assert _origin(href) in policy["img-src"], href
     assert "data:" in policy["img-src"]
     assert "'self'" in policy["connect-src"]  # the page fetches /openapi.json

@@ -18,7 +18,7 @@ from tests.asgi import serve
 from tests.conftest import make_settings
 from tests.factories import Keys, make_delivery, make_endpoint
 from tests.live import free_port
-from tests.rate_limit.helpers import limited_client, metric_value, scrape
+from tests.rate_limit.helpers import limited_client, metric_delta, metric_value, scrape
 from tests.receiver import Answer, running_receiver
 from tests.reports.helpers import REPORTS, batch, item
 from tests.worker.helpers import record_event
@@ -26,13 +26,6 @@ from tests.worker.process import running_workers, worker_env
 
 REPORTS_ROUTE = "/v1/tenants/{tenantId}/reports"
 TOKEN = "metrics-token-0123456789"
-
-
-def requests_total(text: str, route: str, method: str, status: str) -> float:
-    value = metric_value(
-        text, "aetherflow_http_requests_total", route=route, method=method, status=status
-    )
-    return value or 0.0
 
 
 async def test_requests_are_counted_by_route_template_method_and_status(
@@ -47,8 +40,13 @@ async def test_requests_are_counted_by_route_template_method_and_status(
     after = await scrape(client)
 
     def delta(route: str, method: str, status: str) -> float:
-        return requests_total(after, route, method, status) - requests_total(
-            before, route, method, status
+        return metric_delta(
+            before,
+            after,
+            "aetherflow_http_requests_total",
+            route=route,
+            method=method,
+            status=status,
         )
 
     assert delta(REPORTS_ROUTE, "GET", "200") == 2
@@ -57,9 +55,7 @@ async def test_requests_are_counted_by_route_template_method_and_status(
     assert delta("unmatched", "POST", "404") == 1
     histogram_count = "aetherflow_http_request_duration_seconds_count"
     labels = {"route": REPORTS_ROUTE, "method": "GET", "status": "200"}
-    assert (metric_value(after, histogram_count, **labels) or 0) - (
-        metric_value(before, histogram_count, **labels) or 0
-    ) == 2
+    assert metric_delta(before, after, histogram_count, **labels) == 2
     assert (
         metric_value(after, "aetherflow_http_request_duration_seconds_bucket", le="+Inf", **labels)
         is not None
@@ -168,9 +164,9 @@ async def test_rate_limited_requests_are_counted_by_group(
             )
         after = await scrape(client)
     for group, expected in (("write", 1), ("read", 0), ("auth", 0)):
-        was = metric_value(before, "aetherflow_rate_limited_total", group=group) or 0
-        now = metric_value(after, "aetherflow_rate_limited_total", group=group) or 0
-        assert now - was == expected, group
+        assert (
+            metric_delta(before, after, "aetherflow_rate_limited_total", group=group) == expected
+        ), group
 
 
 @pytest.fixture

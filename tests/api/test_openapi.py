@@ -22,11 +22,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.api.openapi_export import OPENAPI_FILE, openapi_document, openapi_yaml
+from app.core.config import Settings
 from app.main import create_app
-from app.tenants import service as tenants
 from app.tenants.keys import SCOPES
 from db.session import Database
 from tests.conftest import make_settings
+from tests.factories import bearer, make_key, make_tenant
 from tests.live import free_port
 
 SPEC = yaml.safe_load(OPENAPI_FILE.read_text())
@@ -85,8 +86,9 @@ def test_every_tenant_operation_names_its_scope_and_errors() -> None:
 @pytest.fixture(scope="module")
 def live_api(
     database_url: str, redis_url: str, migrated_database: Database
-) -> Iterator[tuple[str, dict[str, str]]]:
-    """The app on a real port, in a thread of its own, with a tenant and a full-scope key."""
+) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """The app on a real port, in a thread of its own; its URL, a tenant's id and the headers
+    of a full-scope key."""
     app_settings = make_settings(
         database_url,
         redis_url,
@@ -94,7 +96,7 @@ def live_api(
         rate_limit_write_per_minute=100_000,
         rate_limit_graphql_per_minute=100_000,
     )
-    key = asyncio.run(_tenant_key(database_url, app_settings.pepper))
+    tenant_id, key = asyncio.run(_tenant_and_key(database_url, app_settings))
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -107,22 +109,16 @@ def live_api(
     while not server.started:
         assert time.monotonic() < deadline, "the API did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
+    yield f"http://127.0.0.1:{port}", tenant_id, bearer(key)
     server.should_exit = True
     thread.join(timeout=20)
 
 
-async def _tenant_key(database_url: str, pepper: bytes) -> str:
+async def _tenant_and_key(database_url: str, app_settings: Settings) -> tuple[str, str]:
     db = Database.connect(database_url, pool_size=1)
     try:
-        async with db.unit_of_work() as session:
-            tenant = await tenants.create_tenant(
-                session, slug=f"{TENANT}-{time.time_ns()}", name="S"
-            )
-            issued = await tenants.issue_key(
-                session, pepper=pepper, tenant_id=tenant.id, name="schemathesis", scopes=SCOPES
-            )
-        return f"{tenant.id}|{issued.key}"
+        tenant = await make_tenant(db, slug=f"{TENANT}-{time.time_ns()}")
+        return str(tenant.id), await make_key(db, app_settings, tenant)
     finally:
         await db.dispose()
 
@@ -130,15 +126,14 @@ async def _tenant_key(database_url: str, pepper: bytes) -> str:
 @SCHEMA.parametrize()
 @settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_document(
-    case: schemathesis.Case[Any], live_api: tuple[str, dict[str, str]]
+    case: schemathesis.Case[Any], live_api: tuple[str, str, dict[str, str]]
 ) -> None:
-    base_url, headers = live_api
-    tenant_id, key = headers["Authorization"].removeprefix("Bearer ").split("|")
+    base_url, tenant_id, headers = live_api
     if case.path_parameters and "tenantId" in case.path_parameters:
         case.path_parameters["tenantId"] = tenant_id
     case.call_and_validate(
         base_url=base_url,
-        headers={"Authorization": f"Bearer {key}"},
+        headers=headers,
         checks=[
             not_a_server_error,
             status_code_conformance,

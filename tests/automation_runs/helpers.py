@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -16,6 +17,22 @@ from tests.factories import Keys
 
 RUNS = "/v1/tenants/{}/automation-runs"
 CALLBACK = "/v1/tenants/{}/webhooks/activepieces"
+
+
+async def wait_for_status(
+    http: httpx.AsyncClient,
+    url: str,
+    status: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> dict[str, Any]:
+    """Poll the run at `url` until it has `status`; its representation then."""
+    async with asyncio.timeout(timeout):
+        while True:
+            run: dict[str, Any] = (await http.get(url, headers=headers)).json()["data"]
+            if run["status"] == status:
+                return run
+            await asyncio.sleep(0.1)
 
 
 async def create_run(client: httpx.AsyncClient, keys: Keys, **fields: Any) -> dict[str, Any]:

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 import httpx
 from redis.asyncio import Redis
 
 from app.automation_runs.live import channel
 from db.session import Database
-from tests.automation_runs.helpers import RUNS, send_callback
+from tests.automation_runs.helpers import RUNS, send_callback, wait_for_status
 from tests.conftest import make_settings
 from tests.factories import Keys
 from tests.live import free_port, live_server
 from tests.receiver import Answer, running_receiver
 from tests.worker.process import running_workers, worker_env
-
-
-async def wait_for_status(
-    http: httpx.AsyncClient, url: str, keys: Keys, status: str, timeout: float = 60
-) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while True:
-            run: dict[str, Any] = (await http.get(url, headers=keys.headers)).json()["data"]
-            if run["status"] == status:
-                return run
-            await asyncio.sleep(0.1)
 
 
 async def test_sandbox_run_succeeds_through_api_and_worker(
@@ -49,7 +37,7 @@ async def test_sandbox_run_succeeds_through_api_and_worker(
             )
             assert response.status_code == 202
             run = await wait_for_status(
-                http, response.headers["location"], tenant_keys, "succeeded"
+                http, response.headers["location"], "succeeded", tenant_keys.headers
             )
             assert await worker.terminate() == 0
     assert run["output"] == {"q": 42}
@@ -75,7 +63,7 @@ async def test_activepieces_run_dispatched_by_the_worker_and_called_back(
                     headers=tenant_keys.headers,
                 )
                 url = response.headers["location"]
-                running = await wait_for_status(http, url, tenant_keys, "running")
+                running = await wait_for_status(http, url, "running", tenant_keys.headers)
                 done = await send_callback(
                     http,
                     "acme",

@@ -4,25 +4,18 @@ real settings."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import secrets
 import shlex
 import tomllib
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from cryptography.fernet import Fernet
 
 from app.cli import build_parser
-from app.core.config import Settings
+from tests.deploy.helpers import ROOT, SETTING_NAMES, load_yaml, production_secrets, settings_from
 
-ROOT = Path(__file__).resolve().parents[2]
-SETTING_NAMES = frozenset(name.upper() for name in Settings.model_fields)
 # Flags that change output, not what gets installed.
 QUIET_FLAGS = frozenset({"--quiet", "-q", "--disable-pip-version-check"})
 
@@ -83,9 +76,7 @@ def assert_real_cli_command(argv: list[str], expected: str) -> None:
 
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
-    document: object = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    assert isinstance(document, dict)
-    return document
+    return load_yaml("docker-compose.yml")
 
 
 def app_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -112,8 +103,7 @@ def test_image_installs_what_render_and_the_makefile_install() -> None:
         ["pip", "install", "--require-hashes", "--no-deps", "-r", "requirements.lock"],
         ["pip", "install", "--no-deps", "-e", "."],
     ]
-    blueprint = yaml.safe_load((ROOT / "render.yaml").read_text(encoding="utf-8"))
-    for service in blueprint["services"]:
+    for service in load_yaml("render.yaml")["services"]:
         if "buildCommand" in service:
             assert pip_installs([service["buildCommand"]]) == installs
     # The Makefile installs the dev lock the same way; --no-build-isolation works there only
@@ -189,17 +179,9 @@ def test_compose_environment_loads(
 ) -> None:
     shell = {"APP_ENV": mode}
     if mode == "production":
-        shell |= {
-            "API_KEY_PEPPER": secrets.token_urlsafe(48),
-            "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "ACTIVEPIECES_WEBHOOK_SECRET": "whsec_"
-            + base64.b64encode(secrets.token_bytes(32)).decode(),
-            "PUBLIC_BASE_URL": "https://api.example.com",
-        }
+        shell |= production_secrets() | {"PUBLIC_BASE_URL": "https://api.example.com"}
     for spec in app_services(compose).values():
-        with monkeypatch.context() as patch:
-            for key, value in spec["environment"].items():
-                patch.setenv(key, interpolate(str(value), shell))
-            settings = Settings(_env_file=None)
+        env = {key: interpolate(str(value), shell) for key, value in spec["environment"].items()}
+        settings = settings_from(env, monkeypatch)
         assert settings.app_env == mode
         assert settings.production_problems() == []

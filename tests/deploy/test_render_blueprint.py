@@ -7,19 +7,16 @@ import base64
 import re
 import secrets
 import shlex
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from cryptography.fernet import Fernet
 
 from app.cli import build_parser
 from app.core.config import Settings
 from app.main import create_app
 from db.migrate import MIGRATIONS_DIR
+from tests.deploy.helpers import ROOT, SETTING_NAMES, load_yaml, production_secrets, settings_from
 
-ROOT = Path(__file__).resolve().parents[2]
 # Read by Render itself, not by the application.
 PLATFORM_VARIABLES = frozenset({"PYTHON_VERSION"})
 # Without each of these, Settings.production_problems() stops a production process (checked
@@ -37,17 +34,15 @@ REQUIRED_IN_PRODUCTION = frozenset(
 SECRETS = frozenset(
     {"API_KEY_PEPPER", "DATA_ENCRYPTION_KEY", "ACTIVEPIECES_WEBHOOK_SECRET", "METRICS_TOKEN"}
 )
-SETTING_NAMES = frozenset(name.upper() for name in Settings.model_fields)
 
 Entry = dict[str, Any]
 
 
 def operator_input() -> dict[str, str]:
     """What an operator types in for the `sync: false` variables, generated as the docs say."""
-    return {
-        "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "ACTIVEPIECES_WEBHOOK_SECRET": "whsec_"
-        + base64.b64encode(secrets.token_bytes(32)).decode(),
+    typed = production_secrets()
+    del typed["API_KEY_PEPPER"]  # Render generates it (`generateValue`).
+    return typed | {
         "ACTIVEPIECES_BASE_URL": "https://activepieces.example.com",
         "PUBLIC_BASE_URL": "https://api.example.com",
         "METRICS_TOKEN": secrets.token_urlsafe(32),
@@ -57,9 +52,7 @@ def operator_input() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def blueprint() -> dict[str, Any]:
-    document: object = yaml.safe_load((ROOT / "render.yaml").read_text(encoding="utf-8"))
-    assert isinstance(document, dict)
-    return document
+    return load_yaml("render.yaml")
 
 
 def service_of_type(blueprint: dict[str, Any], kind: str) -> Entry:
@@ -106,13 +99,6 @@ def value_at_runtime(
         assert target["name"] == reference["name"]
         return f"redis://{target['name']}:6379"
     raise AssertionError(f"{key}: no value, generateValue, sync: false or reference")
-
-
-def settings_from(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    with monkeypatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        return Settings(_env_file=None)
 
 
 def rendered_env(blueprint: dict[str, Any], service: Entry) -> dict[str, str]:
@@ -198,13 +184,12 @@ def test_each_process_gets_every_setting_production_requires(
 
 
 def test_required_set_is_what_settings_require(monkeypatch: pytest.MonkeyPatch) -> None:
-    typed = operator_input()
     complete = {
         "APP_ENV": "production",
         "DATABASE_URL": "postgresql://aetherflow:pw@db/aetherflow",
         "REDIS_URL": "redis://kv:6379",
-        "API_KEY_PEPPER": base64.b64encode(secrets.token_bytes(32)).decode(),
-        **{key: typed[key] for key in REQUIRED_IN_PRODUCTION if key in typed},
+        "PUBLIC_BASE_URL": "https://api.example.com",
+        **production_secrets(),
     }
     assert set(complete) == REQUIRED_IN_PRODUCTION | {"APP_ENV"}
     assert settings_from(complete, monkeypatch).production_problems() == []

@@ -60,7 +60,14 @@ def metric_value(text: str, name: str, **labels: str) -> float | None:
     return None
 
 
-async def scrape(client: httpx.AsyncClient, **headers: str) -> str:
-    response = await client.get("/metrics", headers=headers)
+def metric_delta(before: str, after: str, name: str, **labels: str) -> float:
+    """How much a sample grew between two scrapes (an absent sample counts as 0)."""
+    return (metric_value(after, name, **labels) or 0.0) - (
+        metric_value(before, name, **labels) or 0.0
+    )
+
+
+async def scrape(client: httpx.AsyncClient) -> str:
+    response = await client.get("/metrics")
     assert response.status_code == 200, response.text
     return response.text

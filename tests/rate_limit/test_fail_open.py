@@ -46,8 +46,7 @@ async def test_requests_are_served_without_limits_while_redis_is_down(
     redis_server: RedisServer,
     warnings: list[str],
 ) -> None:
-    redis_url = f"redis://127.0.0.1:{redis_server.port}/0"
-    async with limited_client(database_url, redis_url) as client:
+    async with limited_client(database_url, redis_server.url) as client:
         before = await client.get(REPORTS.format("acme"), headers=tenant_keys.headers)
         assert before.headers["ratelimit"] == '"read";r=4;t=60'
         counted_before = metric_value(await scrape(client), FAIL_OPEN)
@@ -69,10 +68,9 @@ async def test_a_stalled_redis_costs_at_most_the_limiter_timeout(
     redis_server: RedisServer,
     warnings: list[str],
 ) -> None:
-    redis_url = f"redis://127.0.0.1:{redis_server.port}/0"
     assert redis_server.process is not None
     async with limited_client(
-        database_url, redis_url, rate_limit_redis_timeout_seconds=0.2
+        database_url, redis_server.url, rate_limit_redis_timeout_seconds=0.2
     ) as client:
         await client.get(REPORTS.format("acme"), headers=tenant_keys.headers)
         os.kill(redis_server.process.pid, signal.SIGSTOP)
@@ -93,8 +91,7 @@ async def test_a_stalled_redis_costs_at_most_the_limiter_timeout(
 async def test_failed_authentication_is_not_limited_while_redis_is_down(
     database_url: str, db: Database, redis_server: RedisServer
 ) -> None:
-    redis_url = f"redis://127.0.0.1:{redis_server.port}/0"
-    async with limited_client(database_url, redis_url) as client:
+    async with limited_client(database_url, redis_server.url) as client:
         redis_server.stop()
         for _ in range(5):
             response = await client.get(

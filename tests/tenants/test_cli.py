@@ -186,6 +186,8 @@ async def test_up_migrates_seeds_serves_and_stops_on_ctrl_c(
 
     import httpx
 
+    from tests.automation_runs.helpers import wait_for_status
+    from tests.factories import bearer
     from tests.live import free_port
 
     port = free_port()
@@ -218,16 +220,11 @@ async def test_up_migrates_seeds_serves_and_stops_on_ctrl_c(
             "--scopes",
             "automations:read,automations:write",
         )["key"]
-        headers = {"Authorization": f"Bearer {key}"}
+        headers = bearer(key)
         runs = f"http://127.0.0.1:{port}/v1/tenants/demo/automation-runs"
         async with httpx.AsyncClient(headers=headers) as http:
             created = await http.post(runs, json={"flowId": "f", "provider": "sandbox"})
-            async with asyncio.timeout(60):
-                while True:
-                    run = await http.get(f"{runs}/{created.json()['data']['id']}")
-                    if run.json()["data"]["status"] == "succeeded":
-                        break
-                    await asyncio.sleep(0.1)
+            await wait_for_status(http, f"{runs}/{created.json()['data']['id']}", "succeeded")
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=30)
     finally:

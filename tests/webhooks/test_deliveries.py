@@ -16,7 +16,7 @@ from db.models.webhook_delivery import WebhookDelivery
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
 from tests.benchmarks.engine_probe import statement_counter
-from tests.factories import PUBLIC_WEBHOOK_URL, Keys, bearer, make_delivery
+from tests.factories import PUBLIC_WEBHOOK_URL, UNKNOWN_ID, Keys, bearer, make_delivery
 
 ENDPOINTS = "/v1/tenants/acme/webhook-endpoints"
 RETRY = "/v1/tenants/{}/webhook-deliveries/{}/retry"
@@ -192,7 +192,7 @@ async def test_log_reads_in_a_fixed_number_of_statements(
     assert counts[0] == counts[1]
 
 
-@pytest.mark.parametrize("endpoint_id", ["nope", "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"])
+@pytest.mark.parametrize("endpoint_id", ["nope", UNKNOWN_ID])
 async def test_log_of_an_unknown_endpoint_is_404(
     client: httpx.AsyncClient, tenant_keys: Keys, endpoint_id: str
 ) -> None:
@@ -285,7 +285,7 @@ async def test_retrying_a_delivery_that_is_not_dead_is_409(
     )
 
 
-@pytest.mark.parametrize("delivery_id", ["nope", "1", "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"])
+@pytest.mark.parametrize("delivery_id", ["nope", "1", UNKNOWN_ID])
 async def test_retrying_an_unknown_delivery_is_404(
     client: httpx.AsyncClient, tenant_keys: Keys, delivery_id: str
 ) -> None:

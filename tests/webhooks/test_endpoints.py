@@ -17,9 +17,7 @@ from db.session import Database
 from tests.api.test_http_conventions import assert_error
 from tests.asgi import serve
 from tests.conftest import make_settings
-from tests.factories import PUBLIC_WEBHOOK_URL, Keys, bearer, make_key
-
-UNKNOWN_ID = "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"
+from tests.factories import PUBLIC_WEBHOOK_URL, UNKNOWN_ID, Keys, bearer, make_key
 
 ENDPOINTS = "/v1/tenants/{}/webhook-endpoints"
 URL = ENDPOINTS.format("acme")

@@ -17,7 +17,7 @@ from db.models.idempotency_key import IdempotencyKey
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
-from tests.factories import PUBLIC_WEBHOOK_URL, Keys, bearer
+from tests.factories import PUBLIC_WEBHOOK_URL, UNKNOWN_ID, Keys, bearer
 
 URL = "/v1/tenants/acme/webhook-endpoints"
 SECRET = re.compile(r"^whsec_[A-Za-z0-9+/]{43}=$")
@@ -135,7 +135,7 @@ async def test_rotation_refuses_input(
     assert (await stored(db, endpoint_id)).previous_secret_encrypted is None
 
 
-@pytest.mark.parametrize("endpoint_id", ["nope", "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"])
+@pytest.mark.parametrize("endpoint_id", ["nope", UNKNOWN_ID])
 async def test_rotating_an_unknown_endpoint_is_404_and_stores_nothing(
     client: httpx.AsyncClient, tenant_keys: Keys, db: Database, endpoint_id: str
 ) -> None:

@@ -81,6 +81,7 @@ class RedisServer:
         from tests.live import free_port
 
         self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

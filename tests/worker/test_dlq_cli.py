@@ -8,11 +8,9 @@ import pytest
 
 from app.core.config import Settings
 from db.session import Database
-from tests.factories import Keys, make_delivery, make_endpoint
+from tests.factories import UNKNOWN_ID, Keys, make_delivery, make_endpoint
 from tests.tenants.test_cli import aetherflow, ok_json
 from tests.worker.helpers import delivery
-
-UNKNOWN_ID = "7d1c6a2e-3f4b-4e8a-9c1d-2b3a4c5d6e7f"
 
 URL = "https://hooks.example.com/x"
 

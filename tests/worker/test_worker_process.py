@@ -94,7 +94,7 @@ async def test_redis_restart_loses_nothing(
 ) -> None:
     url = receiver.script("/hook", Answer(200))
     with own_redis() as redis_server:
-        redis_url = f"redis://127.0.0.1:{redis_server.port}/0"
+        redis_url = redis_server.url
         settings = delivery_settings(database_url, redis_url)
         await make_endpoint(db, settings, tenant_keys.tenant, url)
         with running_workers(worker_env(cli_env, redis_url=redis_url)) as [worker]:
