@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/aetherflow
 export DATABASE_URL
 
-.PHONY: install up test lint typecheck pytest lock clean bench schema openapi
+.PHONY: install up test lint typecheck pytest lock clean bench schema openapi chaos
 
 install: $(STAMP)
 
@@ -46,6 +46,11 @@ bench: install
 	$(BIN)/python -m tests.benchmarks.bench_reports_batch
 	$(BIN)/python -m tests.benchmarks.bench_webhook_latency
 	$(BIN)/python -m tests.benchmarks.bench_rate_limit
+
+# Failure drills against private PostgreSQL, Redis, API and worker processes (about 5 minutes;
+# not part of `make test`): docs/TESTING.md. One scenario: `$(BIN)/python -m tests.chaos events`.
+chaos: install
+	$(BIN)/python -m tests.chaos
 
 # Regenerate docs/schema.graphql from the code (a test fails while it is stale).
 schema: install

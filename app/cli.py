@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -24,9 +25,10 @@ from app.core.time import rfc3339
 from app.dlq import service as dlq
 from app.tenants import service as tenants
 from app.tenants.keys import SCOPES
+from app.tenants.revocations import KEYS_REVOKED, RevocationPublisher
 from db.models.api_key import ApiKey
 from db.models.tenant import Tenant
-from db.session import Database
+from db.session import RUNS_CHANGED, Database
 
 EXIT_BAD_INPUT = 2
 EXIT_DEPENDENCY = 1
@@ -172,10 +174,20 @@ def _print(args: argparse.Namespace, document: dict[str, Any], text: str) -> Non
 async def _with_database(
     settings: Settings, work: Callable[[Database], Coroutine[Any, Any, None]]
 ) -> None:
+    """Run `work` on the database. Run changes it commits (`dlq retry`) are published for live
+    subscribers, as the API and the worker publish theirs."""
+    from app.automation_runs.live import RunPublisher
+    from app.core.runtime import connect_redis
+
     db = Database.connect(settings.sqlalchemy_url, pool_size=1)
+    redis = connect_redis(settings.redis_url or "")
+    publisher = RunPublisher(redis)
+    db.after_commit[RUNS_CHANGED] = publisher.publish_soon
     try:
         await work(db)
     finally:
+        await publisher.drain()
+        await redis.aclose()
         await db.dispose()
 
 
@@ -240,13 +252,36 @@ def _run_keys_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _run_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    from app.core.runtime import connect_redis
+
     async def work(db: Database) -> None:
-        async with db.unit_of_work() as session:
-            tenant = await tenants.resolve_tenant(session, args.tenant)
-            key = await tenants.revoke_key(session, tenant_id=tenant.id, prefix=args.prefix)
-        _print(args, key_json(key), f"revoked key {key.prefix}")
+        redis = connect_redis(settings.redis_url or "")
+        revoked: list[str] = []
+        db.after_commit[KEYS_REVOKED] = revoked.extend
+        try:
+            async with db.unit_of_work() as session:
+                tenant = await tenants.resolve_tenant(session, args.tenant)
+                key = await tenants.revoke_key(session, tenant_id=tenant.id, prefix=args.prefix)
+            _print(args, key_json(key), f"revoked key {key.prefix}")
+            await _announce_revocations(settings, RevocationPublisher(redis), revoked)
+        finally:
+            await redis.aclose()
 
     asyncio.run(_with_database(settings, work))
+
+
+async def _announce_revocations(
+    settings: Settings, publisher: RevocationPublisher, prefixes: Sequence[str]
+) -> None:
+    """Tell every API process to evict the keys now; a failure only warns (they are revoked)."""
+    try:
+        await publisher.publish(prefixes)
+    except (RedisError, OSError) as exc:
+        _warn(
+            f"the revocation could not be announced (Redis unavailable: {type(exc).__name__}); "
+            "API processes stop accepting the key within API_KEY_CACHE_SECONDS "
+            f"({settings.api_key_cache_seconds:g} s)"
+        )
 
 
 def dead_letter_json(letter: dlq.DeadLetter) -> dict[str, Any]:
@@ -300,21 +335,21 @@ def _run_migrate(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _run_api(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
+    import contextlib
 
+    import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+
+    from app.api.server import server_config
     from app.main import create_app
 
     port = args.port if args.port is not None else settings.port
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=20,
-    )
+    server = uvicorn.Server(server_config(create_app(settings), host=args.host, port=port))
+    # As `uvicorn.run`: the server re-raises the SIGINT it stopped on once it has shut down.
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 def _run_worker(settings: Settings, _: argparse.Namespace) -> None:
@@ -425,6 +460,10 @@ def _describe(error: AppError) -> str:
 def _fail(message: str, status: int) -> int:
     print(f"aetherflow: {message}", file=sys.stderr)  # noqa: T201
     return status
+
+
+def _warn(message: str) -> None:
+    print(f"aetherflow: warning: {message}", file=sys.stderr)  # noqa: T201
 
 
 def main() -> None:

@@ -23,13 +23,18 @@ RUNS_TO_DISPATCH = "automation_runs_to_dispatch"
 AfterCommitHook = Callable[[Any], None]
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 10, pool_timeout: float = CONNECT_TIMEOUT_SECONDS
+) -> AsyncEngine:
+    """A pool of `pool_size` connections, kept open: no overflow, because SQLAlchemy closes
+    overflow connections on return, so steady load above the size would open a server
+    connection per burst. A checkout waits at most `pool_timeout` seconds."""
     return create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=5,
+        max_overflow=0,
         pool_recycle=1800,
-        pool_timeout=CONNECT_TIMEOUT_SECONDS,
+        pool_timeout=pool_timeout,
         connect_args={
             "timeout": CONNECT_TIMEOUT_SECONDS,
             "server_settings": {
@@ -49,8 +54,10 @@ class Database:
         self.after_commit: dict[str, AfterCommitHook] = {}
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10) -> Database:
-        return cls(create_engine(url, pool_size=pool_size))
+    def connect(
+        cls, url: str, *, pool_size: int = 10, pool_timeout: float = CONNECT_TIMEOUT_SECONDS
+    ) -> Database:
+        return cls(create_engine(url, pool_size=pool_size, pool_timeout=pool_timeout))
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:

@@ -14,7 +14,13 @@ from jobs.broker import WorkerState, broker, worker_state
 @broker.task(task_name=DISPATCH_RUN)
 async def dispatch_run_task(run_id: str, worker: WorkerState = TaskiqDepends(worker_state)) -> None:
     runtime = worker.runtime
-    retry_in = await dispatch_run(runtime.db, worker.http, runtime.settings, uuid.UUID(run_id))
+    retry_in = await dispatch_run(
+        runtime.db,
+        worker.http,
+        runtime.settings,
+        uuid.UUID(run_id),
+        holder=worker.liveness.holder,
+    )
     # A short wait is kept in this process; longer ones are found by the sweep.
     if retry_in is not None and retry_in <= runtime.settings.sweep_interval_seconds:
         runtime.queue.kick_later(retry_in, DISPATCH_RUN, run_id)

@@ -1,4 +1,5 @@
-"""The worker's broker and its per-process state (runtime, HTTP client, sweeper)."""
+"""The worker's broker and its per-process state (runtime, HTTP client, liveness lock, sweeper,
+crash recovery)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.core.config import get_settings
 from app.core.queue import create_broker
 from app.core.runtime import Runtime
 from app.webhooks.sender import create_http_client
+from jobs.liveness import LivenessLock
 
 broker = create_broker(get_settings().redis_url or "")
 
@@ -20,6 +22,7 @@ broker = create_broker(get_settings().redis_url or "")
 class WorkerState:
     runtime: Runtime
     http: httpx.AsyncClient
+    liveness: LivenessLock = field(default_factory=LivenessLock)
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
 
@@ -30,14 +33,21 @@ def worker_state(context: Context = TaskiqDepends()) -> WorkerState:
 
 @broker.on_event(TaskiqEvents.WORKER_STARTUP)
 async def _start(state: TaskiqState) -> None:
-    runtime = await Runtime.start(get_settings(), broker=broker)
-    state.worker = WorkerState(runtime=runtime, http=create_http_client())
+    settings = get_settings()
+    runtime = await Runtime.start(settings, broker=broker)
+    # One request at a time per task.
+    http = create_http_client(max_connections=settings.worker_concurrency)
+    state.worker = worker = WorkerState(runtime=runtime, http=http)
     from jobs.metrics import start_metrics_server
+    from jobs.recovery import start_recovery
     from jobs.sweeper import start_sweeper
     from jobs.worker import arm_shutdown_deadline
 
-    state.worker.background.append(start_sweeper(state.worker))
-    state.worker.background.append(start_metrics_server(state.worker))
+    # Held before the first claim, so that every claim names a live holder.
+    worker.background.append(await worker.liveness.start(settings.sqlalchemy_url))
+    worker.background.append(start_recovery(runtime))
+    worker.background.append(start_sweeper(worker))
+    worker.background.append(start_metrics_server(worker))
     arm_shutdown_deadline()
 
 

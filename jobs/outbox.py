@@ -5,18 +5,24 @@ from __future__ import annotations
 from taskiq import TaskiqDepends
 
 from app.core.queue import DELIVER_WEBHOOK, RELAY_OUTBOX
+from app.core.runtime import Runtime
 from app.outbox.relay import RELAY_BATCH, relay_batch
 from jobs.broker import WorkerState, broker, worker_state
 
 
-async def relay_outbox(worker: WorkerState) -> int:
-    """Relay every unrelayed event, a batch per transaction; the number relayed."""
+async def relay_outbox(runtime: Runtime) -> int:
+    """Relay every unrelayed event, a batch per transaction; the number relayed.
+
+    After the first delivery Redis refuses, the rest are left to the sweep (they are due).
+    """
     relayed = 0
+    enqueueing = True
     while True:
-        async with worker.runtime.db.unit_of_work() as session:
+        async with runtime.db.unit_of_work() as session:
             count, delivery_ids = await relay_batch(session)
-        for delivery_id in delivery_ids:
-            await worker.runtime.queue.kick(DELIVER_WEBHOOK, str(delivery_id))
+        if enqueueing:
+            enqueued = await runtime.queue.kick_each(DELIVER_WEBHOOK, delivery_ids)
+            enqueueing = enqueued == len(delivery_ids)
         relayed += count
         if count < RELAY_BATCH:
             return relayed
@@ -24,4 +30,4 @@ async def relay_outbox(worker: WorkerState) -> int:
 
 @broker.task(task_name=RELAY_OUTBOX)
 async def relay_outbox_task(worker: WorkerState = TaskiqDepends(worker_state)) -> None:
-    await relay_outbox(worker)
+    await relay_outbox(worker.runtime)

@@ -17,7 +17,11 @@ async def deliver_webhook(
 ) -> None:
     runtime = worker.runtime
     report = await attempt_delivery(
-        runtime.db, worker.http, runtime.settings, uuid.UUID(delivery_id)
+        runtime.db,
+        worker.http,
+        runtime.settings,
+        uuid.UUID(delivery_id),
+        holder=worker.liveness.holder,
     )
     retry_in = report.retry_in if report is not None else None
     # A short wait is kept in this process; longer ones are found by the sweep.

@@ -11,6 +11,8 @@ from loguru import logger
 from taskiq.cli.worker.args import WorkerArgs
 from taskiq.cli.worker.run import start_listen
 
+from app.core.config import get_settings
+
 TASK_MODULES = ["jobs.outbox", "jobs.webhooks", "jobs.automation_runs"]
 # Tasks in flight get this long to finish after SIGTERM (a webhook attempt is bounded by
 # WEBHOOK_TIMEOUT_SECONDS); the process leaves by the deadline whatever happens.
@@ -19,7 +21,11 @@ SHUTDOWN_DEADLINE_SECONDS = WAIT_TASKS_SECONDS + 5
 
 
 def run_worker() -> None:
-    """Consume tasks until SIGTERM/SIGINT, then finish the tasks in flight and exit."""
+    """Consume tasks until SIGTERM/SIGINT, then finish the tasks in flight and exit.
+
+    At most WORKER_CONCURRENCY tasks run at once, and no message is taken from the stream
+    before a slot is free (no prefetch; the broker reads one message at a time).
+    """
     args = WorkerArgs.from_cli(
         [
             "jobs.broker:broker",
@@ -28,7 +34,9 @@ def run_worker() -> None:
             "--workers",
             "1",
             "--max-async-tasks",
-            "20",
+            str(get_settings().worker_concurrency),
+            "--max-prefetch",
+            "0",
             "--ack-type",
             "when_executed",
             "--wait-tasks-timeout",

@@ -21,6 +21,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
@@ -30,7 +31,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from app.api.body import request_media_type
+from app.api.body import is_json_content_type, too_deep
 from app.api.deps import verify_key_for_tenant
 from app.api.v1 import TENANT_PREFIX
 from app.core.config import Settings
@@ -42,7 +43,7 @@ from app.core.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from app.core.json_input import parse_json
+from app.core.json_input import JsonTooDeep, parse_json
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
 from schema.automation_runs import (
@@ -52,11 +53,18 @@ from schema.automation_runs import (
 )
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
 from schema.errors import error_codes, graphql_error_body, with_code
+from schema.outages import (
+    as_unavailable,
+    close_connection_on_outage,
+    close_subscription,
+    unavailable_code,
+)
 from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
 from schema.webhooks import WebhookQueries
 
 GRAPHQL_PATH = f"{TENANT_PREFIX}/graphql"
+GRAPHQL_METHODS = "GET, POST"
 
 Query = merge_types("Query", (ReportQueries, AutomationRunQueries, WebhookQueries))
 Mutation = merge_types("Mutation", (ReportMutations, AutomationRunMutations))
@@ -67,8 +75,14 @@ class Schema(strawberry.Schema):
     hide_suggestions = False
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
-        """Subscriptions: give the errors of every streamed result their codes too."""
-        return _coded(await super().stream(*args, **kwargs), self.hide_suggestions)
+        """Subscriptions: give the errors of every streamed result their codes too, and close
+        the socket on an outage."""
+        socket = getattr(kwargs.get("context_value"), "request", None)
+        return _coded(
+            await super().stream(*args, **kwargs),
+            self.hide_suggestions,
+            socket if isinstance(socket, WebSocket) else None,
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -83,13 +97,15 @@ class Schema(strawberry.Schema):
 
 
 async def _coded(
-    source: AsyncGenerator[Any, None], hide_suggestions: bool
+    source: AsyncGenerator[Any, None], hide_suggestions: bool, socket: WebSocket | None
 ) -> AsyncGenerator[Any, None]:
     async with aclosing(source):
         async for result in source:
             errors: list[GraphQLError] | None = getattr(result, "errors", None)
             if errors:
                 result.errors = [with_code(e, hide_suggestions=hide_suggestions) for e in errors]
+                if socket is not None and (code := unavailable_code(result.errors)):
+                    await close_subscription(socket, code)
             yield result
 
 
@@ -132,7 +148,7 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         if (
             isinstance(request, Request)
             and request.method == "POST"
-            and request_media_type(request) != "application/json"
+            and not is_json_content_type(request.headers.get("content-type"))
         ):
             raise GraphQLRequestRefused(UnsupportedMediaType())
         try:
@@ -140,15 +156,31 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         except HTTPException as refusal:
             raise GraphQLRequestRefused(_contract_error(refusal)) from None
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        return as_unavailable(super().create_response(response_data, sub_response), response_data)
+
     def decode_json(self, data: str | bytes) -> object:
         """Only a JSON object (or a list, refused as a batch) is a GraphQL request."""
         try:
             document = parse_json(data)
+        except JsonTooDeep:
+            raise GraphQLRequestRefused(too_deep()) from None
         except ValueError:
             raise GraphQLRequestRefused(InvalidJson()) from None
         if not isinstance(document, dict | list):
             raise GraphQLRequestRefused(
                 ValidationFailed("A GraphQL request is a JSON object with a `query`.")
+            )
+        # Strawberry would turn `false` into the name "False", or ignore it next to bad syntax.
+        if isinstance(document, dict) and not isinstance(document.get("operationName"), str | None):
+            raise GraphQLRequestRefused(
+                ValidationFailed(
+                    "The GraphQL operation's `operationName` must be a string or null."
+                )
             )
         return document
 
@@ -172,6 +204,9 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
             )
         except AppError as error:
             raise ConnectionRejectionError({"code": error.code}) from None
+        except Exception as exc:
+            assert isinstance(connection, WebSocket)
+            await close_connection_on_outage(connection, exc)
         context.authenticated(principal)
         return None
 
@@ -183,11 +218,12 @@ def _contract_error(refusal: HTTPException) -> AppError:
             return ValidationFailed(
                 "Subscriptions are served over WebSocket (graphql-transport-ws) at this path."
             )
-        return MethodNotAllowed("Mutations need POST.", headers={"Allow": "POST"})
+        # `Allow` names what the path serves (CONTRACT.md §1); the message, what this needs.
+        return MethodNotAllowed("Mutations need POST.", headers={"Allow": GRAPHQL_METHODS})
     if refusal.status_code == 404:
         return NotFound("route")
     if refusal.status_code == 405:
-        return MethodNotAllowed(headers={"Allow": "GET, POST"})
+        return MethodNotAllowed(headers={"Allow": GRAPHQL_METHODS})
     # What is left: a body that is JSON but not a GraphQL request (no query, a batch, a
     # `variables` that is not an object, an operation name that names nothing).
     return ValidationFailed(refusal.reason)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import strawberry
-from redis.asyncio.client import PubSub
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
@@ -29,6 +27,9 @@ from schema.types import (
     PageInfo,
     parse_uuid,
 )
+
+# A run with no published change for this long is read again from the database.
+RECHECK_SECONDS = 5.0
 
 
 @strawberry.type
@@ -124,38 +125,40 @@ class AutomationRunSubscriptions:
         """
         context = info.context
         who = context.require("automations:read")
-        pubsub = context.runtime.redis.pubsub()
-        # Subscribe before reading the current state, so no change can fall in between.
-        await pubsub.subscribe(live.channel(who.tenant_id))
-        try:
-            async with context.runtime.db.unit_of_work() as session:
+        runtime = context.runtime
+
+        async def read_run() -> dict[str, Any]:
+            async with runtime.db.unit_of_work() as session:
                 row = await runs.get_run(session, tenant_id=who.tenant_id, run_id=str(id))
+            return RunOut.model_validate(row).model_dump(mode="json")
+
+        updates = live.RunUpdates(runtime.redis, who.tenant_id)
+        # Listen before reading the current state, so no change can fall in between.
+        await updates.open()
+        try:
+            current = await read_run()
         except BaseException:
-            await _close(pubsub)
+            await updates.close()
             raise
-        return _follow(pubsub, RunOut.model_validate(row).model_dump(mode="json"))
+        return _follow(updates, current, read_run)
 
 
-async def _follow(pubsub: PubSub, current: dict[str, Any]) -> AsyncGenerator[AutomationRun, None]:
+async def _follow(
+    updates: live.RunUpdates,
+    current: dict[str, Any],
+    read_run: Callable[[], Awaitable[dict[str, Any]]],
+) -> AsyncGenerator[AutomationRun, None]:
+    """Each newer state of the run until a terminal one. A published update can be lost (a
+    Redis blip, a process that died after its commit), so a run quiet for RECHECK_SECONDS is
+    read again from the database: the stream always ends."""
     try:
         yield AutomationRun.from_representation(current)
         while current["status"] not in TERMINAL:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=30)
-            update = _run_update(message, current["id"])
-            if update is not None and update["updatedAt"] > current["updatedAt"]:
+            update = await updates.next_for(current["id"], within=RECHECK_SECONDS)
+            if update is None:
+                update = await read_run()
+            if update["updatedAt"] > current["updatedAt"]:
                 current = update
                 yield AutomationRun.from_representation(current)
     finally:
-        await _close(pubsub)
-
-
-async def _close(pubsub: PubSub) -> None:
-    await pubsub.unsubscribe()
-    await pubsub.aclose()  # type: ignore[no-untyped-call]
-
-
-def _run_update(message: dict[str, Any] | None, run_id: str) -> dict[str, Any] | None:
-    if message is None or message.get("type") != "message":
-        return None
-    run: dict[str, Any] = json.loads(message["data"])
-    return run if run.get("id") == run_id else None
+        await updates.close()

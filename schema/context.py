@@ -12,6 +12,7 @@ from app.api import body
 from app.api.deps import get_runtime, verify_key_for_tenant
 from app.core import request_context
 from app.core.errors import AppError, PayloadTooLarge
+from app.core.outages import dependency_error, note_refusal
 from app.core.runtime import Runtime
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
@@ -78,7 +79,19 @@ async def get_context(
             await enforce_tenant_limit(
                 connection, runtime, principal.tenant_id, RateLimitGroup.GRAPHQL
             )
-        except AppError as error:
-            raise GraphQLRequestRefused(error) from None
+        except Exception as exc:
+            raise refusal(exc) from None
         context.authenticated(principal)
     return context
+
+
+def refusal(exc: Exception) -> Exception:
+    """A refusal answered with a GraphQL body: a contract error, or a dependency outage as
+    one; anything else unchanged (a 500)."""
+    if isinstance(exc, AppError):
+        return GraphQLRequestRefused(exc)
+    outage = dependency_error(exc)
+    if outage is None:
+        return exc
+    note_refusal(exc, outage)
+    return GraphQLRequestRefused(outage)

@@ -1,8 +1,9 @@
 """Every GraphQL error gets `extensions.code` (CONTRACT.md §1) and `extensions.requestId`.
 
-Domain errors keep their message, code and details; documents refused by validation (syntax,
-unknown fields, the abuse limits) are `validation_error`; anything else is masked as
-`internal_error` and logged. Idempotent replays are marked in the response's extensions.
+Domain errors keep their message, code and details; a dependency outage is
+`service_unavailable` (or `overloaded`); documents refused by validation (syntax, unknown fields,
+the abuse limits) are `validation_error`; anything else is masked as `internal_error` and
+logged. Idempotent replays are marked in the response's extensions.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from graphql import GraphQLError
 from loguru import logger
 from strawberry.extensions import SchemaExtension
 
-from app.core.errors import AppError
+from app.core.errors import AppError, Overloaded
+from app.core.outages import dependency_error, log_outage
 from app.core.request_context import current_request_id
+
+# Codes that make the whole HTTP response a 503 (CONTRACT.md §1: "GraphQL answers the same
+# status and code") and close a subscription's socket.
+UNAVAILABLE_CODES = frozenset({"service_unavailable", "overloaded"})
 
 INTERNAL_MESSAGE = "An internal error occurred."
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
@@ -38,6 +44,10 @@ def with_code(error: GraphQLError, *, hide_suggestions: bool) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
+    if original is not None and (outage := dependency_error(original)) is not None:
+        if not isinstance(outage, Overloaded):
+            log_outage(original)
+        original = outage
     if isinstance(original, AppError):
         message, extensions = original.message, error_extensions(original)
     elif original is None or error.path is None:

@@ -21,6 +21,9 @@ from db.session import Database
 from tests.asgi import serve
 from tests.factories import Keys, make_key, make_tenant
 
+# Shared fixtures defined beside their helpers.
+pytest_plugins = ["tests.logs"]
+
 # The developer's environment and .env must not leak into the tests.
 _SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 for _name in list(os.environ):

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 
+from app.api.server import HEAD_LIMITS, HeadLimits, server_config
 from app.core.config import Settings
 from app.main import create_app
 
@@ -21,11 +22,13 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def live_server(settings: Settings, *, port: int | None = None) -> AsyncIterator[str]:
-    """Run the API in this event loop; yield its base URL."""
+async def live_server(
+    settings: Settings, *, port: int | None = None, head_limits: HeadLimits = HEAD_LIMITS
+) -> AsyncIterator[str]:
+    """Run the API, configured as `aetherflow api` runs it, in this event loop; yield its URL."""
     port = port or free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
+    config = server_config(
+        create_app(settings), host="127.0.0.1", port=port, head_limits=head_limits
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -11,7 +11,13 @@ from starlette.requests import HTTPConnection
 
 from app.api.errors import validation_details
 from app.core.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from app.core.json_input import parse_json
+from app.core.json_input import (
+    MAX_JSON_DEPTH,
+    TOO_DEEP_MESSAGE,
+    JsonTooDeep,
+    is_valid_unicode,
+    parse_json,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 # The body model of each body dependency (and whether an empty body is allowed), so the
@@ -42,23 +48,46 @@ class _NoBody:
 NO_BODY = _NoBody()
 
 
-def request_media_type(request: Request) -> str:
-    """The Content-Type without its parameters, lower case ("" when there is none)."""
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+class _TooDeep:
+    """Well-formed JSON nested deeper than the parser goes: refused at the validation step,
+    after the checks the contract puts before it (the Idempotency-Key format)."""
+
+
+TOO_DEEP = _TooDeep()
+
+
+def too_deep() -> ValidationFailed:
+    return ValidationFailed(details=[{"path": "", "message": TOO_DEEP_MESSAGE}])
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """`application/json`, with no parameter but an optional `charset=utf-8` (JSON is UTF-8).
+
+    Other JSON-based types (`application/merge-patch+json`, ...) have other semantics, and other
+    charsets other bytes: both are refused with 415.
+    """
+    media_type, *parameters = (content_type or "").split(";")
+    if media_type.strip().lower() != "application/json":
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() != "charset" or value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
 
 
 async def _json_payload(request: Request) -> Any:
-    """The body parsed as JSON; `NO_BODY` when there is no body at all."""
+    """The body parsed as JSON; `NO_BODY` when there is no body at all, `TOO_DEEP` for JSON
+    nested deeper than the parser goes."""
     body = await request.body()
     if not body:
         return NO_BODY
-    media_type = request_media_type(request)
-    if media_type != "application/json" and not (
-        media_type.startswith("application/") and media_type.endswith("+json")
-    ):
+    if not is_json_content_type(request.headers.get("content-type")):
         raise UnsupportedMediaType
     try:
         return parse_json(body)
+    except JsonTooDeep:
+        return TOO_DEEP
     except ValueError:
         raise InvalidJson from None
 
@@ -68,7 +97,9 @@ JsonPayload = Annotated[Any, Depends(_json_payload)]
 
 def validate(model: type[Model], data: Any) -> Model:
     """Validate parsed JSON against an input model; a failure is a 422 listing each problem."""
-    if (problem := _unstorable_text(data)) is not None:
+    if data is TOO_DEEP:
+        raise too_deep()
+    if (problem := _unstorable(data)) is not None:
         path, message = problem
         raise ValidationFailed(details=[{"path": path, "message": message}])
     try:
@@ -77,24 +108,46 @@ def validate(model: type[Model], data: Any) -> Model:
         raise ValidationFailed(details=validation_details(exc.errors())) from None
 
 
-def _unstorable_text(data: Any, path: str = "") -> tuple[str, str] | None:
-    """Where parsed JSON holds text PostgreSQL cannot store, and why, if anywhere."""
-    if isinstance(data, str):
-        return (path, message) if (message := _text_problem(data)) is not None else None
-    items: Any = (
-        data.items()
-        if isinstance(data, dict)
-        else enumerate(data)
-        if isinstance(data, list)
-        else ()
-    )
-    for key, value in items:
-        child = f"{path}.{key}" if path else str(key)
+def _unstorable(node: Any, depth: int = 1) -> tuple[str, str] | None:
+    """Where input holds what PostgreSQL cannot store (NUL, unpaired surrogates) or is nested
+    deeper than MAX_JSON_DEPTH, and why, if anywhere; the first problem in document order.
+
+    A JSON body had its surrogates checked when it was parsed; a GraphQL document's literals
+    had not. The recursion stops at MAX_JSON_DEPTH.
+    """
+    found = _first_problem(node, depth)
+    if found is None:
+        return None
+    reversed_path, message = found
+    return ".".join(_echoable(key) for key in reversed(reversed_path)), message
+
+
+def _first_problem(node: Any, depth: int) -> tuple[list[Any], str] | None:
+    """The first problem and its path, innermost key first (built only when found)."""
+    if isinstance(node, str):
+        message = _text_problem(node)
+        return ([], message) if message is not None else None
+    if isinstance(node, dict):
+        pairs: Any = node.items()
+    elif isinstance(node, list):
+        pairs = enumerate(node)
+    else:
+        return None
+    if depth > MAX_JSON_DEPTH:
+        return [], TOO_DEEP_MESSAGE
+    for key, child in pairs:
         if isinstance(key, str) and (message := _text_problem(key)) is not None:
-            return child, message
-        if (found := _unstorable_text(value, child)) is not None:
+            return [key], message
+        if (found := _first_problem(child, depth + 1)) is not None:
+            found[0].append(key)
             return found
     return None
+
+
+def _echoable(key: Any) -> str:
+    """A path part as it can be echoed: never text that is not valid Unicode (CONTRACT.md §1)."""
+    text = str(key)
+    return text if is_valid_unicode(text) else text.encode(errors="replace").decode()
 
 
 def _text_problem(text: str) -> str | None:

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from loguru import logger
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_response
@@ -153,6 +154,8 @@ class RequestGuardMiddleware:
         try:
             async with deadline:
                 await self.app(scope, receive, send_tracking_start)
+        except ClientDisconnect:
+            raise  # not an error: the request-context middleware logs it
         except Exception as exc:
             if started:
                 raise

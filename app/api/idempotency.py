@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.api.body import NO_BODY, JsonPayload
+from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
 from app.api.deps import Authenticated
 from app.idempotency.header import parse_idempotency_key
 from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, fingerprint
@@ -22,6 +22,8 @@ async def idempotent_request(
 ) -> IdempotentRequest | None:
     """The request's key and fingerprint (after the JSON check, before validation)."""
     key = parse_idempotency_key(request.headers.get("idempotency-key"))
+    if payload is TOO_DEEP:
+        raise too_deep()
     if key is None:
         return None
     # The tenant is fingerprinted by its UUID and ids in their canonical form, so the paths

@@ -11,7 +11,17 @@ from app.core import metrics
 router = APIRouter(tags=["health"])
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {"content": {metrics.CONTENT_TYPE: {}}, "description": "Prometheus text format."},
+        401: {
+            "description": "`unauthenticated`: METRICS_TOKEN is set and the request does not "
+            "carry `Authorization: Bearer <METRICS_TOKEN>` (`WWW-Authenticate: Bearer`)."
+        },
+    },
+)
 async def scrape_metrics(request: Request, runtime: RuntimeDep) -> Response:
     """This process's metrics, with the outbox, delivery and run gauges read from the database.
 

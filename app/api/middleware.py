@@ -8,6 +8,7 @@ from typing import Any
 
 from loguru import logger
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_response
@@ -62,6 +63,11 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive_within_limit, send_with_ids)
+        except ClientDisconnect:
+            # No one is left to answer. 499 is nginx's "client closed request".
+            logger.info("client disconnected")
+            if not response["started"]:
+                response["status"] = 499
         except Exception:
             logger.exception("unhandled error")
             if not response["started"]:

@@ -23,18 +23,35 @@ from app.api.idempotency import idempotent_request
 from app.automation_runs.schemas import RunOut
 from app.callbacks.routes import signed_callback
 from app.core.errors import envelope
+from app.core.request_context import ID_PATTERN
+from app.idempotency.header import MAX_KEY_LENGTH
 from app.outbox.events import EVENT_TYPES
 from app.reports.schemas import ReportOut
 from schema.app import GRAPHQL_PATH
 
 SECURITY_SCHEME = "apiKey"
 ERROR_SCHEMA = "ErrorEnvelope"
-_ID_HEADERS = {
-    "X-Request-Id": "The request id: the client's if it matched ^[A-Za-z0-9._:-]{1,128}$, "
-    "else generated.",
-    "X-Correlation-Id": "The correlation id (defaults to the request id); carried into every "
-    "log line, event, job and outbound call the request causes.",
+_ID = ID_PATTERN.pattern
+# Sent: any value is taken; the server replaces one that does not match the pattern.
+_ID_HEADERS_SENT = {
+    "X-Request-Id": f"The request id, used when it matches `{_ID}`; any other value (empty "
+    "included) is replaced by a generated id.",
+    "X-Correlation-Id": "A tracing id, carried into every log line, event, job and outbound "
+    f"call the request causes; used when it matches `{_ID}`, else replaced by the request id "
+    "(its default).",
 }
+# Answered: always a value that matches the pattern.
+_ID_HEADERS_ANSWERED = {
+    "X-Request-Id": "The request id: the client's, or a generated one.",
+    "X-Correlation-Id": "The correlation id: the client's, or the request id.",
+}
+# What app/idempotency/header.py accepts: 1 to 255 printable ASCII characters, bare (not
+# starting with a quote; HTTP drops whitespace around a field value) or as an RFC 8941 string
+# (quoted, `"` and `\` escaped by a backslash).
+IDEMPOTENCY_KEY_PATTERN = (
+    r"^(?:[\x21\x23-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?"
+    r'|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,255}")$'
+)
 _RATE_LIMIT_HEADERS = {
     "RateLimit-Policy": 'The group\'s quota, e.g. "write";q=120;w=60.',
     "RateLimit": 'What is left, e.g. "write";r=57;t=23 (t: seconds until restored).',
@@ -68,8 +85,17 @@ _ERRORS: dict[int, tuple[str, str]] = {
         "address has failed authentication too often.",
     ),
     500: ("internal_error", "An unexpected error; nothing is leaked."),
-    503: ("service_unavailable", "A dependency (database; Redis for callbacks) is down."),
+    503: (
+        "service_unavailable / overloaded",
+        "A dependency (the database; Redis for callbacks) is down, or the process is shedding "
+        "load (no database connection came free within its short wait). Both have Retry-After.",
+    ),
 }
+# What the schemas cannot say (CONTRACT.md §1).
+_BODY_RULES = (
+    "UTF-8 JSON, nested at most 64 levels deep. No text in it, keys included, may contain "
+    "U+0000 (NUL); such a body is a 422."
+)
 # One example for each request body, by model name.
 _BODY_EXAMPLES: dict[str, Any] = {
     "ReportBatchIn": {
@@ -97,7 +123,7 @@ _BODY_EXAMPLES: dict[str, Any] = {
         "providerRunId": "ap_run_8f3k",
     },
     "EndpointIn": {
-        "url": "https://hooks.example.com/aetherflow",
+        "url": "https://example.com/hooks/aetherflow",
         "eventTypes": ["report.published", "automation_run.failed"],
         "description": "CRM sync",
     },
@@ -174,6 +200,7 @@ def complete(spec: dict[str, Any], routes: Sequence[APIRoute]) -> None:
     for path_item in spec["paths"].values():
         for operation in path_item.values():
             _common(operation)
+            _describe_cursor(operation)
     spec["webhooks"] = _outbound_webhooks()
 
 
@@ -196,6 +223,7 @@ def _document(operation: dict[str, Any], calls: list[Callable[..., Any]]) -> lis
             media["example"] = _BODY_EXAMPLES[model.__name__]
         operation["requestBody"] = {
             "required": not optional,
+            "description": _BODY_RULES,
             "content": {"application/json": media},
         }
         statuses |= {400, 413, 415, 422}
@@ -205,10 +233,16 @@ def _document(operation: dict[str, Any], calls: list[Callable[..., Any]]) -> lis
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "description": "1 to 255 printable ASCII characters, bare or as a quoted "
-                "structured-field string. A repeat returns the stored response with "
-                "`Idempotent-Replayed: true`.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 257},
+                "description": "1 to 255 printable ASCII characters, bare (`abc-123`) or as an "
+                'RFC 8941 string (`"abc-123"`; the quotes are not part of the key, and `"` and '
+                "`\\` inside are escaped with a backslash). A repeat returns the stored "
+                "response with `Idempotent-Replayed: true`.",
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 2 + 2 * MAX_KEY_LENGTH,
+                    "pattern": IDEMPOTENCY_KEY_PATTERN,
+                },
             }
         )
         statuses |= {400, 409, 422}
@@ -275,18 +309,25 @@ def _graphql(path_item: dict[str, Any]) -> None:
             "content": refusal,
         },
         "405": {
-            "description": "`method_not_allowed`: a mutation over GET (`Allow: POST`).",
+            "description": "`method_not_allowed`: a mutation over GET, or another method "
+            "(`Allow: GET, POST`).",
             "content": refusal,
         },
         "413": {"description": "`payload_too_large` (checked before the key)", "content": refusal},
         "415": {"description": "`unsupported_media_type`", "content": refusal},
         "422": {
             "description": "`validation_error`: JSON that is not one GraphQL operation (no "
-            "query, a batch, `variables` not an object, a subscription over HTTP).",
+            "query, a batch, `variables` not an object, an `operationName` that names no "
+            "operation of the query, a subscription over HTTP).",
             "content": refusal,
         },
         "429": {"description": "`rate_limited`", "content": refusal},
         "500": {"description": "`internal_error`", "content": {"application/json": {"schema": {}}}},
+        "503": {
+            "description": f"`{_ERRORS[503][0]}`: {_ERRORS[503][1]} In `errors[].extensions."
+            "code`; the whole response is a 503 when any error of it is one.",
+            "content": refusal,
+        },
     }
     for method, operation in path_item.items():
         operation["summary"] = "GraphQL" + (" (queries)" if method == "get" else "")
@@ -302,9 +343,13 @@ def _graphql(path_item: dict[str, Any]) -> None:
                             "type": "object",
                             "required": ["query"],
                             "properties": {
-                                "query": {"type": "string"},
+                                "query": {"type": "string", "minLength": 1},
                                 "variables": {"type": ["object", "null"]},
-                                "operationName": {"type": ["string", "null"]},
+                                "operationName": {
+                                    "type": ["string", "null"],
+                                    "description": "The operation of `query` to run; one "
+                                    "that names none is a 422.",
+                                },
                             },
                         },
                         "example": {"query": "{ latestReport { slug title publishedAt } }"},
@@ -337,22 +382,30 @@ def _response_headers(operation: dict[str, Any], *, scope: str | None, idempoten
 
 def _common(operation: dict[str, Any]) -> None:
     parameters = operation.setdefault("parameters", [])
-    for name, text in _ID_HEADERS.items():
+    for name, text in _ID_HEADERS_SENT.items():
         parameters.append(
             {
                 "name": name,
                 "in": "header",
                 "required": False,
                 "description": text,
-                "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
+                "schema": {"type": "string"},
             }
         )
     for status, response in operation.get("responses", {}).items():
         headers = response.setdefault("headers", {})
-        for name, text in _ID_HEADERS.items():
-            headers[name] = {"description": text, "schema": {"type": "string"}}
+        for name, text in _ID_HEADERS_ANSWERED.items():
+            headers[name] = {"description": text, "schema": {"type": "string", "pattern": _ID}}
         if status in {"429", "503"}:
             headers["Retry-After"] = _retry_after()
+
+
+def _describe_cursor(operation: dict[str, Any]) -> None:
+    for parameter in operation["parameters"]:
+        if parameter["in"] == "query" and parameter["name"] == "cursor":
+            parameter["description"] = (
+                "The previous page's `nextCursor`; absent or empty for the first page."
+            )
 
 
 def _add_models(schemas: dict[str, Any], models: list[type[BaseModel]]) -> None:

@@ -1,11 +1,10 @@
 """One dispatch attempt of a run (CONTRACT.md §6), safe to run twice like a webhook attempt:
-the claim is a row lock, a counted attempt and a lease; outcomes are written only if the run
-is still where the attempt left it."""
+the claim is a row lock, a counted attempt and a lease to this worker (app/core/leases.py);
+outcomes are written only if the run is still where the attempt left it."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,16 +18,26 @@ from app.automation_runs.providers import (
     dispatch_to_activepieces,
 )
 from app.core.config import Settings
+from app.core.leases import lease_for
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from db.session import Database
 
-LEASE_MARGIN = timedelta(seconds=5)
+# HTTP calls one dispatch makes: the sandbox sends its `running` and `succeeded` callbacks.
+REQUESTS = {"activepieces": 1, "sandbox": 2}
 
 
 async def dispatch_run(
-    db: Database, http: httpx.AsyncClient, settings: Settings, run_id: uuid.UUID
+    db: Database,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    run_id: uuid.UUID,
+    *,
+    holder: int | None = None,
 ) -> float | None:
-    """Attempt the run's dispatch if it is due; the seconds until a retry, if one is due."""
+    """Attempt the run's dispatch if it is due; the seconds until a retry, if one is due.
+
+    `holder` is the worker's liveness lock id (None: the lease only ends by time).
+    """
     timeout = settings.automation_dispatch_timeout_seconds
     async with db.unit_of_work() as session:
         run = await repository.lock_due_dispatch(session, run_id)
@@ -36,7 +45,9 @@ async def dispatch_run(
             return None
         run.attempts += 1
         run.schedule_step += 1
-        run.next_attempt_at = func.now() + timedelta(seconds=timeout * 2) + LEASE_MARGIN
+        lease = lease_for(timeout, requests=REQUESTS[run.provider])
+        run.next_attempt_at = func.now() + lease
+        run.lease_holder = holder
         attempt, step = run.attempts, run.schedule_step
         await session.flush()
 
@@ -74,8 +85,8 @@ async def _record(
     result: DispatchResult,
 ) -> float | None:
     async with db.unit_of_work() as session:
-        run = await repository.find_by_id(session, run_id)
-        if run is None or run.attempts != attempt:
+        run = await repository.end_lease(session, run_id, attempt)
+        if run is None:
             return None
         if result.accepted:
             if run.provider != "sandbox":

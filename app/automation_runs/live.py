@@ -1,8 +1,10 @@
-"""Live run updates: each committed state change is published on the tenant's channel."""
+"""Live run updates: each committed state change is published on the tenant's channel, and
+listeners follow it (GraphQL subscriptions)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import Sequence
@@ -18,7 +20,8 @@ def channel(tenant_id: uuid.UUID) -> str:
 
 
 class RunPublisher:
-    """Publishes after commit; a lost update costs a subscriber nothing it cannot re-read."""
+    """Publishes after commit; a lost update costs a subscriber nothing it cannot re-read (a
+    subscription reads a quiet run again)."""
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
@@ -37,11 +40,66 @@ class RunPublisher:
             await self._publish_in_turn(changes)
 
     async def _publish_in_turn(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
-        for tenant_id, run in changes:
+        for done, (tenant_id, run) in enumerate(changes):
             try:
                 await self._redis.publish(channel(tenant_id), json.dumps(run))
             except (RedisError, OSError) as exc:
-                logger.warning("run update not published ({})", type(exc).__name__)
+                logger.warning(
+                    "{} run updates not published ({})", len(changes) - done, type(exc).__name__
+                )
+                return
 
     async def drain(self) -> None:
         await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+class RunUpdates:
+    """One listener's view of the tenant's channel. Redis failing degrades it to "nothing
+    published" (the caller then reads the run from the database), never to an error."""
+
+    def __init__(self, redis: Redis, tenant_id: uuid.UUID) -> None:
+        self._pubsub = redis.pubsub()
+        self._channel = channel(tenant_id)
+        self._listening = False
+
+    async def open(self) -> None:
+        try:
+            await self._pubsub.subscribe(self._channel)
+        except (RedisError, OSError) as exc:
+            logger.warning("run updates unavailable ({}); reading runs instead", type(exc).__name__)
+        else:
+            self._listening = True
+
+    async def next_for(self, run_id: str, *, within: float) -> dict[str, Any] | None:
+        """The next published state of `run_id` within `within` seconds, or None."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        if not self._listening:
+            await self.open()
+        while (remaining := deadline - loop.time()) > 0:
+            if not self._listening:
+                await asyncio.sleep(remaining)
+                return None
+            try:
+                message = await self._pubsub.get_message(
+                    ignore_subscribe_messages=True, timeout=remaining
+                )
+            except (RedisError, OSError) as exc:
+                logger.warning("run updates interrupted ({})", type(exc).__name__)
+                self._listening = False
+                continue
+            if (update := _run_update(message, run_id)) is not None:
+                return update
+        return None
+
+    async def close(self) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self._pubsub.unsubscribe()
+        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+def _run_update(message: dict[str, Any] | None, run_id: str) -> dict[str, Any] | None:
+    if message is None or message.get("type") != "message":
+        return None
+    run: dict[str, Any] = json.loads(message["data"])
+    return run if run.get("id") == run_id else None

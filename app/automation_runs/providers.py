@@ -102,13 +102,10 @@ async def complete_in_sandbox(
     """Play the provider: signed `running`, then `succeeded` with the input as output, sent to
     this service's public callback URL like any provider would."""
     provider_run_id = f"sandbox-{run.id}"
+    bound = {"runId": str(run.id), "correlationId": run.correlation_id}
     for callback in (
-        {
-            "correlationId": run.correlation_id,
-            "status": "running",
-            "providerRunId": provider_run_id,
-        },
-        {"correlationId": run.correlation_id, "status": "succeeded", "output": run.input},
+        {**bound, "status": "running", "providerRunId": provider_run_id},
+        {**bound, "status": "succeeded", "output": run.input},
     ):
         result = await _send_callback(http, settings, run, callback)
         # 409: this step was already applied by an earlier, interrupted dispatch.

@@ -61,7 +61,7 @@ async def list_runs(
 ) -> RunPageOut:
     """The tenant's runs, newest first, optionally of one status."""
     ordering = runs.ordering(status)
-    after = runtime.cursors.decode(cursor, ordering=ordering) if cursor is not None else None
+    after = runtime.cursors.decode(cursor, ordering=ordering)
     async with runtime.db.unit_of_work() as session:
         page = await runs.list_page(
             session, tenant_id=who.tenant_id, status=status, after=after, limit=limit

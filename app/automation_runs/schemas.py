@@ -41,6 +41,8 @@ class CallbackIn(InputModel):
     output: JsonObject | None = None
     error: JsonObject | None = None
     provider_run_id: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    # The run id that dispatch sent: when present, the callback applies to that run only.
+    run_id: Annotated[str | None, Field(max_length=100)] = None
 
 
 class RunOut(OutputModel):

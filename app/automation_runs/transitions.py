@@ -47,11 +47,11 @@ async def apply_callback(
     callback: CallbackIn,
     correlation_id: str | None,
 ) -> AutomationRun:
-    """Apply a provider's callback: NotFound for an unknown correlationId, RunAlreadyCompleted
-    for a terminal run. From `queued` the status is applied directly (the callback may beat the
-    dispatch response)."""
+    """Apply a provider's callback: NotFound for an unknown correlationId (or a `runId` that is
+    not that run's), RunAlreadyCompleted for a terminal run. From `queued` the status is applied
+    directly (the callback may beat the dispatch response)."""
     run = await repository.lock_by_correlation(session, tenant_id, callback.correlation_id)
-    if run is None:
+    if run is None or not _names_run(callback.run_id, run):
         raise NotFound("automation run")
     if RunStatus(run.status) in TERMINAL:
         raise RunAlreadyCompleted
@@ -71,6 +71,16 @@ async def apply_callback(
     assert updated is not None  # the row is locked and active
     await announce(session, updated, correlation_id=correlation_id or run.trace_id)
     return updated
+
+
+def _names_run(run_id: str | None, run: AutomationRun) -> bool:
+    """Whether the callback's optional `runId` (absent: no binding) is this run's id."""
+    if run_id is None:
+        return True
+    try:
+        return uuid.UUID(run_id) == run.id
+    except ValueError:
+        return False
 
 
 async def mark_dispatched(

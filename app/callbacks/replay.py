@@ -1,14 +1,15 @@
 """Anti-replay for callbacks: a processed `webhook-id` is remembered in Redis.
 
-An id is reserved while its callback is processed and kept for REMEMBER_SECONDS (over twice the
-300 s signature tolerance, so a replay outside it fails the signature check anyway) only after
-a 200; any other answer releases it, so the provider may send it again.
+The guard is global (CONTRACT.md §7): an id is consumed once for the whole deployment, whatever
+tenant path it is sent to, because the signature does not cover the path. An id is reserved
+while its callback is processed and kept for REMEMBER_SECONDS (over twice the 300 s signature
+tolerance, so a replay outside it fails the signature check anyway) only after a 200; any other
+answer releases it, so the provider may send it again.
 """
 
 from __future__ import annotations
 
 import contextlib
-import uuid
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -20,9 +21,9 @@ PROCESSING_SECONDS = 60
 
 
 class ReplayGuard:
-    def __init__(self, redis: Redis, tenant_id: uuid.UUID, webhook_id: str) -> None:
+    def __init__(self, redis: Redis, webhook_id: str) -> None:
         self._redis = redis
-        self._key = f"aetherflow:callback-seen:{tenant_id}:{webhook_id}"
+        self._key = f"aetherflow:callback-seen:{webhook_id}"
 
     async def reserve(self) -> None:
         """WebhookReplayed if the id was processed (or is being); 503 if Redis cannot say."""

@@ -56,7 +56,7 @@ async def activepieces_callback(
         tenant = await tenants.resolve_tenant(session, tenant_reference)
     if (context := request_context.current()) is not None:
         context.tenant_id = str(tenant.id)
-    guard = ReplayGuard(runtime.redis, tenant.id, request.headers["webhook-id"])
+    guard = ReplayGuard(runtime.redis, request.headers["webhook-id"])
     await guard.reserve()
     try:
         async with runtime.db.unit_of_work() as session:

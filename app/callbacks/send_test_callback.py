@@ -2,7 +2,8 @@
 
     ACTIVEPIECES_WEBHOOK_SECRET=whsec_... python -m app.callbacks.send_test_callback \\
         --url https://api.example.com/v1/tenants/<tenant>/webhooks/activepieces \\
-        --correlation-id <run correlationId> --status succeeded --output '{"ok": true}'
+        --run-id <run id> --correlation-id <run correlationId> \\
+        --status succeeded --output '{"ok": true}'
 
 Prints the HTTP status and the response body; exits 0 on a 2xx, 1 otherwise.
 """
@@ -30,6 +31,7 @@ def _json_object(text: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--url", required=True, help="the deployment's callback URL")
+    parser.add_argument("--run-id", help="the run id (binds the callback to that run)")
     parser.add_argument("--correlation-id", required=True)
     parser.add_argument("--status", required=True, choices=["running", "succeeded", "failed"])
     parser.add_argument("--output", type=_json_object)
@@ -42,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     callback: dict[str, Any] = {"correlationId": args.correlation_id, "status": args.status}
     for field, value in (
+        ("runId", args.run_id),
         ("output", args.output),
         ("error", args.error),
         ("providerRunId", args.provider_run_id),

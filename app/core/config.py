@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
@@ -20,6 +22,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.secret_strength import MIN_SECRET_BITS, MIN_SHORT_TOKEN_BITS, weakness
+
 # Development-only values: usable on a laptop, refused in production.
 DEV_API_KEY_PEPPER = "dev-pepper-not-for-production-0123456789abcdef"
 DEV_DATA_ENCRYPTION_KEY = "ZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24tMDAwMDA="
@@ -29,6 +33,7 @@ DEV_REDIS_URL = "redis://127.0.0.1:6379/0"
 MIN_PEPPER_LENGTH = 32
 MIN_WEBHOOK_SECRET_BYTES = 24
 MIN_METRICS_TOKEN_LENGTH = 16
+FERNET_KEY_BYTES = 32
 
 
 class AppEnv(StrEnum):
@@ -96,6 +101,9 @@ class Settings(BaseSettings):
     rate_limit_auth_failures_per_minute: int = Field(default=30, ge=1)
     rate_limit_redis_timeout_seconds: float = Field(default=0.1, gt=0, le=5)
     sweep_interval_seconds: float = Field(default=15, gt=0, le=3600)
+    # Tasks one worker process runs at once; also all it takes from the queue ahead of them, so
+    # the most attempts a `kill -9` can cut off (and so repeat).
+    worker_concurrency: int = Field(default=10, ge=1, le=100)
     trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
     graphql_max_depth: int = Field(default=10, ge=1)
     graphql_max_aliases: int = Field(default=15, ge=0)
@@ -107,6 +115,10 @@ class Settings(BaseSettings):
     # How long a verified API key is trusted from the in-process cache; this is also the bound
     # on how long a revocation takes to reach every process.
     api_key_cache_seconds: float = Field(default=5, ge=0, le=60)
+    # The database connections each process keeps open, and how long an API request waits for
+    # a free one before it is refused with 503 `overloaded`.
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_pool_timeout_seconds: float = Field(default=0.25, gt=0, le=30)
 
     @field_validator("log_level")
     @classmethod
@@ -215,28 +227,14 @@ class Settings(BaseSettings):
         problems: list[str] = []
         for name in ("database_url", "redis_url"):
             if not getattr(self, name):
-                problems.append(f"{name.upper()}: required in production")
-        pepper = self.api_key_pepper or ""
-        if len(pepper) < MIN_PEPPER_LENGTH or pepper == DEV_API_KEY_PEPPER:
-            problems.append(
-                f"API_KEY_PEPPER: required in production, at least {MIN_PEPPER_LENGTH} characters"
-            )
-        if not self.data_encryption_key or DEV_DATA_ENCRYPTION_KEY in self.data_encryption_key:
-            problems.append("DATA_ENCRYPTION_KEY: required in production (generate a Fernet key)")
-        secrets = self.activepieces_webhook_secret
-        if not secrets or DEV_ACTIVEPIECES_WEBHOOK_SECRET in secrets:
-            problems.append("ACTIVEPIECES_WEBHOOK_SECRET: required in production")
-        elif any(len(_webhook_secret_bytes(s) or b"") < MIN_WEBHOOK_SECRET_BYTES for s in secrets):
-            problems.append(
-                "ACTIVEPIECES_WEBHOOK_SECRET: each secret needs at least "
-                f"{MIN_WEBHOOK_SECRET_BYTES} random bytes"
-            )
-        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN_LENGTH:
-            problems.append(
-                f"METRICS_TOKEN: at least {MIN_METRICS_TOKEN_LENGTH} characters when set"
-            )
+                problems.append(f"{name.upper()} is required in production")
+        problems += API_KEY_PEPPER_RULE.problems([self.api_key_pepper or ""])
+        problems += DATA_ENCRYPTION_KEY_RULE.problems(self.data_encryption_key)
+        problems += ACTIVEPIECES_WEBHOOK_SECRET_RULE.problems(self.activepieces_webhook_secret)
+        if self.metrics_token is not None:
+            problems += METRICS_TOKEN_RULE.problems([self.metrics_token])
         if self.public_base_url.scheme != "https":
-            problems.append("PUBLIC_BASE_URL: must be an https URL in production")
+            problems.append("PUBLIC_BASE_URL must be an https URL in production")
         return problems
 
 
@@ -261,6 +259,68 @@ def _webhook_secret_bytes(secret: str) -> bytes | None:
         return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
     except (ValueError, binascii.Error):
         return None
+
+
+@dataclass(frozen=True)
+class SecretRule:
+    """What a production secret must be, and how to generate a good one."""
+
+    variable: str
+    generate: str
+    min_length: int
+    development_value: str | None = None
+    min_bits: int = MIN_SECRET_BITS
+    # What is judged: the text itself, or the bytes it encodes.
+    judged: Callable[[str], str | bytes] = str
+
+    def problems(self, values: Sequence[str]) -> list[str]:
+        """One line per missing, development or weak value; never the value itself."""
+        advice = f"generate one with {self.generate}"
+        if not any(values):
+            return [f"{self.variable} is required in production; {advice}"]
+        problems: list[str] = []
+        for position, value in enumerate(values, start=1):
+            which = f" (value {position} of {len(values)})" if len(values) > 1 else ""
+            if value == self.development_value:
+                problems.append(f"{self.variable}{which} is the public development value; {advice}")
+            elif reason := weakness(
+                self.judged(value), min_length=self.min_length, min_bits=self.min_bits
+            ):
+                problems.append(f"{self.variable}{which} is too weak: {reason}; {advice}")
+        return problems
+
+
+API_KEY_PEPPER_RULE = SecretRule(
+    "API_KEY_PEPPER",
+    generate='python -c "import secrets; print(secrets.token_urlsafe(48))"',
+    min_length=MIN_PEPPER_LENGTH,
+    development_value=DEV_API_KEY_PEPPER,
+)
+DATA_ENCRYPTION_KEY_RULE = SecretRule(
+    "DATA_ENCRYPTION_KEY",
+    generate=(
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    ),
+    min_length=FERNET_KEY_BYTES,
+    development_value=DEV_DATA_ENCRYPTION_KEY,
+    judged=base64.urlsafe_b64decode,
+)
+ACTIVEPIECES_WEBHOOK_SECRET_RULE = SecretRule(
+    "ACTIVEPIECES_WEBHOOK_SECRET",
+    generate=(
+        'python -c "import base64, secrets; '
+        "print('whsec_' + base64.b64encode(secrets.token_bytes(32)).decode())\""
+    ),
+    min_length=MIN_WEBHOOK_SECRET_BYTES,
+    development_value=DEV_ACTIVEPIECES_WEBHOOK_SECRET,
+    judged=lambda secret: _webhook_secret_bytes(secret) or b"",
+)
+METRICS_TOKEN_RULE = SecretRule(
+    "METRICS_TOKEN",
+    generate='python -c "import secrets; print(secrets.token_urlsafe(32))"',
+    min_length=MIN_METRICS_TOKEN_LENGTH,
+    min_bits=MIN_SHORT_TOKEN_BITS,
+)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -122,6 +122,16 @@ class ServiceUnavailable(AppError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+class Overloaded(AppError):
+    """The process sheds load: no database connection became free within its short wait."""
+
+    code, status = "overloaded", 503
+    message = "The server is busy; retry shortly."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "1"})
+
+
 def envelope(
     code: str,
     message: str,

@@ -1,22 +1,83 @@
-"""Parsing untrusted JSON: only what PostgreSQL's jsonb and any other JSON reader can hold."""
+"""Parsing untrusted JSON: only what PostgreSQL's jsonb and any other JSON reader can hold
+(CONTRACT.md §1). Depth is checked here only past what the recursive parser can go; below
+that, input validation checks it (`app.api.body.validate`)."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
+
+# The top-level object or array is level 1.
+MAX_JSON_DEPTH = 64
+TOO_DEEP_MESSAGE = f"JSON must not be nested deeper than {MAX_JSON_DEPTH} levels"
+# A `\uD800`-`\uDFFF` escape: the only way a decoded text can carry a surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# Linear-time pieces of the bracket count: escapes, then strings (which then hold no escapes).
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_STRING = re.compile(r'"[^"]*"')
+
+
+class JsonTooDeep(ValueError):
+    """JSON nested deeper than the parser goes: a validation failure (422), which the contract
+    checks after the other 400s, so it is told apart from malformed JSON."""
 
 
 def parse_json(data: str | bytes) -> Any:
-    """The parsed document; ValueError for anything that is not strict JSON.
+    """The parsed document; ValueError for anything that is not strict JSON in valid Unicode,
+    JsonTooDeep for JSON nested deeper than the recursive parser goes.
 
-    Python's parser also takes NaN and Infinity, and turns a number too large for a float
-    (`1e400`) into infinity; none of these is JSON, and jsonb refuses them.
+    Bytes must be UTF-8 (a leading byte order mark is ignored). Python's parser also takes NaN
+    and Infinity, turns a number too large for a float (`1e400`) into infinity, and decodes a
+    lone surrogate escape (`"\\ud800"`) into a string no UTF-8 encoder accepts; none of these
+    is JSON.
     """
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    text = text.removeprefix("\ufeff")
     try:
-        return json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        # Hundreds of levels deep where the parser stopped; a full syntax check without
+        # recursion costs about a CPU-second per MiB, so only the brackets are counted.
+        if _brackets_balance(text):
+            raise JsonTooDeep from None
+        raise ValueError("not JSON: unbalanced brackets") from None
+    if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
+        raise ValueError("JSON text holds a lone surrogate: it is not valid Unicode")
+    return value
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether a key or string of the document holds an unpaired surrogate."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if not is_valid_unicode(node):
+                return True
+        elif isinstance(node, dict):
+            if not all(is_valid_unicode(key) for key in node):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _brackets_balance(text: str) -> bool:
+    """Whether each kind of bracket outside strings opens as often as it closes: what tells a
+    truncated deep document (not JSON) from a complete one (too deep)."""
+    bare = _STRING.sub("", _ESCAPE.sub("", text))
+    return bare.count("[") == bare.count("]") and bare.count("{") == bare.count("}")
+
+
+def is_valid_unicode(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _reject_constant(name: str) -> Any:

@@ -89,6 +89,17 @@ redis_fail_open = Counter(
     "Requests served without a rate-limit decision because Redis did not answer in time.",
     registry=registry,
 )
+load_shed = Counter(
+    "aetherflow_overloaded_total",
+    "Requests refused with 503 overloaded: no database connection was free within the wait.",
+    registry=registry,
+)
+task_enqueue_failures = Counter(
+    "aetherflow_task_enqueue_failures_total",
+    "Tasks not enqueued because Redis refused them; PostgreSQL keeps the work for the sweep.",
+    ("task",),
+    registry=registry,
+)
 for _outcome in _DELIVERY_OUTCOMES.values():
     webhook_deliveries.labels(outcome=_outcome)
 for _group in RateLimitGroup:
@@ -103,6 +114,10 @@ def record_http_request(route: str | None, method: str, status: int, seconds: fl
     }
     http_requests.labels(**labels).inc()
     http_request_duration.labels(**labels).observe(seconds)
+
+
+def record_load_shed() -> None:
+    load_shed.inc()
 
 
 def record_webhook_attempt(status: str) -> None:

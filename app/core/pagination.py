@@ -48,8 +48,12 @@ class CursorCodec:
         ).encode()
         return base64.urlsafe_b64encode(self._sign(payload) + payload).decode().rstrip("=")
 
-    def decode(self, cursor: str, *, ordering: str) -> Position:
-        """The position in a cursor made for `ordering`; anything else is a 422."""
+    def decode(self, cursor: str | None, *, ordering: str) -> Position | None:
+        """Where the page starts: after the position in a cursor made for `ordering`, or at the
+        beginning when there is no cursor (`?cursor=` empty counts as none). Anything else is a
+        422."""
+        if not cursor:
+            return None
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             signature, payload = raw[:_SIGNATURE_BYTES], raw[_SIGNATURE_BYTES:]

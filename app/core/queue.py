@@ -4,7 +4,7 @@ so a lost message costs a sweep interval of delay, never an event."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Coroutine, Sequence
 from typing import Any
 
 from loguru import logger
@@ -12,18 +12,27 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from taskiq import AckableMessage
+from taskiq.exceptions import SendTaskError
 from taskiq.kicker import AsyncKicker
 from taskiq_redis import RedisStreamBroker
+
+from app.core.metrics import task_enqueue_failures
 
 RELAY_OUTBOX = "outbox.relay"
 DELIVER_WEBHOOK = "webhooks.deliver"
 DISPATCH_RUN = "automation_runs.dispatch"
+for _task in (RELAY_OUTBOX, DELIVER_WEBHOOK, DISPATCH_RUN):
+    task_enqueue_failures.labels(task=_task)
 
 STREAM = "aetherflow:tasks"
 CONSUMER_GROUP = "aetherflow-workers"
 # A message unacknowledged this long is taken over by another worker. Tasks are short (an HTTP
 # call with a timeout of seconds) and every task is safe to run twice.
 IDLE_TIMEOUT_MS = 120_000
+# A worker takes one message at a time from the stream, and only when it has a free task slot
+# (WORKER_CONCURRENCY): every message it holds is being executed, none waits behind slow ones,
+# and a crash strands no more than that.
+FETCH_COUNT = 1
 STREAM_MAX_LENGTH = 100_000
 RECONNECT_DELAY_SECONDS = 1.0
 _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -59,8 +68,8 @@ def create_broker(redis_url: str) -> ResilientStreamBroker:
         consumer_group_name=CONSUMER_GROUP,
         consumer_id="0",
         idle_timeout=IDLE_TIMEOUT_MS,
-        xread_count=10,
-        unacknowledged_batch_size=10,
+        xread_count=FETCH_COUNT,
+        unacknowledged_batch_size=FETCH_COUNT,
         unacknowledged_lock_timeout=30,
         maxlen=STREAM_MAX_LENGTH,
         socket_timeout=5,
@@ -77,7 +86,7 @@ class TaskQueue:
 
     def __init__(self, broker: ResilientStreamBroker) -> None:
         self.broker = broker
-        self._pending: set[asyncio.Task[None]] = set()
+        self._pending: set[asyncio.Task[object]] = set()
         self._relay_nudged = False
 
     async def start(self) -> None:
@@ -93,13 +102,24 @@ class TaskQueue:
         await asyncio.gather(*self._pending, return_exceptions=True)
 
     async def kick(self, task_name: str, *args: Any) -> bool:
-        """Enqueue one task; False when Redis could not take it."""
+        """Enqueue one task; False (one warning, counted) when Redis could not take it."""
         try:
             await AsyncKicker(task_name, self.broker, {}).kiq(*args)
-        except _REDIS_DOWN as exc:
-            logger.warning("could not enqueue {} ({})", task_name, type(exc).__name__)
+        except SendTaskError as exc:
+            # Taskiq wraps whatever the broker raised; the cause says why.
+            cause = exc.__cause__ or exc
+            logger.warning("could not enqueue {} ({})", task_name, type(cause).__name__)
+            task_enqueue_failures.labels(task=task_name).inc()
             return False
         return True
+
+    async def kick_each(self, task_name: str, ids: Sequence[object]) -> int:
+        """Enqueue one task per id, stopping at the first failure (Redis down: one warning,
+        not one per id); how many were enqueued."""
+        for done, item in enumerate(ids):
+            if not await self.kick(task_name, str(item)):
+                return done
+        return len(ids)
 
     def nudge_relay(self) -> None:
         """Ask a worker to relay the outbox now (after a commit that wrote events)."""
@@ -110,8 +130,7 @@ class TaskQueue:
 
     def kick_soon_each(self, task_name: str, ids: list[str]) -> None:
         """Enqueue one task per id from synchronous code (an after-commit hook)."""
-        for item in ids:
-            self._spawn(self.kick(task_name, item))
+        self._spawn(self.kick_each(task_name, ids))
 
     def kick_later(self, delay: float, task_name: str, *args: Any) -> None:
         """Enqueue after `delay` seconds from this process; the sweep covers a crash meanwhile."""
@@ -126,7 +145,13 @@ class TaskQueue:
         self._relay_nudged = False
         await self.kick(RELAY_OUTBOX)
 
-    def _spawn(self, work: Any) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[object]) -> None:
+        """Retrieve the outcome, so no enqueue ends as 'Task exception was never retrieved'."""
+        self._pending.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            logger.opt(exception=exc).error("background enqueue failed")

@@ -64,7 +64,7 @@ async def list_reports(
     cursor: str | None = None,
 ) -> ReportPageOut:
     """Reports newest first: published by publishedAt, draft and all by updatedAt."""
-    after = runtime.cursors.decode(cursor, ordering=status.value) if cursor is not None else None
+    after = runtime.cursors.decode(cursor, ordering=status.value)
     async with runtime.db.unit_of_work() as session:
         page = await reports.list_page(
             session, tenant_id=who.tenant_id, status=status, after=after, limit=limit

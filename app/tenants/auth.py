@@ -1,4 +1,4 @@
-"""Verify API keys, with a short in-process cache so a known key costs no database round trip."""
+"""Verify API keys, with an in-process cache so a known key costs no database round trip."""
 
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ class _CacheEntry:
 class KeyVerifier:
     """Turns an Authorization header into a Principal or raises Unauthenticated.
 
-    A verified key is trusted from memory for `cache_seconds`: that is the longest a revocation
-    made by another process takes to apply here.
+    A verified key is trusted from memory for `cache_seconds`. Revocations are announced on
+    Redis and evicted at once (app/tenants/revocations.py); `cache_seconds` is the bound only
+    for a revocation this process could not hear of (Redis down).
     """
 
     def __init__(self, db: Database, *, pepper: bytes, cache_seconds: float) -> None:
@@ -63,6 +64,7 @@ class KeyVerifier:
         self._cache_seconds = cache_seconds
         self._cache: dict[bytes, _CacheEntry] = {}
         self._last_used_written: dict[uuid.UUID, float] = {}
+        self._evictions = 0
 
     async def verify(self, authorization: str | None) -> Principal:
         key = _bearer_token(authorization)
@@ -72,16 +74,25 @@ class KeyVerifier:
         digest = hash_key(self._pepper, key)
         principal = self._cached(digest)
         if principal is None:
+            evictions = self._evictions
             principal = await self._load(prefix, digest)
-            self._remember(digest, principal)
+            # An eviction during the load may be a revocation committed after the row was read.
+            if evictions == self._evictions:
+                self._remember(digest, principal)
         await self._record_use(principal.key_id)
         return principal
 
     def forget(self, prefix: str) -> None:
         """Drop a key from this process's cache at once (used on revocation)."""
+        self._evictions += 1
         for digest, entry in list(self._cache.items()):
             if entry.principal.prefix == prefix:
                 del self._cache[digest]
+
+    def forget_all(self) -> None:
+        """Drop every cached key (when revocations may have been missed)."""
+        self._evictions += 1
+        self._cache.clear()
 
     def _cached(self, digest: bytes) -> Principal | None:
         entry = self._cache.get(digest)

@@ -2,7 +2,8 @@
 
 PostgreSQL holds the delivery's state. A task may run twice (a duplicated or reclaimed
 message): the claim only succeeds for a pending row that is due and not locked, and counting
-the attempt leases the row, so each schedule step is attempted once.
+the attempt leases the row to this worker, so each schedule step is attempted once while the
+worker lives (app/core/leases.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 from loguru import logger
 
 from app.core.config import Settings
+from app.core.leases import lease_for
 from app.core.metrics import record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
@@ -26,9 +28,6 @@ from app.webhooks.signing import signature_header
 from db.models.outbox_event import OutboxEvent
 from db.session import Database
 
-# Beyond the HTTP timeout, how long a claimed attempt stays leased to its worker; a worker
-# killed mid-attempt delays that delivery by about this much.
-LEASE_MARGIN = timedelta(seconds=5)
 DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 
 
@@ -50,9 +49,17 @@ def webhook_body(event: OutboxEvent) -> str:
 
 
 async def attempt_delivery(
-    db: Database, http: httpx.AsyncClient, settings: Settings, delivery_id: uuid.UUID
+    db: Database,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    delivery_id: uuid.UUID,
+    *,
+    holder: int | None = None,
 ) -> AttemptReport | None:
-    """Attempt the delivery if it is due; None when there was nothing to do."""
+    """Attempt the delivery if it is due; None when there was nothing to do.
+
+    `holder` is the worker's liveness lock id (None: the lease only ends by time).
+    """
     async with db.unit_of_work() as session:
         found = await repository.lock_due(session, delivery_id)
         if found is None:
@@ -65,8 +72,8 @@ async def attempt_delivery(
                 None,
             )
             return AttemptReport(delivery_id, delivery.attempts, "dead", None)
-        lease = timedelta(seconds=settings.webhook_timeout_seconds) + LEASE_MARGIN
-        attempt = await repository.start_attempt(session, delivery, lease=lease)
+        lease = lease_for(settings.webhook_timeout_seconds)
+        attempt = await repository.start_attempt(session, delivery, lease=lease, holder=holder)
         step = delivery.schedule_step
         secrets = signing_secrets(
             endpoint, SecretBox.from_keys(settings.data_encryption_key), utc_now()

@@ -1,4 +1,5 @@
-"""SQL for delivery attempts: claim a due delivery, record its outcome, find due ones."""
+"""SQL for delivery attempts: claim a due delivery, record its outcome, find due ones, and
+release the leases of workers that are gone."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.leases import holder_is_gone
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
@@ -48,12 +50,14 @@ async def lock_due(
 
 
 async def start_attempt(
-    session: AsyncSession, delivery: WebhookDelivery, *, lease: timedelta
+    session: AsyncSession, delivery: WebhookDelivery, *, lease: timedelta, holder: int | None
 ) -> int:
-    """Count the attempt and lease the row: until the lease ends nobody else attempts it."""
+    """Count the attempt and lease the row to `holder`: until the lease ends, or the holder is
+    gone, nobody else attempts it."""
     delivery.attempts += 1
     delivery.schedule_step += 1
     delivery.next_attempt_at = func.now() + lease
+    delivery.lease_holder = holder
     delivery.updated_at = func.now()
     await session.flush()
     return delivery.attempts
@@ -85,6 +89,7 @@ async def record_outcome(
             last_error=error,
             last_response_body=response_excerpt,
             next_attempt_at=next_attempt_at,
+            lease_holder=None,
             delivered_at=delivered_at,
             updated_at=func.now(),
         )
@@ -105,3 +110,33 @@ async def due_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
             .limit(limit)
         )
     )
+
+
+async def release_dead_leases(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
+    """Deliveries leased by a worker that is gone: lease cleared, pending ones due now.
+
+    Several workers may run this at once; each row is released by one of them. Returns the
+    pending ones, to enqueue.
+    """
+    leased_by_the_dead = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.lease_holder.is_not(None),
+            holder_is_gone(WebhookDelivery.lease_holder),
+        )
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    pending = WebhookDelivery.status == "pending"
+    rows = await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(leased_by_the_dead))
+        .values(
+            lease_holder=None,
+            next_attempt_at=case((pending, func.now()), else_=WebhookDelivery.next_attempt_at),
+            updated_at=func.now(),
+        )
+        .returning(WebhookDelivery.id, pending)
+    )
+    return [delivery_id for delivery_id, is_pending in rows if is_pending]

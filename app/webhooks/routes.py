@@ -102,11 +102,7 @@ async def list_endpoints(
     cursor: str | None = None,
 ) -> EndpointPageOut:
     """The tenant's endpoints, oldest first (by createdAt, then id)."""
-    after = (
-        runtime.cursors.decode(cursor, ordering=webhooks.ENDPOINTS_ORDERING)
-        if cursor is not None
-        else None
-    )
+    after = runtime.cursors.decode(cursor, ordering=webhooks.ENDPOINTS_ORDERING)
     async with runtime.db.unit_of_work() as session:
         page = await webhooks.list_endpoints(
             session, tenant_id=who.tenant_id, after=after, limit=limit
@@ -198,7 +194,7 @@ async def list_deliveries(
 ) -> DeliveryPageOut:
     """The endpoint's deliveries, newest first (by createdAt, then id), optionally by status."""
     ordering = webhooks.deliveries_ordering(status)
-    after = runtime.cursors.decode(cursor, ordering=ordering) if cursor is not None else None
+    after = runtime.cursors.decode(cursor, ordering=ordering)
     async with runtime.db.unit_of_work() as session:
         page = await webhooks.list_deliveries(
             session,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StrictBool, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, field_validator
 
 from app.core.schemas import InputModel, OutputModel
 from app.core.time import UtcDateTime
@@ -45,8 +46,25 @@ class EndpointIn(InputModel):
     description: Description = None
 
 
+def _not_nullable_in_schema(*names: str) -> Callable[[dict[str, Any]], None]:
+    """Declare fields as their non-null type only: the validator refuses an explicit null, so
+    the document must not offer it (the Python default None only means "absent")."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name in names:
+            field = schema["properties"][name]
+            field.update(
+                next(choice for choice in field.pop("anyOf") if choice != {"type": "null"})
+            )
+            field.pop("default", None)
+
+    return edit
+
+
 class EndpointPatchIn(InputModel):
     """Only the fields present change; `url` and `enabled` cannot be null."""
+
+    model_config = ConfigDict(json_schema_extra=_not_nullable_in_schema("url", "enabled"))
 
     url: WebhookUrl | None = None
     event_types: EventTypes | None = None

@@ -41,6 +41,12 @@ class AutomationRun(IdMixin, TimestampsMixin, Base):
             "started_at",
             postgresql_where=text("status = 'running'"),
         ),
+        # Crash recovery looks for leases held by workers that are gone (few rows at a time).
+        Index(
+            "ix_automation_runs_leased",
+            "lease_holder",
+            postgresql_where=text("lease_holder IS NOT NULL"),
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -58,5 +64,7 @@ class AutomationRun(IdMixin, TimestampsMixin, Base):
     # Position in AUTOMATION_RETRY_SCHEDULE; back to 0 when an exhausted dispatch is retried.
     schedule_step: Mapped[int] = mapped_column(server_default=text("0"))
     next_attempt_at: Mapped[datetime | None]
+    # The liveness lock id of the worker dispatching it now (app/core/leases.py); null otherwise.
+    lease_holder: Mapped[int | None]
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

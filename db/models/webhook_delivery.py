@@ -30,6 +30,12 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
             "updated_at",
             postgresql_where=text("status = 'dead'"),
         ),
+        # Crash recovery looks for leases held by workers that are gone (few rows at a time).
+        Index(
+            "ix_webhook_deliveries_leased",
+            "lease_holder",
+            postgresql_where=text("lease_holder IS NOT NULL"),
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
@@ -48,4 +54,6 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     last_error: Mapped[str | None]
     last_response_body: Mapped[str | None]
     next_attempt_at: Mapped[datetime | None]
+    # The liveness lock id of the worker attempting it now (app/core/leases.py); null otherwise.
+    lease_holder: Mapped[int | None]
     delivered_at: Mapped[datetime | None]

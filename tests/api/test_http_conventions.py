@@ -13,7 +13,7 @@ from app.core.config import Settings
 from tests.api.probe import mount_probe
 from tests.asgi import serve
 from tests.conftest import make_settings
-from tests.factories import Keys, bearer, make_key
+from tests.factories import UNKNOWN_ID, Keys, bearer, make_key
 
 GOOD_BODY = {"probeItems": [{"displayName": "x"}]}
 
@@ -73,6 +73,45 @@ async def test_wrong_method_is_enveloped_405(client: httpx.AsyncClient) -> None:
     response = await client.delete("/health")
     assert_error(response, 405, "method_not_allowed")
     assert response.headers["allow"] == "GET"
+
+
+# FastAPI makes one route per method; `Allow` names the methods of all of them, in one order.
+ALLOW_BY_REQUEST = [
+    ("PUT", "/v1/tenants/acme/reports", "GET, POST"),
+    ("DELETE", "/v1/tenants/acme/automation-runs", "GET, POST"),
+    ("PUT", "/v1/tenants/acme/webhook-endpoints", "GET, POST"),
+    ("POST", f"/v1/tenants/acme/webhook-endpoints/{UNKNOWN_ID}", "GET, PATCH, DELETE"),
+    ("PUT", "/v1/tenants/acme/webhook-endpoints/not-a-uuid", "GET, PATCH, DELETE"),
+    ("PUT", "/v1/tenants/acme/graphql", "GET, POST"),
+    # Matched by both `/latest` and `/{slug}`: each method once.
+    ("POST", "/v1/tenants/acme/reports/latest", "GET"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), ALLOW_BY_REQUEST)
+async def test_405_allow_lists_every_method_the_path_serves(
+    client: httpx.AsyncClient, method: str, path: str, allow: str
+) -> None:
+    response = await client.request(method, path)
+    assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == allow
+    for listed in allow.split(", "):
+        assert (await client.request(listed, path)).status_code != 405, listed
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), ALLOW_BY_REQUEST)
+async def test_405_answers_before_size_authentication_and_tenant(
+    client: httpx.AsyncClient, method: str, path: str, allow: str
+) -> None:
+    """Unknown route / wrong method is the contract's first check."""
+    response = await client.request(
+        method,
+        path.replace("/acme/", "/not-a-tenant/"),
+        content=b"{" + b" " * 1_048_576 + b"}",
+        headers={"content-type": "text/plain", "Authorization": "Bearer afk_nope"},
+    )
+    assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == allow
 
 
 async def test_body_over_limit_is_413_before_authentication(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -12,17 +13,28 @@ import pytest
 import schemathesis
 import uvicorn
 import yaml
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
+    ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
+    negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
+    use_after_free,
 )
 
 from app.api.openapi_export import OPENAPI_FILE, openapi_document, openapi_yaml
 from app.core.config import Settings
+from app.core.errors import InvalidIdempotencyKey
+from app.idempotency.header import parse_idempotency_key
 from app.main import create_app
 from app.tenants.keys import SCOPES
 from db.session import Database
@@ -83,6 +95,92 @@ def test_every_tenant_operation_names_its_scope_and_errors() -> None:
     assert SPEC["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
 
 
+def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in SPEC["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_request_ids_are_taken_as_any_string_and_answered_matching_the_pattern() -> None:
+    """The server replaces an id it does not accept (CONTRACT.md §1), so any value may be sent;
+    what it answers always matches."""
+    for path, method, operation in _operations():
+        sent = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        for name in ("X-Request-Id", "X-Correlation-Id"):
+            assert sent[name]["schema"] == {"type": "string"}, (method, path, name)
+            assert "^[A-Za-z0-9._:-]{1,128}$" in sent[name]["description"]
+            for status, response in operation["responses"].items():
+                answered = response["headers"][name]["schema"]
+                assert answered["pattern"] == "^[A-Za-z0-9._:-]{1,128}$", (method, path, status)
+
+
+def test_every_v1_operation_declares_both_503_codes_with_retry_after() -> None:
+    """Every /v1 operation reads the database (the key, at least)."""
+    for path, method, operation in _operations():
+        if not path.startswith("/v1/"):
+            continue
+        response = operation["responses"].get("503")
+        assert response is not None, (method, path)
+        assert "`service_unavailable" in response["description"], (method, path)
+        assert "overloaded`" in response["description"], (method, path)
+        assert "Retry-After" in response["headers"], (method, path)
+
+
+def _declared_idempotency_key() -> dict[str, Any]:
+    operation = SPEC["paths"]["/v1/tenants/{tenantId}/reports"]["post"]
+    [parameter] = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+    schema: dict[str, Any] = parameter["schema"]
+    return schema
+
+
+def _is_declared(value: str) -> bool:
+    schema = _declared_idempotency_key()
+    return (
+        schema["minLength"] <= len(value) <= schema["maxLength"]
+        and re.search(schema["pattern"], value) is not None
+    )
+
+
+def _is_accepted(value: str) -> bool:
+    try:
+        return parse_idempotency_key(value) is not None
+    except InvalidIdempotencyKey:
+        return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(_declared_idempotency_key().get("pattern", ""), fullmatch=True))
+def test_every_idempotency_key_the_document_allows_is_accepted(value: str) -> None:
+    assert _is_declared(value)
+    assert _is_accepted(value)
+
+
+# What an HTTP field value can carry: HTAB, visible ASCII and space, obs-text.
+_FIELD_TEXT = st.text(
+    st.characters(codec="latin-1", exclude_categories=["Cc"], include_characters="\t"),
+    max_size=300,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(_FIELD_TEXT, _FIELD_TEXT.map(lambda text: f'"{text}"')))
+@example('"a\\"b\\\\c"')
+@example('"a\\b"')
+@example('a"b')
+@example('""')
+@example('"' + "x" * 255 + '"')
+@example('"' + "x" * 256 + '"')
+@example('"' + '\\"' * 255 + '"')
+@example("x" * 255)
+@example("x" * 256)
+@example("é")
+def test_the_document_allows_exactly_the_idempotency_keys_the_server_accepts(
+    sent: str,
+) -> None:
+    value = sent.strip(" \t")  # HTTP drops the whitespace around a field value
+    assert _is_declared(value) == _is_accepted(value)
+
+
 @pytest.fixture(scope="module")
 def live_api(
     database_url: str, redis_url: str, migrated_database: Database
@@ -95,6 +193,8 @@ def live_api(
         rate_limit_read_per_minute=100_000,
         rate_limit_write_per_minute=100_000,
         rate_limit_graphql_per_minute=100_000,
+        # The checks send requests without the key too.
+        rate_limit_auth_failures_per_minute=100_000,
     )
     tenant_id, key = asyncio.run(_tenant_and_key(database_url, app_settings))
     port = free_port()
@@ -139,5 +239,13 @@ def test_api_conforms_to_its_document(
             status_code_conformance,
             content_type_conformance,
             response_schema_conformance,
+            response_headers_conformance,
+            negative_data_rejection,
+            missing_required_header,
+            unsupported_method,
+            allow_header_conformance,
+            ignored_auth,
+            use_after_free,
+            ensure_resource_availability,
         ],
     )

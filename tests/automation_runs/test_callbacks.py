@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import secrets
+import subprocess
+import sys
 from datetime import timedelta
 
 import httpx
@@ -18,9 +21,16 @@ from db.models.outbox_event import OutboxEvent
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
 from tests.asgi import serve
-from tests.automation_runs.helpers import CALLBACK, create_run, runs_in_db, send_callback
+from tests.automation_runs.helpers import (
+    CALLBACK,
+    RUNS,
+    create_run,
+    runs_in_db,
+    send_callback,
+)
 from tests.conftest import make_settings
-from tests.factories import Keys
+from tests.factories import UNKNOWN_ID, Keys, bearer
+from tests.live import live_server
 
 
 async def events(db: Database) -> list[OutboxEvent]:
@@ -162,6 +172,97 @@ async def test_replayed_webhook_id_is_409_with_no_second_effect(
     assert row.provider_run_id == "first"
 
 
+async def test_a_callback_replayed_on_another_tenants_path_is_refused(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    """The signature does not cover the path: the exact bytes of A's callback, sent to B's
+    callback path with B's matching correlationId, must change nothing (CONTRACT.md §7)."""
+    await create_run(client, tenant_keys, correlationId="shared")
+    b_run = await client.post(
+        RUNS.format("globex"),
+        json={"flowId": "f", "correlationId": "shared"},
+        headers=bearer(tenant_keys.other_key),
+    )
+    assert b_run.status_code == 202
+    body = json.dumps({"correlationId": "shared", "status": "succeeded", "output": {"a": 1}})
+    headers = signed(body, message_id="msg_from_a")
+    first = await client.post(CALLBACK.format("acme"), content=body, headers=headers)
+    assert first.status_code == 200
+    replayed = await client.post(CALLBACK.format("globex"), content=body, headers=headers)
+    assert_error(replayed, 409, "webhook_replayed")
+    statuses = {str(run.tenant_id): run.status for run in await runs_in_db(db)}
+    assert statuses == {
+        str(tenant_keys.tenant.id): "succeeded",
+        str(tenant_keys.other_tenant.id): "queued",
+    }
+
+
+async def test_run_id_binds_a_callback_to_one_run_of_the_paths_tenant(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    a_run = await create_run(client, tenant_keys, correlationId="shared")
+    b_response = await client.post(
+        RUNS.format("globex"),
+        json={"flowId": "f", "correlationId": "shared"},
+        headers=bearer(tenant_keys.other_key),
+    )
+    b_run = b_response.json()["data"]
+    callback = {"correlationId": "shared", "status": "succeeded", "output": {"a": 1}}
+    # A fresh webhook-id (not a replay) with A's runId, on B's path: no such run there.
+    for run_id in (a_run["id"], "not-a-uuid", UNKNOWN_ID):
+        refused = await send_callback(client, "globex", {**callback, "runId": run_id})
+        assert_error(refused, 404, "not_found")
+    assert {run.status for run in await runs_in_db(db)} == {"queued"}
+    applied = await send_callback(client, "globex", {**callback, "runId": b_run["id"]})
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["data"]["id"] == b_run["id"]
+    assert_error(
+        await send_callback(client, "globex", {**callback, "runId": 7}), 422, "validation_error"
+    )
+
+
+async def run_test_callback_script(base_url: str, tenant: str, *arguments: str) -> tuple[int, str]:
+    completed = await asyncio.to_thread(
+        subprocess.run,
+        [
+            sys.executable, "-m", "app.callbacks.send_test_callback",
+            "--url", f"{base_url}{CALLBACK.format(tenant)}", *arguments,
+        ],
+        env={**os.environ, "ACTIVEPIECES_WEBHOOK_SECRET": DEV_ACTIVEPIECES_WEBHOOK_SECRET},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    return completed.returncode, completed.stdout + completed.stderr
+
+
+async def test_the_test_callback_script_sends_the_run_id(
+    client: httpx.AsyncClient, tenant_keys: Keys, settings: Settings, db: Database
+) -> None:
+    run = await create_run(client, tenant_keys, correlationId="c-1")
+    other = await client.post(
+        RUNS.format("globex"),
+        json={"flowId": "f", "correlationId": "c-1"},
+        headers=bearer(tenant_keys.other_key),
+    )
+    assert other.status_code == 202
+    async with live_server(settings) as base_url:
+        completed = await run_test_callback_script(
+            base_url, "acme", "--run-id", run["id"], "--correlation-id", "c-1",
+            "--status", "succeeded", "--output", '{"ok": true}',
+        )  # fmt: skip
+        wrong = await run_test_callback_script(
+            base_url, "globex", "--run-id", run["id"], "--correlation-id", "c-1",
+            "--status", "failed",
+        )  # fmt: skip
+    assert completed[0] == 0, completed[1]
+    assert completed[1].startswith("200 ")
+    assert (wrong[0], wrong[1][:4]) == (1, "404 ")
+    statuses = {str(row.tenant_id): (row.status, row.output) for row in await runs_in_db(db)}
+    assert statuses == {
+        str(tenant_keys.tenant.id): ("succeeded", {"ok": True}),
+        str(tenant_keys.other_tenant.id): ("queued", None),
+    }
+
+
 async def test_a_refused_callback_leaves_its_id_free(
     client: httpx.AsyncClient, tenant_keys: Keys
 ) -> None:
@@ -205,10 +306,14 @@ async def test_invalid_callback_bodies(
     for callback in (
         {"correlationId": "c", "status": "queued"},
         {"status": "running"},
-        {"correlationId": "c", "status": "succeeded", "output": {"s": "\ud800"}},
+        {"correlationId": "c", "status": "succeeded", "output": {"s": "\u0000"}},
     ):
         assert_error(await send_callback(client, "acme", callback), 422, "validation_error")
-    for body in ("not json", '{"correlationId": "c", "status": "failed", "error": {"n": -1e400}}'):
+    for body in (
+        "not json",
+        '{"correlationId": "c", "status": "failed", "error": {"n": -1e400}}',
+        '{"correlationId": "c", "status": "succeeded", "output": {"s": "\\ud800"}}',
+    ):
         response = await client.post(CALLBACK.format("acme"), content=body, headers=signed(body))
         assert_error(response, 400, "invalid_json")
     [row] = await runs_in_db(db)

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
-from collections.abc import Iterator
 
-import pytest
 from loguru import logger
 
-from app.core.logging import configure_logging, redact
+from app.core.logging import redact
 from tests.api.probe import mount_probe
 from tests.asgi import serve
 from tests.factories import Keys, bearer
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    configure_logging("DEBUG", stream=stream)
-    yield stream
-    logger.remove()
-
-
-def parsed(stream: io.StringIO) -> list[dict[str, object]]:
-    return [json.loads(line) for line in stream.getvalue().splitlines()]
+from tests.logs import parsed
 
 
 async def test_every_request_logs_one_json_line_with_context(

@@ -196,7 +196,7 @@ def test_required_set_is_what_settings_require(monkeypatch: pytest.MonkeyPatch) 
     for missing in REQUIRED_IN_PRODUCTION:
         env = {key: value for key, value in complete.items() if key != missing}
         problems = settings_from(env, monkeypatch).production_problems()
-        assert any(problem.startswith(f"{missing}:") for problem in problems), missing
+        assert any(problem.startswith(f"{missing} ") for problem in problems), missing
 
 
 def test_secrets_are_shared_from_one_group_and_never_written_down(

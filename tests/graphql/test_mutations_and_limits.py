@@ -177,7 +177,8 @@ async def test_queries_over_get_and_mutations_refused_over_get(
         headers=tenant_keys.headers,
     )
     assert refusal_code(refused, 405) == "method_not_allowed"
-    assert refused.headers["allow"] == "POST"
+    assert refused.headers["allow"] == "GET, POST"
+    assert refused.json()["errors"][0]["message"] == "Mutations need POST."
 
 
 @pytest.mark.parametrize(
@@ -187,6 +188,8 @@ async def test_queries_over_get_and_mutations_refused_over_get(
         ({}, 422, "validation_error"),
         ({"query": "{ latestReport { slug } }", "variables": [1]}, 422, "validation_error"),
         ({"query": SUBSCRIPTION}, 422, "validation_error"),
+        ({"query": "{", "operationName": False}, 422, "validation_error"),
+        ({"query": "{ latestReport { slug } }", "operationName": 7}, 422, "validation_error"),
     ],
 )
 async def test_requests_that_are_not_one_graphql_operation_are_refused(

@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -13,14 +14,18 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from app.automation_runs import transitions
 from app.automation_runs.dispatch import dispatch_run
+from app.automation_runs.schemas import CallbackIn
 from app.core.config import Settings
 from app.webhooks.sender import create_http_client
+from db.models.tenant import Tenant
 from db.session import Database
 from tests.automation_runs.helpers import RUNS
 from tests.conftest import make_settings
 from tests.factories import Keys, bearer, make_key
 from tests.live import free_port, live_server
+from tests.worker.process import own_redis
 
 SUBSCRIBE = "subscription($id: ID!) { automationRunUpdated(id: $id) { id status output } }"
 
@@ -155,3 +160,68 @@ async def test_bad_keys_on_websockets_count_against_the_address(
             refused = await http.get("/v1/tenants/acme/reports", headers=bearer("afk_nope"))
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited"
+
+
+async def apply_unpublished(db: Database, tenant: Tenant, callback: dict[str, Any]) -> None:
+    """Change a run's state through the service on a database with no after-commit hooks, as a
+    process that died right after its commit would: nothing is published."""
+    quiet = Database(db.engine)
+    async with quiet.unit_of_work() as session:
+        await transitions.apply_callback(
+            session,
+            tenant_id=tenant.id,
+            callback=CallbackIn.model_validate(callback),
+            correlation_id=None,
+        )
+
+
+@asynccontextmanager
+async def following_a_new_run(base_url: str, key: str) -> AsyncIterator[ClientConnection]:
+    """A socket subscribed to a new queued run (correlationId `c-1`), past its first state."""
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        created = await http.post(
+            RUNS.format("acme"), json={"flowId": "f", "correlationId": "c-1"}, headers=bearer(key)
+        )
+    socket = await connect(base_url, "acme", f"Bearer {key}")
+    try:
+        assert (await receive(socket))["type"] == "connection_ack"
+        await subscribe(socket, created.json()["data"]["id"])
+        first = await receive(socket)
+        assert first["payload"]["data"]["automationRunUpdated"]["status"] == "QUEUED"
+        yield socket
+    finally:
+        await socket.close()
+
+
+async def test_a_change_that_was_never_published_still_reaches_the_subscriber(
+    server: tuple[str, Settings], tenant_keys: Keys, db: Database
+) -> None:
+    base_url, _ = server
+    async with following_a_new_run(base_url, tenant_keys.key) as socket:
+        await apply_unpublished(
+            db, tenant_keys.tenant, {"correlationId": "c-1", "status": "succeeded"}
+        )
+        final = await receive(socket)
+        complete = await receive(socket)
+    assert final["payload"]["data"]["automationRunUpdated"]["status"] == "SUCCEEDED"
+    assert complete == {"id": "1", "type": "complete"}
+
+
+async def test_a_subscription_outlives_its_redis(
+    database_url: str, db: Database, tenant_keys: Keys
+) -> None:
+    """Pub/sub is only the fast path: with Redis gone the run is read from the database."""
+    with own_redis() as redis_server:
+        settings = make_settings(database_url, redis_server.url)
+        async with (
+            live_server(settings) as base_url,
+            following_a_new_run(base_url, tenant_keys.key) as socket,
+        ):
+            redis_server.stop()
+            await apply_unpublished(
+                db, tenant_keys.tenant, {"correlationId": "c-1", "status": "failed"}
+            )
+            final = await receive(socket)
+            complete = await receive(socket)
+    assert final["payload"]["data"]["automationRunUpdated"]["status"] == "FAILED"
+    assert complete["type"] == "complete"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from redis.asyncio import Redis
 
 from app.core.config import Settings
 from db.session import Database
@@ -154,3 +155,40 @@ async def test_dispatch_exhausted_runs_are_listed_and_retried(
     assert (run.status, run.attempts, run.schedule_step, run.error) == ("queued", 5, 0, None)
     assert run.next_attempt_at is not None
     assert ok_json(cli_env, "dlq", "list")["data"] == []
+
+
+async def test_a_retried_run_is_published_to_live_subscribers(
+    db: Database, redis: Redis, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    """Every change of a run's state is published after its commit, the CLI's too."""
+    import asyncio
+    import json
+
+    from sqlalchemy import insert
+
+    from app.automation_runs.live import channel
+    from db.models.automation_run import AutomationRun
+
+    run_id = uuid.uuid4()
+    async with db.unit_of_work() as session:
+        await session.execute(
+            insert(AutomationRun).values(
+                id=run_id, tenant_id=tenant_keys.tenant.id, flow_id="f",
+                provider="activepieces", status="failed", correlation_id="c-1", input={},
+                error={"code": "dispatch_exhausted"}, attempts=5, schedule_step=5,
+            )
+        )  # fmt: skip
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(channel(tenant_keys.tenant.id))
+    try:
+        await asyncio.to_thread(
+            ok_json, cli_env, "dlq", "retry", "--tenant", "acme", "--id", str(run_id)
+        )
+        async with asyncio.timeout(30):
+            message = None
+            while message is None:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+    published = json.loads(message["data"])
+    assert (published["id"], published["status"]) == (str(run_id), "queued")

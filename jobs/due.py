@@ -1,0 +1,33 @@
+"""Enqueue what PostgreSQL says is due: deliveries and run dispatches, oldest first.
+
+Enqueueing stops at the first task Redis refuses (one warning, not one per row); the rows stay
+due for the next sweep.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+
+from app.automation_runs.repository import due_dispatch_ids
+from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN
+from app.core.runtime import Runtime
+from app.webhooks.delivery_repository import due_ids
+
+DUE_BATCH = 500
+
+
+async def enqueue_due_deliveries(runtime: Runtime, *, besides: Collection[uuid.UUID] = ()) -> int:
+    """Enqueue due deliveries (other than `besides`, already enqueued); how many."""
+    async with runtime.db.unit_of_work() as session:
+        due = await due_ids(session, limit=DUE_BATCH)
+    return await runtime.queue.kick_each(
+        DELIVER_WEBHOOK, [id_ for id_ in due if id_ not in besides]
+    )
+
+
+async def enqueue_due_dispatches(runtime: Runtime, *, besides: Collection[uuid.UUID] = ()) -> int:
+    """Enqueue due run dispatches (other than `besides`, already enqueued); how many."""
+    async with runtime.db.unit_of_work() as session:
+        due = await due_dispatch_ids(session, limit=DUE_BATCH)
+    return await runtime.queue.kick_each(DISPATCH_RUN, [id_ for id_ in due if id_ not in besides])

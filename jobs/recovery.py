@@ -1,0 +1,62 @@
+"""Crash recovery: work leased by a worker process that is gone is made due and enqueued within
+seconds, instead of when its lease ends (app/core/leases.py, jobs/liveness.py).
+
+Every worker runs it at start and then every RECOVERY_INTERVAL_SECONDS (with jitter). The
+release is one guarded UPDATE, so each row is recovered by one worker however many run it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from functools import partial
+
+from loguru import logger
+
+from app.automation_runs import repository as runs
+from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN
+from app.core.runtime import Runtime
+from app.webhooks import delivery_repository as deliveries
+from jobs.due import enqueue_due_deliveries, enqueue_due_dispatches
+from jobs.parts import run_part
+
+RECOVERY_INTERVAL_SECONDS = 2.0
+RECOVERY_BATCH = 500
+
+
+async def recover_once(runtime: Runtime) -> int:
+    """Release and enqueue the work of workers that are gone; how many rows were released."""
+    async with runtime.db.unit_of_work() as session:
+        delivery_ids = await deliveries.release_dead_leases(session, limit=RECOVERY_BATCH)
+        run_ids = await runs.release_dead_leases(session, limit=RECOVERY_BATCH)
+    if not delivery_ids and not run_ids:
+        return 0
+    logger.bind(deliveries=len(delivery_ids), runs=len(run_ids)).warning(
+        "recovering the work of a stopped worker"
+    )
+    released = len(delivery_ids) + len(run_ids)
+    queue = runtime.queue
+    # Stopped at the first refusal (Redis down): the rows are due, the sweep enqueues them.
+    if await queue.kick_each(DELIVER_WEBHOOK, delivery_ids) < len(delivery_ids):
+        return released
+    if await queue.kick_each(DISPATCH_RUN, run_ids) < len(run_ids):
+        return released
+    # Messages the stopped worker had taken without starting them stay in its pending list
+    # until Redis hands them to another consumer; enqueue what is due again now.
+    await enqueue_due_deliveries(runtime, besides=set(delivery_ids))
+    await enqueue_due_dispatches(runtime, besides=set(run_ids))
+    return released
+
+
+async def _recover_forever(runtime: Runtime) -> None:
+    failing = False
+    while True:
+        # An outage is reported once, not every two seconds.
+        failing = not await run_part(
+            "crash recovery", partial(recover_once, runtime), log_outage=not failing
+        )
+        await asyncio.sleep(RECOVERY_INTERVAL_SECONDS * random.uniform(0.75, 1.25))  # noqa: S311
+
+
+def start_recovery(runtime: Runtime) -> asyncio.Task[None]:
+    return asyncio.get_running_loop().create_task(_recover_forever(runtime))
