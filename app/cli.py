@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -171,11 +172,11 @@ def _print(args: argparse.Namespace, document: dict[str, Any], text: str) -> Non
     print(json.dumps(document) if args.json else text)  # noqa: T201
 
 
-async def _with_database(
-    settings: Settings, work: Callable[[Database], Coroutine[Any, Any, None]]
+async def _with_connections(
+    settings: Settings, work: Callable[[Database, Redis], Coroutine[Any, Any, None]]
 ) -> None:
-    """Run `work` on the database. Run changes it commits (`dlq retry`) are published for live
-    subscribers, as the API and the worker publish theirs."""
+    """Run `work` on the database and Redis (connected on first use). Run changes it commits
+    (`dlq retry`) are published for live subscribers, as the API and the worker publish theirs."""
     from app.automation_runs.live import RunPublisher
     from app.core.runtime import connect_redis
 
@@ -184,11 +185,20 @@ async def _with_database(
     publisher = RunPublisher(redis)
     db.after_commit[RUNS_CHANGED] = publisher.publish_soon
     try:
-        await work(db)
+        await work(db, redis)
     finally:
         await publisher.drain()
         await redis.aclose()
         await db.dispose()
+
+
+async def _with_database(
+    settings: Settings, work: Callable[[Database], Coroutine[Any, Any, None]]
+) -> None:
+    async def on_database(db: Database, _: Redis) -> None:
+        await work(db)
+
+    await _with_connections(settings, on_database)
 
 
 def _run_seed(settings: Settings, args: argparse.Namespace) -> None:
@@ -252,22 +262,16 @@ def _run_keys_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _run_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
-    from app.core.runtime import connect_redis
-
-    async def work(db: Database) -> None:
-        redis = connect_redis(settings.redis_url or "")
+    async def work(db: Database, redis: Redis) -> None:
         revoked: list[str] = []
         db.after_commit[KEYS_REVOKED] = revoked.extend
-        try:
-            async with db.unit_of_work() as session:
-                tenant = await tenants.resolve_tenant(session, args.tenant)
-                key = await tenants.revoke_key(session, tenant_id=tenant.id, prefix=args.prefix)
-            _print(args, key_json(key), f"revoked key {key.prefix}")
-            await _announce_revocations(settings, RevocationPublisher(redis), revoked)
-        finally:
-            await redis.aclose()
+        async with db.unit_of_work() as session:
+            tenant = await tenants.resolve_tenant(session, args.tenant)
+            key = await tenants.revoke_key(session, tenant_id=tenant.id, prefix=args.prefix)
+        _print(args, key_json(key), f"revoked key {key.prefix}")
+        await _announce_revocations(settings, RevocationPublisher(redis), revoked)
 
-    asyncio.run(_with_database(settings, work))
+    asyncio.run(_with_connections(settings, work))
 
 
 async def _announce_revocations(

@@ -23,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from app.core.leases import LIVENESS_NAMESPACE
-from app.core.outages import outage_name
-from jobs.parts import is_outage
+from app.core.outages import is_outage, outage_name
 
 CHECK_INTERVAL_SECONDS = 1.0
 CHECK_TIMEOUT_SECONDS = 5.0

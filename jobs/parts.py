@@ -7,12 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from loguru import logger
 
-from app.core.outages import dependency_error, outage_name
-
-
-def is_outage(exc: BaseException) -> bool:
-    """The database or Redis is down, restarting, unreachable or out of connections."""
-    return dependency_error(exc) is not None
+from app.core.outages import is_outage, outage_name
 
 
 async def run_part(

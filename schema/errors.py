@@ -20,10 +20,6 @@ from app.core.errors import AppError, Overloaded
 from app.core.outages import dependency_error, log_outage
 from app.core.request_context import current_request_id
 
-# Codes that make the whole HTTP response a 503 (CONTRACT.md §1: "GraphQL answers the same
-# status and code") and close a subscription's socket.
-UNAVAILABLE_CODES = frozenset({"service_unavailable", "overloaded"})
-
 INTERNAL_MESSAGE = "An internal error occurred."
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 

@@ -15,7 +15,6 @@ from app.core.json_input import (
     MAX_JSON_DEPTH,
     TOO_DEEP_MESSAGE,
     JsonTooDeep,
-    is_valid_unicode,
     parse_json,
 )
 
@@ -119,7 +118,8 @@ def _unstorable(node: Any, depth: int = 1) -> tuple[str, str] | None:
     if found is None:
         return None
     reversed_path, message = found
-    return ".".join(_echoable(key) for key in reversed(reversed_path)), message
+    # An unpaired surrogate in a key is echoed as "?" by the error renderer (api/errors.py).
+    return ".".join(str(key) for key in reversed(reversed_path)), message
 
 
 def _first_problem(node: Any, depth: int) -> tuple[list[Any], str] | None:
@@ -142,12 +142,6 @@ def _first_problem(node: Any, depth: int) -> tuple[list[Any], str] | None:
             found[0].append(key)
             return found
     return None
-
-
-def _echoable(key: Any) -> str:
-    """A path part as it can be echoed: never text that is not valid Unicode (CONTRACT.md §1)."""
-    text = str(key)
-    return text if is_valid_unicode(text) else text.encode(errors="replace").decode()
 
 
 def _text_problem(text: str) -> str | None:

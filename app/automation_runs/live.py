@@ -61,14 +61,21 @@ class RunUpdates:
         self._pubsub = redis.pubsub()
         self._channel = channel(tenant_id)
         self._listening = False
+        # While Redis stays down, open() is retried each interval but warns once.
+        self._failure_logged = False
 
     async def open(self) -> None:
         try:
             await self._pubsub.subscribe(self._channel)
         except (RedisError, OSError) as exc:
-            logger.warning("run updates unavailable ({}); reading runs instead", type(exc).__name__)
+            if not self._failure_logged:
+                self._failure_logged = True
+                logger.warning(
+                    "run updates unavailable ({}); reading runs instead", type(exc).__name__
+                )
         else:
             self._listening = True
+            self._failure_logged = False
 
     async def next_for(self, run_id: str, *, within: float) -> dict[str, Any] | None:
         """The next published state of `run_id` within `within` seconds, or None."""
@@ -86,7 +93,7 @@ class RunUpdates:
                 )
             except (RedisError, OSError) as exc:
                 logger.warning("run updates interrupted ({})", type(exc).__name__)
-                self._listening = False
+                self._listening, self._failure_logged = False, True
                 continue
             if (update := _run_update(message, run_id)) is not None:
                 return update

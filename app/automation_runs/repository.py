@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.leases import holder_is_gone
+from app.core import leases
 from app.core.pagination import Position
 from db.models.automation_run import AutomationRun
 
@@ -108,33 +108,14 @@ async def end_lease(session: AsyncSession, run_id: uuid.UUID, attempt: int) -> A
 
 
 async def release_dead_leases(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
-    """Runs whose dispatch is leased by a worker that is gone: lease cleared, and due now if
-    the dispatch is still to be done. Several workers may run this at once; each row is
-    released by one of them. Returns the ones made due, to enqueue.
-    """
-    leased_by_the_dead = (
-        select(AutomationRun.id)
-        .where(
-            AutomationRun.lease_holder.is_not(None),
-            holder_is_gone(AutomationRun.lease_holder),
-        )
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    # A callback may have moved the run on meanwhile (no next attempt, or a terminal state).
+    """Runs whose dispatch is leased by a worker that is gone; the ones still to dispatch are
+    made due. A callback may have moved a run on meanwhile (no next attempt, or terminal). Its
+    `updatedAt` is kept: releasing a lease changes nothing a client sees."""
     active = AutomationRun.status.in_(("queued", "running"))
-    dispatching = active & AutomationRun.next_attempt_at.is_not(None)
-    rows = await session.execute(
-        update(AutomationRun)
-        .where(AutomationRun.id.in_(leased_by_the_dead))
-        .values(
-            lease_holder=None,
-            next_attempt_at=case((dispatching, func.now()), else_=AutomationRun.next_attempt_at),
-        )
-        .returning(AutomationRun.id, dispatching)
+    still_dispatching = active & AutomationRun.next_attempt_at.is_not(None)
+    return await leases.release_dead_leases(
+        session, AutomationRun, due_again=still_dispatching, limit=limit
     )
-    return [run_id for run_id, is_due in rows if is_due]
 
 
 async def due_dispatch_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:

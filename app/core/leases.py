@@ -9,18 +9,26 @@ long before its lease would end.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     SQLColumnExpression,
+    case,
     column,
     exists,
     func,
     literal,
     select,
     table,
+    update,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models.automation_run import AutomationRun
+from db.models.webhook_delivery import WebhookDelivery
 
 # The first key of every worker's liveness lock (two-key advisory locks are listed in
 # pg_locks with classid = first key, objid = second key, objsubid = 2).
@@ -65,3 +73,34 @@ def holder_is_gone(holder: SQLColumnExpression[int | None]) -> ColumnElement[boo
             _pg_locks.c.granted,
         )
     )
+
+
+async def release_dead_leases(
+    session: AsyncSession,
+    model: type[WebhookDelivery] | type[AutomationRun],
+    *,
+    due_again: ColumnElement[bool],
+    limit: int,
+    **values: Any,
+) -> list[uuid.UUID]:
+    """Rows of `model` leased by a worker that is gone: lease cleared, and due now where
+    `due_again` holds (other `values` set too). Several workers may run this at once; each row
+    is released by one of them. Returns the rows made due, to enqueue."""
+    leased_by_the_dead = (
+        select(model.id)
+        .where(model.lease_holder.is_not(None), holder_is_gone(model.lease_holder))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        update(model)
+        .where(model.id.in_(leased_by_the_dead))
+        .values(
+            lease_holder=None,
+            next_attempt_at=case((due_again, func.now()), else_=model.next_attempt_at),
+            **values,
+        )
+        .returning(model.id, due_again)
+    )
+    return [row_id for row_id, is_due in rows if is_due]

@@ -32,6 +32,11 @@ def dependency_error(exc: BaseException) -> AppError | None:
     return None
 
 
+def is_outage(exc: BaseException) -> bool:
+    """The database or Redis is down, restarting, unreachable or out of connections."""
+    return dependency_error(exc) is not None
+
+
 def is_database_outage(exc: DBAPIError) -> bool:
     """A lost or refused connection, a server starting up or shutting down, no resources:
     not a fault of the statement. asyncpg reports "the database system is starting up" and

@@ -7,10 +7,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.leases import holder_is_gone
+from app.core import leases
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
@@ -113,30 +113,11 @@ async def due_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
 
 
 async def release_dead_leases(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
-    """Deliveries leased by a worker that is gone: lease cleared, pending ones due now.
-
-    Several workers may run this at once; each row is released by one of them. Returns the
-    pending ones, to enqueue.
-    """
-    leased_by_the_dead = (
-        select(WebhookDelivery.id)
-        .where(
-            WebhookDelivery.lease_holder.is_not(None),
-            holder_is_gone(WebhookDelivery.lease_holder),
-        )
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
+    """Deliveries leased by a worker that is gone; the pending ones are made due."""
+    return await leases.release_dead_leases(
+        session,
+        WebhookDelivery,
+        due_again=WebhookDelivery.status == "pending",
+        limit=limit,
+        updated_at=func.now(),
     )
-    pending = WebhookDelivery.status == "pending"
-    rows = await session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(leased_by_the_dead))
-        .values(
-            lease_holder=None,
-            next_attempt_at=case((pending, func.now()), else_=WebhookDelivery.next_attempt_at),
-            updated_at=func.now(),
-        )
-        .returning(WebhookDelivery.id, pending)
-    )
-    return [delivery_id for delivery_id, is_pending in rows if is_pending]
