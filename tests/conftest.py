@@ -60,6 +60,9 @@ def make_settings(database_url: str, redis_url: str, **overrides: Any) -> Settin
         # Wide enough that a loaded test machine never fails open by accident; the fail-open
         # tests narrow it.
         "rate_limit_redis_timeout_seconds": 2.0,
+        # Likewise: a loaded machine must not shed a test's concurrent requests as overloaded;
+        # the overload tests narrow it.
+        "database_pool_timeout_seconds": 30,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
