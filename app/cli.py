@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError
+from redis.exceptions import AuthenticationError, RedisError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.core.config import Settings, SettingsError, load_settings
@@ -27,6 +28,11 @@ from app.dlq import service as dlq
 from app.tenants import service as tenants
 from app.tenants.keys import SCOPES
 from app.tenants.revocations import KEYS_REVOKED, RevocationPublisher
+from db.create_database import (
+    describe_database_error,
+    describe_os_error,
+    is_connection_failure,
+)
 from db.models.api_key import ApiKey
 from db.models.tenant import Tenant
 from db.session import RUNS_CHANGED, Database
@@ -90,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="apply database migrations up to head")
     api = commands.add_parser("api", help="run the HTTP server")
-    api.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server binds all interfaces
+    api.add_argument(
+        "--host", help="address to bind (default: HOST; else 127.0.0.1, 0.0.0.0 in production)"
+    )
     api.add_argument("--port", type=_port, default=None)
     commands.add_parser("worker", help="run the background worker (tasks and sweeps)")
     commands.add_parser("up", help="migrate, seed, then run the API and worker")
@@ -332,10 +340,15 @@ def _run_dlq_retry(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _run_migrate(settings: Settings, _: argparse.Namespace) -> None:
-    from db.migrate import head_revision, upgrade_to_head
+    from db.migrate import SchemaState, head_revision, schema_state, upgrade_to_head
 
-    upgrade_to_head(settings.sqlalchemy_url)
-    print(f"database at revision {head_revision()}")  # noqa: T201
+    found = upgrade_to_head(settings.sqlalchemy_url)
+    if schema_state(found) is SchemaState.AHEAD:
+        print(  # noqa: T201
+            f"database at revision {found}, newer than this code's {head_revision()}: left as it is"
+        )
+    else:
+        print(f"database at revision {head_revision()}")  # noqa: T201
 
 
 def _run_api(settings: Settings, args: argparse.Namespace) -> None:
@@ -348,12 +361,24 @@ def _run_api(settings: Settings, args: argparse.Namespace) -> None:
     from app.main import create_app
 
     port = args.port if args.port is not None else settings.port
-    server = uvicorn.Server(server_config(create_app(settings), host=args.host, port=port))
+    host = api_host(settings, args.host)
+    server = uvicorn.Server(server_config(create_app(settings), host=host, port=port))
     # As `uvicorn.run`: the server re-raises the SIGINT it stopped on once it has shut down.
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
     if not server.started:
         sys.exit(STARTUP_FAILURE)
+
+
+def api_host(settings: Settings, requested: str | None = None) -> str:
+    """The address `aetherflow api` binds: --host, else HOST, else loopback outside production
+    (only this machine can connect) and every interface in production (Render routes to
+    0.0.0.0:$PORT)."""
+    if requested:
+        return requested
+    if settings.host:
+        return settings.host
+    return "0.0.0.0" if settings.is_production else "127.0.0.1"  # noqa: S104
 
 
 def _run_worker(settings: Settings, _: argparse.Namespace) -> None:
@@ -363,9 +388,18 @@ def _run_worker(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _run_up(settings: Settings, args: argparse.Namespace) -> None:
-    _run_migrate(settings, args)
-    args.json = False
-    _run_seed(settings, args)
+    # A dependency that is down or refuses us ends `up` with one line saying what to set.
+    _check_redis(settings)
+    try:
+        _run_migrate(settings, args)
+        args.json = False
+        _run_seed(settings, args)
+    except (OSError, SQLAlchemyError) as exc:
+        if not is_connection_failure(exc):
+            raise
+        raise CliError(
+            describe_database_error(exc, settings.sqlalchemy_url), EXIT_DEPENDENCY
+        ) from None
     env = dict(os.environ)
     if "public_base_url" not in settings.model_fields_set:
         # Sandbox runs call back through the API: point them at the port it listens on.
@@ -380,6 +414,43 @@ def _run_up(settings: Settings, args: argparse.Namespace) -> None:
             f"the {name} process exited with status {ended.returncode}; stopped the others",
             EXIT_DEPENDENCY,
         )
+
+
+def _check_redis(settings: Settings) -> None:
+    """Raise a one-line CliError when Redis does not answer a PING (API and worker need it)."""
+    from app.core.runtime import connect_redis
+
+    url = settings.redis_url or ""
+
+    async def ping() -> None:
+        client = connect_redis(url, timeout=5)
+        try:
+            await client.ping()
+        finally:
+            await client.aclose()
+
+    try:
+        asyncio.run(ping())
+    except (RedisError, OSError) as exc:
+        raise CliError(describe_redis_error(exc, url), EXIT_DEPENDENCY) from None
+
+
+def describe_redis_error(error: BaseException, url: str) -> str:
+    """One line: where Redis is, what went wrong, what to set (never the password)."""
+    parts = urlsplit(url)
+    where = f"{parts.hostname or '127.0.0.1'}:{parts.port or 6379}"
+    database = parts.path.strip("/") or "0"
+    if isinstance(error, AuthenticationError):
+        return (
+            f"Redis at {where} refused the connection (authentication failed); set REDIS_URL "
+            f"in .env, e.g. REDIS_URL=redis://:PASSWORD@{where}/{database}"
+        )
+    cause = error if isinstance(error, OSError) else error.__context__
+    reason = describe_os_error(cause) if isinstance(cause, OSError) else type(error).__name__
+    return (
+        f"Redis at {where} is not reachable ({reason}); start redis-server, or set REDIS_URL "
+        f"in .env, e.g. REDIS_URL=redis://{where}/{database}"
+    )
 
 
 def _supervise(children: Sequence[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] | None:

@@ -16,6 +16,7 @@ from app.api.v1 import include_v1
 from app.automation_runs import routes as automation_runs
 from app.callbacks import routes as callbacks
 from app.core.config import Settings, get_settings
+from app.core.fleet_metrics import ProcessIdentity, Publisher
 from app.core.runtime import Runtime
 from app.reports import routes as reports
 from app.webhooks import routes as webhooks
@@ -29,9 +30,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await Runtime.start(settings)
         app.state.runtime = runtime
+        publisher = Publisher(
+            runtime.redis,
+            ProcessIdentity.of_this_process("api"),
+            settings.metrics_publish_seconds,
+        )
+        publisher.start()
         try:
             yield
         finally:
+            await publisher.stop()
             await runtime.close()
 
     app = FastAPI(

@@ -10,18 +10,22 @@ import httpx
 from taskiq import Context, TaskiqDepends, TaskiqEvents, TaskiqState
 
 from app.core.config import get_settings
+from app.core.fleet_metrics import ProcessIdentity, Publisher
 from app.core.queue import create_broker
 from app.core.runtime import Runtime
 from app.webhooks.sender import create_http_client
+from jobs.heartbeat import TaskFinished
 from jobs.liveness import LivenessLock
+from jobs.schema_gate import wait_for_compatible_schema
 
-broker = create_broker(get_settings().redis_url or "")
+broker = create_broker(get_settings().redis_url or "").with_middlewares(TaskFinished())
 
 
 @dataclass
 class WorkerState:
     runtime: Runtime
     http: httpx.AsyncClient
+    metrics_publisher: Publisher
     liveness: LivenessLock = field(default_factory=LivenessLock)
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -37,18 +41,28 @@ async def _start(state: TaskiqState) -> None:
     runtime = await Runtime.start(settings, broker=broker)
     # One request at a time per task.
     http = create_http_client(max_connections=settings.worker_concurrency)
-    state.worker = worker = WorkerState(runtime=runtime, http=http)
+    state.worker = worker = WorkerState(
+        runtime=runtime,
+        http=http,
+        metrics_publisher=Publisher(
+            runtime.redis,
+            ProcessIdentity.of_this_process("worker"),
+            settings.metrics_publish_seconds,
+        ),
+    )
     from jobs.metrics import start_metrics_server
     from jobs.recovery import start_recovery
     from jobs.sweeper import start_sweeper
     from jobs.worker import arm_shutdown_deadline
 
+    arm_shutdown_deadline()
+    worker.metrics_publisher.start()
+    await wait_for_compatible_schema(runtime.db)
     # Held before the first claim, so that every claim names a live holder.
     worker.background.append(await worker.liveness.start(settings.sqlalchemy_url))
     worker.background.append(start_recovery(runtime))
     worker.background.append(start_sweeper(worker))
     worker.background.append(start_metrics_server(worker))
-    arm_shutdown_deadline()
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
@@ -59,6 +73,7 @@ async def _stop(state: TaskiqState) -> None:
     for task in worker.background:
         task.cancel()
     await asyncio.gather(*worker.background, return_exceptions=True)
+    await worker.metrics_publisher.stop()
     await worker.http.aclose()
     await worker.runtime.close()
     del state.worker

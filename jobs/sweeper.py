@@ -19,6 +19,7 @@ from app.core.runtime import Runtime
 from app.idempotency.service import purge_expired
 from jobs.broker import WorkerState
 from jobs.due import DUE_BATCH, enqueue_due_deliveries, enqueue_due_dispatches
+from jobs.heartbeat import sweep_finished
 from jobs.outbox import relay_outbox
 from jobs.parts import run_part
 
@@ -56,6 +57,7 @@ async def _sweep_forever(worker: WorkerState) -> None:
     interval = worker.runtime.settings.sweep_interval_seconds
     while True:
         await sweep_once(worker)
+        sweep_finished()
         await asyncio.sleep(interval * random.uniform(0.9, 1.1))  # noqa: S311
 
 

@@ -1,4 +1,11 @@
-"""Liveness and readiness (CONTRACT.md §2)."""
+"""Liveness and readiness (CONTRACT.md §2), and `/serving`, the platform's health check.
+
+`/ready` is the contract's strict check: every dependency answers and the schema is at this
+code's head. `/serving` answers whether this instance can serve: the database answers and its
+schema serves this code (at head, or ahead after a newer release migrated: expand/contract,
+docs/MIGRATIONS.md). Redis is reported but not fatal there: without it rate limits fail open
+and the rest of the API works, so a Redis blip must not take every instance out of rotation.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,13 @@ from typing import Literal
 
 from fastapi import APIRouter
 from loguru import logger
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
 from app.api.deps import RuntimeDep
 from app.core.errors import ServiceUnavailable
 from app.core.runtime import Runtime
-from db.migrate import current_revision, head_revision
+from db.migrate import SchemaState, current_revision, schema_state
 
 CHECK_TIMEOUT_SECONDS = 2.0
 CheckResult = Literal["ok", "error"]
@@ -31,6 +38,17 @@ class ReadinessChecks(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready", "unavailable"]
     checks: ReadinessChecks
+
+
+class ServingChecks(BaseModel):
+    database: CheckResult
+    schema_: CheckResult = Field(alias="schema")
+    redis: CheckResult
+
+
+class Serving(BaseModel):
+    status: Literal["serving", "unavailable"]
+    checks: ServingChecks
 
 
 @router.get("/health")
@@ -52,22 +70,58 @@ async def health() -> dict[str, str]:
 )
 async def ready(runtime: RuntimeDep) -> JSONResponse:
     """Database, Redis and migrations all answer; 503 with the failing checks otherwise."""
-    database, redis = await asyncio.gather(
-        _check("database", _database_at_head(runtime)), _check("redis", _redis_ping(runtime))
-    )
-    migrations = "ok" if database == "ok" else "error"
-    if database == "behind":
-        database = "ok"
+    schema, redis = await _probe(runtime)
+    database = "error" if schema == "error" else "ok"
+    migrations = "ok" if schema == SchemaState.AT_HEAD.value else "error"
     checks = {"database": database, "redis": redis, "migrations": migrations}
-    is_ready = all(value == "ok" for value in checks.values())
-    if is_ready:
-        return JSONResponse({"status": "ready", "checks": checks})
+    return _answer(checks, "ready")
+
+
+@router.get(
+    "/serving",
+    response_model=None,
+    responses={
+        200: {
+            "model": Serving,
+            "description": "The database answers and its schema serves this code; `redis` "
+            "is reported and may be `error`.",
+        },
+        503: {
+            "model": Serving,
+            "description": "The database does not answer, or its schema is behind this code.",
+        },
+    },
+)
+async def serving(runtime: RuntimeDep) -> JSONResponse:
+    """Whether this instance can serve: the platform's health check (docs/MIGRATIONS.md)."""
+    schema, redis = await _probe(runtime)
+    database = "error" if schema == "error" else "ok"
+    serves = schema in (SchemaState.AT_HEAD.value, SchemaState.AHEAD.value)
+    checks = {"database": database, "schema": "ok" if serves else "error", "redis": redis}
+    return _answer(checks, "serving", required=("database", "schema"))
+
+
+def _answer(
+    checks: dict[str, str], healthy: str, required: tuple[str, ...] | None = None
+) -> JSONResponse:
+    """200 with `healthy` when every required check (default: all) is ok, else 503."""
+    needed = checks if required is None else {name: checks[name] for name in required}
+    if all(value == "ok" for value in needed.values()):
+        return JSONResponse({"status": healthy, "checks": checks})
     # Like every other 503 here: a retry hint for probes and load balancers.
     return JSONResponse(
         {"status": "unavailable", "checks": checks},
         status_code=503,
         headers=ServiceUnavailable().headers,
     )
+
+
+async def _probe(runtime: Runtime) -> tuple[str, str]:
+    """The schema's state (`error` when the database does not answer) and Redis's check."""
+    schema, redis = await asyncio.gather(
+        _check("database", _schema_state(runtime)), _check("redis", _redis_ping(runtime))
+    )
+    return schema, redis
 
 
 async def _check(name: str, probe: Awaitable[str]) -> str:
@@ -78,11 +132,10 @@ async def _check(name: str, probe: Awaitable[str]) -> str:
         return "error"
 
 
-async def _database_at_head(runtime: Runtime) -> str:
-    """`ok` at the code's head revision, `behind` when reachable but not migrated to it."""
+async def _schema_state(runtime: Runtime) -> str:
     async with runtime.db.engine.connect() as connection:
         revision = await current_revision(connection)
-    return "ok" if revision == head_revision() else "behind"
+    return schema_state(revision).value
 
 
 async def _redis_ping(runtime: Runtime) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from app.api.deps import RuntimeDep
-from app.core import metrics
+from app.core import fleet_metrics, metrics
 
 router = APIRouter(tags=["health"])
 
@@ -23,7 +25,8 @@ router = APIRouter(tags=["health"])
     },
 )
 async def scrape_metrics(request: Request, runtime: RuntimeDep) -> Response:
-    """This process's metrics, with the outbox, delivery and run gauges read from the database.
+    """Every live process's metrics (each series labelled `instance` and `role`), with the
+    outbox, delivery, run and schema gauges read from the database.
 
     Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set. Not rate limited.
     """
@@ -31,5 +34,11 @@ async def scrape_metrics(request: Request, runtime: RuntimeDep) -> Response:
         request.headers.get("authorization"), runtime.settings.metrics_token
     ):
         raise metrics.MetricsTokenRequired
-    snapshot = await metrics.read_state(runtime.db)
-    return Response(metrics.exposition(snapshot), media_type=metrics.CONTENT_TYPE)
+    identity = fleet_metrics.ProcessIdentity.of_this_process("api")
+    state, others = await asyncio.gather(
+        metrics.read_state(runtime.db), fleet_metrics.read_others(runtime.redis, identity)
+    )
+    processes = [fleet_metrics.own_metrics(identity), *others]
+    return Response(
+        fleet_metrics.fleet_exposition(processes, state), media_type=metrics.CONTENT_TYPE
+    )

@@ -110,8 +110,13 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=10)
     graphql_introspection: StrictBool | None = None
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # How often each process publishes its metrics for the API's fleet-wide /metrics.
+    metrics_publish_seconds: float = Field(default=10, gt=0, le=60)
     # The API's port when `aetherflow api` has no --port (Render sets PORT).
     port: int = Field(default=8000, ge=1, le=65535)
+    # The address `aetherflow api` binds when --host is not given. Unset: 127.0.0.1 outside
+    # production (only this machine), 0.0.0.0 in production (Render routes to 0.0.0.0:$PORT).
+    host: str | None = None
     # How long a verified API key is trusted from the in-process cache; this is also the bound
     # on how long a revocation takes to reach every process.
     api_key_cache_seconds: float = Field(default=5, ge=0, le=60)

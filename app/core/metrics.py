@@ -1,17 +1,20 @@
 """Prometheus metrics of the API and the worker (CONTRACT.md §2).
 
 Counters and histograms live in this process's registry; the gauges about the system's state
-(outbox, dead deliveries, automation runs) are read from PostgreSQL at scrape time. No label
-carries a tenant id, slug or key: routes are templates, everything else a small fixed set.
-Each process (one uvicorn worker per API instance, one worker process) exposes its own.
+(outbox, deliveries, automation runs, the schema) are read from PostgreSQL at scrape time. No
+label carries a tenant id, slug or key: routes are templates, everything else a small fixed set.
+The API's /metrics serves every live process's registry (app/core/fleet_metrics.py); the
+worker's WORKER_METRICS_PORT serves its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.metadata import version
 
 from loguru import logger
 from prometheus_client import (
@@ -20,6 +23,7 @@ from prometheus_client import (
     PROCESS_COLLECTOR,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
@@ -32,6 +36,7 @@ from sqlalchemy import text
 from app.core.errors import Unauthenticated
 from app.outbox.relay import backlog
 from app.rate_limit.policy import RateLimitGroup
+from db.migrate import SchemaState, current_revision, schema_state
 from db.models.automation_run import RUN_STATUSES
 from db.session import Database
 
@@ -42,6 +47,9 @@ STATE_TIMEOUT_SECONDS = 2.0
 _STATEMENT_TIMEOUT_MS = int(STATE_TIMEOUT_SECONDS * 1000)
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _DELIVERY_OUTCOMES = {"delivered": "delivered", "pending": "retry", "dead": "dead"}
+_ACTIVE_RUN_STATUSES = frozenset({"queued", "running"})
+# Render sets it to the deployed commit; elsewhere the revision is unknown.
+_REVISION_VARIABLE = "RENDER_GIT_COMMIT"
 
 
 class MetricsTokenRequired(Unauthenticated):
@@ -100,6 +108,15 @@ task_enqueue_failures = Counter(
     ("task",),
     registry=registry,
 )
+build_info = Gauge(
+    "aetherflow_build_info",
+    "Always 1: the version of the code and the commit it was built from.",
+    ("version", "revision"),
+    registry=registry,
+)
+build_info.labels(
+    version=version("aetherflow"), revision=os.environ.get(_REVISION_VARIABLE, "unknown")[:12]
+).set(1)
 for _outcome in _DELIVERY_OUTCOMES.values():
     webhook_deliveries.labels(outcome=_outcome)
 for _group in RateLimitGroup:
@@ -130,7 +147,10 @@ class StateSnapshot:
     outbox_backlog: int
     outbox_oldest_age_seconds: float
     dead_deliveries: int
+    pending_deliveries: int
     automation_runs: dict[str, int]
+    oldest_active_run_age_seconds: float
+    schema: SchemaState
 
 
 async def read_state(db: Database) -> StateSnapshot | None:
@@ -146,20 +166,42 @@ async def _query_state(db: Database) -> StateSnapshot:
     async with db.unit_of_work() as session:
         await session.execute(text(f"SET LOCAL statement_timeout = {_STATEMENT_TIMEOUT_MS}"))
         unrelayed, oldest_age = await backlog(session)
-        dead = await session.scalar(
-            text("SELECT count(*) FROM webhook_deliveries WHERE status = 'dead'")
-        )
+        dead, pending = (
+            await session.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE status = 'dead'), "
+                    "count(*) FILTER (WHERE status = 'pending') "
+                    "FROM webhook_deliveries WHERE status IN ('dead', 'pending')"
+                )
+            )
+        ).one()
         runs = await session.execute(
-            text("SELECT status, count(*) FROM automation_runs GROUP BY status")
+            text(
+                "SELECT status, count(*), "
+                "COALESCE(EXTRACT(EPOCH FROM now() - min(COALESCE(started_at, created_at))), 0) "
+                "FROM automation_runs GROUP BY status"
+            )
         )
-        # Every status of the contract (§6) is reported, even when no run has it.
-        by_status = dict.fromkeys(RUN_STATUSES, 0) | {
-            str(status): int(count) for status, count in runs
-        }
-    return StateSnapshot(unrelayed, oldest_age, int(dead or 0), by_status)
+        revision = await current_revision(await session.connection())
+    # Every status of the contract (§6) is reported, even when no run has it.
+    by_status = dict.fromkeys(RUN_STATUSES, 0)
+    oldest_active = 0.0
+    for status, count, oldest in runs:
+        by_status[str(status)] = int(count)
+        if status in _ACTIVE_RUN_STATUSES:
+            oldest_active = max(oldest_active, float(oldest))
+    return StateSnapshot(
+        outbox_backlog=unrelayed,
+        outbox_oldest_age_seconds=oldest_age,
+        dead_deliveries=int(dead),
+        pending_deliveries=int(pending),
+        automation_runs=by_status,
+        oldest_active_run_age_seconds=oldest_active,
+        schema=schema_state(revision),
+    )
 
 
-def _state_families(snapshot: StateSnapshot) -> Iterable[Metric]:
+def state_families(snapshot: StateSnapshot) -> Iterable[Metric]:
     yield GaugeMetricFamily(
         "aetherflow_outbox_backlog",
         "Outbox events not yet relayed to webhook deliveries.",
@@ -183,6 +225,27 @@ def _state_families(snapshot: StateSnapshot) -> Iterable[Metric]:
     for status, count in sorted(snapshot.automation_runs.items()):
         runs.add_metric((status,), count)
     yield runs
+    yield GaugeMetricFamily(
+        "aetherflow_webhook_deliveries_pending",
+        "Webhook deliveries waiting for their first attempt or a retry.",
+        value=snapshot.pending_deliveries,
+    )
+    yield GaugeMetricFamily(
+        "aetherflow_automation_runs_oldest_active_age_seconds",
+        "Seconds the oldest active run has been in its state: queued since it was created, "
+        "running since it started (0 when none).",
+        value=snapshot.oldest_active_run_age_seconds,
+    )
+    yield GaugeMetricFamily(
+        "aetherflow_schema_compatible",
+        "1 when the database schema serves this code (at its head or ahead), else 0.",
+        value=int(snapshot.schema.serves_this_code),
+    )
+    yield GaugeMetricFamily(
+        "aetherflow_schema_at_head",
+        "1 when the database schema is exactly at this code's head revision, else 0.",
+        value=int(snapshot.schema is SchemaState.AT_HEAD),
+    )
 
 
 class _Scrape(Collector):
@@ -192,7 +255,7 @@ class _Scrape(Collector):
     def collect(self) -> Iterable[Metric]:
         yield from registry.collect()
         if self._snapshot is not None:
-            yield from _state_families(self._snapshot)
+            yield from state_families(self._snapshot)
 
 
 def token_accepted(authorization: str | None, token: str | None) -> bool:

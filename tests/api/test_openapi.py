@@ -58,7 +58,7 @@ def test_document_is_valid_openapi_3_1() -> None:
 
 
 def test_every_tenant_operation_names_its_scope_and_errors() -> None:
-    public = {"/health", "/ready", "/metrics"}
+    public = {"/health", "/ready", "/serving", "/metrics"}
     unauthenticated = {
         "/v1/tenants/{tenantId}/webhooks/activepieces",
         "/v1/tenants/{tenantId}/graphql",

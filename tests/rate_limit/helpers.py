@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.core.fleet_metrics import ProcessIdentity
 from tests.asgi import serve
 from tests.conftest import make_settings
 
@@ -51,11 +52,21 @@ async def limited_client(
         yield client
 
 
+FLEET_LABELS = frozenset({"instance", "role"})
+
+
 def metric_value(text: str, name: str, **labels: str) -> float | None:
-    """The value of one sample in Prometheus text, or None when there is no such sample."""
+    """The value of one sample in Prometheus text, or None when there is no such sample.
+
+    In the API's fleet view only this test process's own series count: processes that earlier
+    tests started may still be in it for a while, and their series come and go.
+    """
+    own = ProcessIdentity.of_this_process("api").instance
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name == name and sample.labels == labels:
+            if sample.name != name or sample.labels.get("instance", own) != own:
+                continue
+            if {k: v for k, v in sample.labels.items() if k not in FLEET_LABELS} == labels:
                 return float(sample.value)
     return None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app.core.fleet_metrics import ProcessIdentity, Publisher
 from app.core.metrics import registry
 from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN, RELAY_OUTBOX, TaskQueue, create_broker
 from app.core.runtime import Runtime
@@ -132,7 +133,11 @@ async def test_a_sweep_with_redis_down_still_times_out_runs_and_purges_keys(
             await record_event(db, tenant)
         assert len(await relay(db)) == 3  # three deliveries due
         runtime = await Runtime.start(settings, broker=create_broker(server.url))
-        worker = WorkerState(runtime=runtime, http=create_http_client())
+        worker = WorkerState(
+            runtime=runtime,
+            http=create_http_client(),
+            metrics_publisher=Publisher(runtime.redis, ProcessIdentity.of_this_process("worker")),
+        )
         server.stop()
         try:
             await sweep_once(worker)
