@@ -86,6 +86,10 @@ async def _read_revision(sqlalchemy_url: str) -> str | None:
         await engine.dispose()
 
 
+async def current_schema_state(connection: AsyncConnection) -> SchemaState:
+    return schema_state(await current_revision(connection))
+
+
 async def current_revision(connection: AsyncConnection) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
     exists = await connection.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))

@@ -12,7 +12,7 @@ import time
 
 from loguru import logger
 
-from db.migrate import SchemaState, current_revision, head_revision, schema_state
+from db.migrate import SchemaState, current_schema_state, head_revision
 from db.session import Database
 
 POLL_SECONDS = 2.0
@@ -40,7 +40,7 @@ async def _state(db: Database) -> SchemaState | None:
     """The schema's state, or None when the database does not answer."""
     try:
         async with db.engine.connect() as connection:
-            return schema_state(await current_revision(connection))
+            return await current_schema_state(connection)
     except Exception as exc:  # the database may still be starting: keep waiting
         logger.bind(error=type(exc).__name__).debug("worker: schema check failed")
         return None

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from app.api.deps import RuntimeDep
 from app.core.errors import ServiceUnavailable
 from app.core.runtime import Runtime
-from db.migrate import SchemaState, current_revision, schema_state
+from db.migrate import SchemaState, current_schema_state
 
 CHECK_TIMEOUT_SECONDS = 2.0
 CheckResult = Literal["ok", "error"]
@@ -134,8 +134,7 @@ async def _check(name: str, probe: Awaitable[str]) -> str:
 
 async def _schema_state(runtime: Runtime) -> str:
     async with runtime.db.engine.connect() as connection:
-        revision = await current_revision(connection)
-    return schema_state(revision).value
+        return (await current_schema_state(connection)).value
 
 
 async def _redis_ping(runtime: Runtime) -> str:

@@ -36,7 +36,7 @@ from sqlalchemy import text
 from app.core.errors import Unauthenticated
 from app.outbox.relay import backlog
 from app.rate_limit.policy import RateLimitGroup
-from db.migrate import SchemaState, current_revision, schema_state
+from db.migrate import SchemaState, current_schema_state
 from db.models.automation_run import RUN_STATUSES
 from db.session import Database
 
@@ -182,7 +182,7 @@ async def _query_state(db: Database) -> StateSnapshot:
                 "FROM automation_runs GROUP BY status"
             )
         )
-        revision = await current_revision(await session.connection())
+        schema = await current_schema_state(await session.connection())
     # Every status of the contract (§6) is reported, even when no run has it.
     by_status = dict.fromkeys(RUN_STATUSES, 0)
     oldest_active = 0.0
@@ -197,7 +197,7 @@ async def _query_state(db: Database) -> StateSnapshot:
         pending_deliveries=int(pending),
         automation_runs=by_status,
         oldest_active_run_age_seconds=oldest_active,
-        schema=schema_state(revision),
+        schema=schema,
     )
 
 
