@@ -1,34 +1,34 @@
-"""GraphQL types mirroring the REST representations (CONTRACT.md §10)."""
+"""GraphQL types mirroring the REST representations (CONTRACT.md §10).
+
+Object types are derived from the REST output models (Strawberry's Pydantic integration), so
+each field is declared once. A field is written out here only where the GraphQL type differs:
+`ID` for uuid ids, `JSON` for objects, enums for status strings and literals. Inputs stay
+written out: where the REST input models have defaults (`{}`, a provider), the GraphQL inputs
+default to null, so that validation through the REST models (schema/inputs.py) applies them.
+Connections have no REST twin.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
+from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 
-from db.models.automation_run import AutomationRun as RunRow
-from db.models.report import Report as ReportRow
-from db.models.webhook_endpoint import WebhookEndpoint as EndpointRow
+from app.automation_runs.schemas import RunOut, RunStatus
+from app.core.schemas import OutputModel
+from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut
+from app.reports.schemas import ReportStatus as DomainReportStatus
+from app.reports.schemas import UpsertSummary as UpsertSummaryOut
+from app.webhooks.schemas import EndpointOut
 
-
-@strawberry.enum
-class ReportStatus(Enum):
-    PUBLISHED = "published"
-    DRAFT = "draft"
-    ALL = "all"
-
-
-@strawberry.enum
-class AutomationRunStatus(Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    TIMED_OUT = "timed_out"
+# The GraphQL enums are the domain's: the same names and values.
+ReportStatus = DomainReportStatus
+AutomationRunStatus = Annotated[RunStatus, strawberry.enum(name="AutomationRunStatus")]
 
 
 @strawberry.enum
@@ -38,49 +38,67 @@ class UpsertResult(Enum):
     UNCHANGED = "unchanged"
 
 
+class _FromOutputModel:
+    """Built through the type's output model, from a database row or from the REST
+    representation (stored for idempotent replays, published for live updates). Values keep
+    the model's Python types: the `ID` and enum scalars serialise uuids and strings."""
+
+    if TYPE_CHECKING:
+        _pydantic_type: ClassVar[type[OutputModel]]
+
+        @staticmethod
+        def from_pydantic(instance: Any, extra: dict[str, Any] | None = None) -> Any: ...
+
+    @classmethod
+    def of(cls, source: object) -> Self:
+        built: Self = cls.from_pydantic(cls._pydantic_type.model_validate(source))
+        return built
+
+    @classmethod
+    def from_representation(cls, data: dict[str, Any]) -> Self:
+        return cls.of(data)
+
+
+@from_model(model=ReportOut, all_fields=True)
+class Report(_FromOutputModel):
+    id: strawberry.ID
+    content: JSON
+
+
+@from_model(model=ReportUpsertOut, all_fields=True)
+class ReportUpsertResult:
+    result: UpsertResult
+
+
+@from_model(model=UpsertSummaryOut, all_fields=True)
+class UpsertSummary:
+    pass
+
+
+@from_model(model=ReportBatchOut)
+class UpsertReportsPayload(_FromOutputModel):
+    data: strawberry.auto = strawberry.field(name="results")
+    summary: strawberry.auto
+
+
+@from_model(model=RunOut, all_fields=True)
+class AutomationRun(_FromOutputModel):
+    id: strawberry.ID
+    status: AutomationRunStatus
+    input: JSON
+    output: JSON | None
+    error: JSON | None
+
+
+@from_model(model=EndpointOut, all_fields=True)
+class WebhookEndpoint(_FromOutputModel):
+    id: strawberry.ID
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None
-
-
-@strawberry.type
-class Report:
-    id: strawberry.ID
-    slug: str
-    title: str
-    summary: str | None
-    content: JSON
-    published_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, row: ReportRow) -> Report:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            slug=row.slug,
-            title=row.title,
-            summary=row.summary,
-            content=JSON(row.content),
-            published_at=row.published_at,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
-
-    @classmethod
-    def from_representation(cls, data: dict[str, Any]) -> Report:
-        """From the REST representation (as stored for idempotent replays)."""
-        return cls(
-            id=strawberry.ID(data["id"]),
-            slug=data["slug"],
-            title=data["title"],
-            summary=data["summary"],
-            content=data["content"],
-            published_at=_moment(data["publishedAt"]),
-            created_at=datetime.fromisoformat(data["createdAt"]),
-            updated_at=datetime.fromisoformat(data["updatedAt"]),
-        )
 
 
 @strawberry.type
@@ -96,95 +114,6 @@ class ReportConnection:
 
 
 @strawberry.type
-class ReportUpsertResult:
-    result: UpsertResult
-    report: Report
-
-
-@strawberry.type
-class UpsertSummary:
-    created: int
-    updated: int
-    unchanged: int
-
-
-@strawberry.type
-class UpsertReportsPayload:
-    results: list[ReportUpsertResult]
-    summary: UpsertSummary
-
-    @classmethod
-    def from_representation(cls, data: dict[str, Any]) -> UpsertReportsPayload:
-        return cls(
-            results=[
-                ReportUpsertResult(
-                    result=UpsertResult(item["result"]),
-                    report=Report.from_representation(item["report"]),
-                )
-                for item in data["data"]
-            ],
-            summary=UpsertSummary(**data["summary"]),
-        )
-
-
-@strawberry.type
-class AutomationRun:
-    id: strawberry.ID
-    flow_id: str
-    provider: str
-    status: AutomationRunStatus
-    correlation_id: str
-    input: JSON
-    output: JSON | None
-    error: JSON | None
-    provider_run_id: str | None
-    attempts: int
-    created_at: datetime
-    updated_at: datetime
-    started_at: datetime | None
-    completed_at: datetime | None
-
-    @classmethod
-    def of(cls, row: RunRow) -> AutomationRun:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            flow_id=row.flow_id,
-            provider=row.provider,
-            status=AutomationRunStatus(row.status),
-            correlation_id=row.correlation_id,
-            input=JSON(row.input),
-            output=JSON(row.output),
-            error=JSON(row.error),
-            provider_run_id=row.provider_run_id,
-            attempts=row.attempts,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            started_at=row.started_at,
-            completed_at=row.completed_at,
-        )
-
-    @classmethod
-    def from_representation(cls, data: dict[str, Any]) -> AutomationRun:
-        """From the REST representation (stored replays, live updates)."""
-        return cls(
-            id=strawberry.ID(data["id"]),
-            flow_id=data["flowId"],
-            provider=data["provider"],
-            status=AutomationRunStatus(data["status"]),
-            correlation_id=data["correlationId"],
-            input=data["input"],
-            output=data["output"],
-            error=data["error"],
-            provider_run_id=data["providerRunId"],
-            attempts=data["attempts"],
-            created_at=datetime.fromisoformat(data["createdAt"]),
-            updated_at=datetime.fromisoformat(data["updatedAt"]),
-            started_at=_moment(data["startedAt"]),
-            completed_at=_moment(data["completedAt"]),
-        )
-
-
-@strawberry.type
 class AutomationRunEdge:
     node: AutomationRun
     cursor: str
@@ -194,29 +123,6 @@ class AutomationRunEdge:
 class AutomationRunConnection:
     edges: list[AutomationRunEdge]
     page_info: PageInfo
-
-
-@strawberry.type
-class WebhookEndpoint:
-    id: strawberry.ID
-    url: str
-    event_types: list[str] | None
-    description: str | None
-    enabled: bool
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, row: EndpointRow) -> WebhookEndpoint:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            url=row.url,
-            event_types=row.event_types,
-            description=row.description,
-            enabled=row.enabled,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
 
 
 @strawberry.input
@@ -234,10 +140,6 @@ class CreateAutomationRunInput:
     input: JSON | None = None
     correlation_id: str | None = None
     provider: str | None = None
-
-
-def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value is not None else None
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:
