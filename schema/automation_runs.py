@@ -9,14 +9,13 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from app.api.idempotency import stored_json
 from app.automation_runs import live
 from app.automation_runs import service as runs
 from app.automation_runs.schemas import TERMINAL, CreateRunIn, RunEnvelope, RunOut, RunStatus
 from app.core.pagination import MAX_LIMIT, Position
-from app.idempotency.service import StoredResponse
+from app.idempotency.service import StoredResponse, stored_json
 from schema.context import Context
-from schema.inputs import camel_dict, run_idempotent, validated
+from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
 from schema.pagination import check_first
 from schema.types import (
     AutomationRun,
@@ -92,7 +91,14 @@ class AutomationRunMutations:
     ) -> AutomationRun:
         context = info.context
         who = context.require("automations:write")
-        new_run = validated(CreateRunIn, camel_dict(input), rename={})
+        arguments = camel_dict(input)
+        idempotent = idempotent_mutation(
+            context,
+            operation="createAutomationRun",
+            document=arguments,
+            idempotency_key=idempotency_key,
+        )
+        new_run = validated(CreateRunIn, arguments, rename={})
 
         async def effect(session: AsyncSession) -> StoredResponse:
             run = await runs.create_run(
@@ -100,13 +106,7 @@ class AutomationRunMutations:
             )
             return stored_json(202, RunEnvelope(data=RunOut.model_validate(run)))
 
-        document = await run_idempotent(
-            context,
-            operation="createAutomationRun",
-            arguments=new_run.model_dump(mode="json", by_alias=True),
-            idempotency_key=idempotency_key,
-            effect=effect,
-        )
+        document = await run_idempotent(idempotent, effect)
         return AutomationRun.from_representation(document["data"])
 
 

@@ -35,7 +35,6 @@ class Context(BaseContext):
         self.tenant_reference = tenant_reference
         self.principal: Principal | None = None
         self.loaders: Loaders | None = None
-        self.idempotent_replayed = False
 
     def authenticated(self, principal: Principal) -> None:
         self.principal = principal

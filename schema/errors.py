@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from loguru import logger
 from strawberry.extensions import SchemaExtension
 
+from app.core import request_context
 from app.core.errors import AppError, Overloaded
 from app.core.outages import dependency_error, log_outage
 from app.core.request_context import current_request_id
@@ -78,8 +79,9 @@ class ErrorCodes(SchemaExtension):
             ]
 
     def get_results(self) -> dict[str, Any]:
-        context = self.execution_context.context
-        if getattr(context, "idempotent_replayed", False):
+        """A mutation answered from the idempotency store was noted in the request's context."""
+        context = request_context.current()
+        if context is not None and context.idempotent_replay:
             return {"idempotentReplayed": True}
         return {}
 

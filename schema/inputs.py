@@ -3,21 +3,16 @@ idempotency keys through the same store and rules as the REST header."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
 from typing import Any, TypeVar
 
 import strawberry
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
-from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import HTTPConnection
 
 from app.api.body import validate
 from app.core.errors import ValidationFailed
-from app.idempotency import service as idempotency
-from app.idempotency.header import parse_idempotency_key
-from app.idempotency.service import IdempotentRequest, StoredResponse, fingerprint
-from app.rate_limit.enforce import refund_replay
+from app.idempotency.idempotent import Effect, Idempotent
 from schema.context import Context
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -48,32 +43,27 @@ def validated(model: type[Model], document: dict[str, Any], *, rename: dict[str,
         raise
 
 
-async def run_idempotent(
-    context: Context,
-    *,
-    operation: str,
-    arguments: Any,
-    idempotency_key: str | None,
-    effect: Callable[[AsyncSession], Awaitable[StoredResponse]],
-) -> dict[str, Any]:
-    """Run a mutation's effect once per key; the stored JSON document, first time or replay."""
-    import json
-
+def idempotent_mutation(
+    context: Context, *, operation: str, document: Any, idempotency_key: str | None
+) -> Idempotent:
+    """A mutation's idempotency, from its input as JSON (`camel_dict`); built before the input
+    is validated, so a malformed key is the error a mutation answers first."""
     principal = context.principal
     assert principal is not None
-    key = parse_idempotency_key(idempotency_key)
-    request = (
-        IdempotentRequest(principal.tenant_id, key, fingerprint("GRAPHQL", operation, arguments))
-        if key is not None
-        else None
-    )
     runtime = context.runtime
-    outcome = await idempotency.execute(
-        runtime.db, request, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
+    return Idempotent.build(
+        runtime.db,
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        tenant_id=principal.tenant_id,
+        key_text=idempotency_key,
+        method="GRAPHQL",
+        target=operation,
+        document=document,
     )
-    if outcome.replayed:
-        context.idempotent_replayed = True
-        if isinstance(context.request, HTTPConnection):
-            await refund_replay(context.request)  # replays do not use quota
+
+
+async def run_idempotent(idempotent: Idempotent, effect: Effect) -> dict[str, Any]:
+    """Run a mutation's effect once per key; the stored JSON document, first time or replay."""
+    outcome = await idempotent.run(effect)
     document: dict[str, Any] = json.loads(outcome.response.body)
     return document

@@ -6,15 +6,14 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from app.api.idempotency import stored_json
 from app.core.pagination import MAX_LIMIT, Position
-from app.idempotency.service import StoredResponse
+from app.idempotency.service import StoredResponse, stored_json
 from app.reports import repository as report_rows
 from app.reports import service as reports
 from app.reports.schemas import ReportBatchIn, ReportBatchOut
 from app.reports.schemas import ReportStatus as RestReportStatus
 from schema.context import Context
-from schema.inputs import camel_dict, run_idempotent, validated
+from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
 from schema.pagination import check_first
 from schema.types import (
     PageInfo,
@@ -91,6 +90,9 @@ class ReportMutations:
         context = info.context
         who = context.require("reports:write")
         arguments = {"reports": camel_dict(input)}
+        idempotent = idempotent_mutation(
+            context, operation="upsertReports", document=arguments, idempotency_key=idempotency_key
+        )
         batch = validated(ReportBatchIn, arguments, rename={"reports": "input"})
 
         async def effect(session: AsyncSession) -> StoredResponse:
@@ -102,11 +104,5 @@ class ReportMutations:
             )
             return stored_json(200, ReportBatchOut.of(outcomes))
 
-        document = await run_idempotent(
-            context,
-            operation="upsertReports",
-            arguments=batch.model_dump(mode="json", by_alias=True),
-            idempotency_key=idempotency_key,
-            effect=effect,
-        )
+        document = await run_idempotent(idempotent, effect)
         return UpsertReportsPayload.from_representation(document)

@@ -1,4 +1,4 @@
-"""The HTTP side of idempotency: read the header, fingerprint the request, render the outcome."""
+"""The HTTP side of idempotency: build the request's `Idempotent`, render the outcome."""
 
 from __future__ import annotations
 
@@ -6,33 +6,39 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
-from app.api.deps import Authenticated
+from app.api.deps import Authenticated, RuntimeDep
 from app.idempotency.header import parse_idempotency_key
-from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, fingerprint
+from app.idempotency.idempotent import Idempotent
+from app.idempotency.service import Outcome
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 async def idempotent_request(
-    request: Request, principal: Authenticated, payload: JsonPayload
-) -> IdempotentRequest | None:
+    request: Request, principal: Authenticated, payload: JsonPayload, runtime: RuntimeDep
+) -> Idempotent:
     """The request's key and fingerprint (after the JSON check, before validation)."""
-    key = parse_idempotency_key(request.headers.get("idempotency-key"))
+    key_text = request.headers.get("idempotency-key")
     if payload is TOO_DEEP:
+        parse_idempotency_key(key_text)  # the key's 400 comes before this 422
         raise too_deep()
-    if key is None:
-        return None
     # The tenant is fingerprinted by its UUID and ids in their canonical form, so the paths
     # that name the same resources (slug or UUID, any letter case) are one request.
     template: str = request.scope["route"].path
     params = {name: _canonical(value) for name, value in request.path_params.items()}
     path = template.format(**{**params, "tenantId": str(principal.tenant_id)})
-    body = {} if payload is NO_BODY else payload
-    return IdempotentRequest(principal.tenant_id, key, fingerprint(request.method, path, body))
+    return Idempotent.build(
+        runtime.db,
+        ttl_seconds=runtime.settings.idempotency_ttl_seconds,
+        tenant_id=principal.tenant_id,
+        key_text=key_text,
+        method=request.method,
+        target=path,
+        document={} if payload is NO_BODY else payload,
+    )
 
 
 def _canonical(value: str) -> str:
@@ -42,13 +48,7 @@ def _canonical(value: str) -> str:
         return value
 
 
-Idempotency = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
-
-
-def stored_json(
-    status: int, document: BaseModel, headers: dict[str, str] | None = None
-) -> StoredResponse:
-    return StoredResponse(status, document.model_dump_json().encode(), headers or {})
+Idempotency = Annotated[Idempotent, Depends(idempotent_request)]
 
 
 def respond(outcome: Outcome) -> Response:

@@ -10,14 +10,13 @@ from starlette.responses import Response
 
 from app.api.body import json_body
 from app.api.deps import RuntimeDep, require_scope
-from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.idempotency import Idempotency, respond
 from app.api.v1 import TENANT_PREFIX
 from app.automation_runs import service as runs
 from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut, RunStatus
 from app.core import request_context
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.idempotency import service as idempotency
-from app.idempotency.service import StoredResponse
+from app.idempotency.service import StoredResponse, stored_json
 from app.tenants.auth import Principal
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/automation-runs", tags=["automation runs"])
@@ -27,9 +26,7 @@ NewRun = Annotated[CreateRunIn, Depends(json_body(CreateRunIn))]
 
 
 @router.post("", status_code=202, response_model=RunEnvelope)
-async def create_run(
-    who: RunsWriter, idempotent: Idempotency, new_run: NewRun, runtime: RuntimeDep
-) -> Response:
+async def create_run(who: RunsWriter, idempotent: Idempotency, new_run: NewRun) -> Response:
     """Queue a run; the worker dispatches it to its provider."""
     context = request_context.current()
 
@@ -45,9 +42,7 @@ async def create_run(
             202, RunEnvelope(data=RunOut.model_validate(run)), {"Location": location}
         )
 
-    outcome = await idempotency.execute(
-        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
-    )
+    outcome = await idempotent.run(effect)
     return respond(outcome)
 
 

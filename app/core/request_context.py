@@ -17,6 +17,8 @@ class RequestContext:
     request_id: str
     correlation_id: str
     tenant_id: str | None = None
+    # Answered from the idempotency store (CONTRACT.md §4), so it uses no rate-limit quota.
+    idempotent_replay: bool = False
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)

@@ -1,8 +1,9 @@
-"""One idempotency mechanism for every creating POST and GraphQL mutation (CONTRACT.md §4).
+"""The idempotency store (CONTRACT.md §4): fingerprints, stored responses, replays.
 
-The stored response is written in the transaction of the effect; a transaction-scoped advisory
-lock on (tenant, key) makes concurrent repeats wait for nothing: they get 409 while the first
-runs, and the stored response once it committed. So N identical requests have one effect.
+Faces reach it through `Idempotent` (app/idempotency/idempotent.py). The stored response is
+written in the transaction of the effect; a transaction-scoped advisory lock on (tenant, key)
+makes concurrent repeats wait for nothing: they get 409 while the first runs, and the stored
+response once it committed. So N identical requests have one effect.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import request_context
 from app.core.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from app.core.time import utc_now
 from app.idempotency import repository
@@ -35,6 +38,13 @@ class StoredResponse:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def stored_json(
+    status: int, document: BaseModel, headers: dict[str, str] | None = None
+) -> StoredResponse:
+    """A response whose body is `document` as JSON (by its aliases)."""
+    return StoredResponse(status, document.model_dump_json().encode(), headers or {})
+
+
 @dataclass(frozen=True)
 class IdempotentRequest:
     tenant_id: uuid.UUID
@@ -48,10 +58,24 @@ class Outcome:
     replayed: bool
 
 
-def fingerprint(method: str, path: str, body: Any) -> bytes:
-    """SHA-256 over method, path and the body as canonical JSON (key order, spacing ignored)."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{method.upper()}\n{path}\n{canonical}".encode()).digest()
+def fingerprint(method: str, target: str, document: Any) -> bytes:
+    """SHA-256 over what the request does and its input as canonical JSON.
+
+    REST: the HTTP method, the path and the body. GraphQL: `GRAPHQL`, the mutation's name and
+    its input. Canonical JSON has sorted keys and no whitespace, so neither matters.
+    """
+    canonical = json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_text
+    )
+    operation = f"{method.upper()}\n{target}\n"
+    return hashlib.sha256((operation + canonical).encode()).digest()
+
+
+def _as_text(value: object) -> str:
+    """A GraphQL `DateTime` comes parsed: back to ISO 8601 text, its offset kept."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 async def execute(
@@ -63,12 +87,16 @@ async def execute(
 ) -> Outcome:
     """Run `effect` in one transaction, or replay the response stored under the key.
 
-    An effect that raises stores nothing, so the key stays free for a corrected retry.
+    An effect that raises stores nothing, so the key stays free for a corrected retry. A
+    replay is noted in the request's context, where the rate limiter (which gives the unit
+    back) and GraphQL (which marks the response) find it.
     """
     async with db.unit_of_work() as session:
         if request is not None:
             stored = await _reserve(session, request)
             if stored is not None:
+                if (context := request_context.current()) is not None:
+                    context.idempotent_replay = True
                 return Outcome(stored, replayed=True)
         response = await effect(session)
         if request is not None and response.status < 500:

@@ -1,12 +1,13 @@
 """The rate-limit step of a request (CONTRACT.md §1 order: after scope 403, before media type 415).
 
 REST routes get it through `require_scope`; GraphQL calls `enforce_tenant_limit` with
-`RateLimitGroup.GRAPHQL` (once per HTTP request, once per subscription connection) and
-`refund_replay` when a mutation turns out to be an idempotent replay. The ActivePieces callback
-is not limited per tenant; its failed signatures call `limit_auth_failure`, as failed API keys do.
+`RateLimitGroup.GRAPHQL` (once per HTTP request, once per subscription connection). The
+ActivePieces callback is not limited per tenant; its failed signatures call
+`limit_auth_failure`, as failed API keys do.
 
 Idempotent replays use no quota. A request is counted up front (one Redis round trip, the
-common case); if its response turns out to be a replay, the unit is given back. A request
+common case); if it turns out to be a replay, the unit is given back when its response starts
+(app/rate_limit/middleware.py, for REST and GraphQL alike). A request
 that would be refused but carries an idempotency key with a stored response is let through
 uncounted: it will be answered from the store (a replay, or a 422 for a different request).
 """
@@ -91,12 +92,6 @@ def refusal(decision: Decision) -> RateLimited:
     """The 429 for a refused request, counted in `aetherflow_rate_limited_total`."""
     metrics.rate_limited.labels(group=decision.policy.group.value).inc()
     return RateLimited(headers=rate_limit_headers(decision))
-
-
-async def refund_replay(connection: HTTPConnection) -> None:
-    """The request was answered by an idempotent replay: give back the unit it used."""
-    if (applied := applied_limit(connection.scope)) is not None:
-        await applied.refund()
 
 
 async def limit_rest_request(

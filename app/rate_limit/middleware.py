@@ -2,8 +2,9 @@
 
 The rate-limit step keeps its outcome in the ASGI scope; this layer sees the response start,
 whether it is a success, an error envelope or the 429, so every response of a limited route
-after that step carries `RateLimit-Policy` and `RateLimit`. A response marked
-`Idempotent-Replayed` gives its unit back first. A request served while the limiter was
+after that step carries `RateLimit-Policy` and `RateLimit`. A request the idempotency store
+answered with a replay (REST or GraphQL: it notes that in the request's context) gives its
+unit back first, so those fields count it as free. A request served while the limiter was
 unavailable has no decision and so no fields.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.idempotency import REPLAYED_HEADER
+from app.core import request_context
 from app.rate_limit.enforce import applied_limit
 from app.rate_limit.headers import rate_limit_headers
 
@@ -25,15 +26,16 @@ class RateLimitHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        context = request_context.current()
 
         async def send_with_rate_limit(message: Message) -> None:
             if message["type"] == "http.response.start":
                 applied = applied_limit(scope)
                 if applied is not None:
-                    headers = MutableHeaders(scope=message)
-                    if headers.get(REPLAYED_HEADER) == "true":
+                    if context is not None and context.idempotent_replay:
                         await applied.refund()
                     if applied.decision is not None:
+                        headers = MutableHeaders(scope=message)
                         headers.update(rate_limit_headers(applied.decision))
             await send(message)
 

@@ -10,12 +10,11 @@ from starlette.responses import Response
 
 from app.api.body import json_body
 from app.api.deps import RuntimeDep, require_scope
-from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.idempotency import Idempotency, respond
 from app.api.v1 import TENANT_PREFIX
 from app.core import request_context
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.idempotency import service as idempotency
-from app.idempotency.service import StoredResponse
+from app.idempotency.service import StoredResponse, stored_json
 from app.reports import service as reports
 from app.reports.schemas import (
     ReportBatchIn,
@@ -35,7 +34,7 @@ ReportBatch = Annotated[ReportBatchIn, Depends(json_body(ReportBatchIn))]
 
 @router.post("", response_model=ReportBatchOut)
 async def upsert_reports(
-    who: ReportsWriter, idempotent: Idempotency, batch: ReportBatch, runtime: RuntimeDep
+    who: ReportsWriter, idempotent: Idempotency, batch: ReportBatch
 ) -> Response:
     """Create or replace up to 500 reports, all or nothing."""
     context = request_context.current()
@@ -49,9 +48,7 @@ async def upsert_reports(
         )
         return stored_json(200, ReportBatchOut.of(outcomes))
 
-    outcome = await idempotency.execute(
-        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
-    )
+    outcome = await idempotent.run(effect)
     return respond(outcome)
 
 

@@ -13,12 +13,11 @@ from starlette.responses import Response
 
 from app.api.body import json_body, optional_json_body
 from app.api.deps import RuntimeDep, require_scope
-from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.idempotency import Idempotency, respond
 from app.api.v1 import TENANT_PREFIX
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.queue import DELIVER_WEBHOOK
-from app.idempotency import service as idempotency
-from app.idempotency.service import Outcome, StoredResponse
+from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
 from app.webhooks import service as webhooks
 from app.webhooks.schemas import (
@@ -88,9 +87,7 @@ async def create_endpoint(
         location = f"/v1/tenants/{who.tenant_id}{ENDPOINTS}/{endpoint.id}"
         return stored_json(201, EndpointCreatedEnvelope(data=created), {"Location": location})
 
-    outcome = await idempotency.execute(
-        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
-    )
+    outcome = await idempotent.run(effect)
     return respond(_revealing_secret(outcome, box))
 
 
@@ -176,9 +173,7 @@ async def rotate_secret(
         )
         return stored_json(200, SecretRotationEnvelope(data=rotation))
 
-    outcome = await idempotency.execute(
-        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
-    )
+    outcome = await idempotent.run(effect)
     return respond(_revealing_secret(outcome, box))
 
 
@@ -229,9 +224,7 @@ async def retry_delivery(
         )
         return stored_json(202, DeliveryEnvelope(data=DeliveryOut.model_validate(delivery)))
 
-    outcome = await idempotency.execute(
-        runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
-    )
+    outcome = await idempotent.run(effect)
     if not outcome.replayed:
         # Due now; enqueued after the commit (the sweep would find it anyway).
         await runtime.queue.kick(DELIVER_WEBHOOK, str(parsed_id))

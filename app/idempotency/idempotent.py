@@ -1,0 +1,56 @@
+"""What a face hands the idempotency store: one builder for REST requests and GraphQL mutations.
+
+Both faces build it the same way, from the `Idempotency-Key` text and the request's input as
+parsed JSON (before model validation), and before they validate: a malformed key is answered
+(400) ahead of invalid input (422), as the contract orders them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.idempotency.header import parse_idempotency_key
+from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, execute, fingerprint
+from db.session import Database
+
+Effect = Callable[[AsyncSession], Awaitable[StoredResponse]]
+
+
+@dataclass(frozen=True)
+class Idempotent:
+    """One request's way through the store; `request` is None when it carries no key."""
+
+    db: Database
+    ttl_seconds: int
+    request: IdempotentRequest | None
+
+    @classmethod
+    def build(
+        cls,
+        db: Database,
+        *,
+        ttl_seconds: int,
+        tenant_id: uuid.UUID,
+        key_text: str | None,
+        method: str,
+        target: str,
+        document: Any,
+    ) -> Idempotent:
+        """Parse the key (InvalidIdempotencyKey) and fingerprint `method`, `target` and the
+        input `document`, a JSON value."""
+        key = parse_idempotency_key(key_text)
+        request = (
+            IdempotentRequest(tenant_id, key, fingerprint(method, target, document))
+            if key is not None
+            else None
+        )
+        return cls(db, ttl_seconds, request)
+
+    async def run(self, effect: Effect) -> Outcome:
+        """The effect's response, run in one transaction with its storing; or the stored one."""
+        return await execute(self.db, self.request, effect, ttl_seconds=self.ttl_seconds)
