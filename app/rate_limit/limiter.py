@@ -1,12 +1,9 @@
 """Per-tenant and per-address quotas in Redis: one atomic round trip per request, fail open.
 
-Keys and algorithm are those of `limits` (its Redis storage's key names, the
-sliding-window-counter strategy). `limits`' own `hit()` answers only yes or no, and the
-`RateLimit` header needs the remaining quota and reset time too, which would be a second round
-trip (`get_window_stats`). So a request is counted by `limits`' acquire script extended to
-also return the window it decided on: same keys, same arithmetic, one EVALSHA, so `limits`'
-strategy reads and clears the same state (tests hold the two to agreeing). An idempotent replay
-is given its unit back by a second small script.
+The counter is a sliding-window counter (the arithmetic is in app/rate_limit/window.py). One
+script both counts a request and returns the counts it decided on, because the `RateLimit`
+field needs the remaining quota and reset time as well as the verdict: one EVALSHA per request.
+An idempotent replay is given its unit back by a second small script.
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-from limits import RateLimitItemPerSecond
 from loguru import logger
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -30,7 +26,9 @@ KEY_PREFIX = "aetherflow:rate-limit"
 FAIL_OPEN_WARNING_INTERVAL_SECONDS = 60.0
 _UNAVAILABLE = (RedisError, OSError, asyncio.TimeoutError)
 
-# limits 5.8 `acquire_sliding_window.lua`, returning the counts it decided on as well.
+# Count `cost` units if they fit, and report the counts the decision was made on (TTLs in
+# milliseconds, 0 for a missing key). The current window's key lives for two windows: once its
+# TTL drops below one window, it becomes the previous window and a new current one starts.
 # KEYS: previous window, current window. ARGV: quota, window seconds, cost.
 _ACQUIRE_AND_REPORT = """
 local limit = tonumber(ARGV[1])
@@ -78,6 +76,18 @@ return 0
 """
 
 
+def window_keys(policy: Policy, identity: str) -> list[str]:
+    """The previous and current window counters of `identity` under `policy`.
+
+    The braces put both in one Redis Cluster hash slot (the scripts touch both); the quota is
+    part of the name, so a changed quota starts fresh counters.
+    """
+    counter = (
+        f"{KEY_PREFIX}:{{{policy.group.value}/{identity}/{policy.quota}/{policy.window_seconds}}}"
+    )
+    return [f"{counter}:previous", f"{counter}:current"]
+
+
 class FailOpenReporter:
     """Counts every request served without a decision; warns at most once per interval."""
 
@@ -105,10 +115,6 @@ class RateLimiter:
         self.policies = policies
         self._acquire = redis.register_script(_ACQUIRE_AND_REPORT)
         self._refund = redis.register_script(_REFUND)
-        self._items = {
-            group: RateLimitItemPerSecond(policy.quota, policy.window_seconds)
-            for group, policy in policies.items()
-        }
         self._fail_open = FailOpenReporter()
 
     @classmethod
@@ -132,7 +138,7 @@ class RateLimiter:
         try:
             async with asyncio.timeout(self._timeout_seconds):
                 reply = await self._acquire(
-                    keys=self._window_keys(group, identity),
+                    keys=window_keys(policy, identity),
                     args=[policy.quota, policy.window_seconds, 1],
                 )
         except _UNAVAILABLE as exc:
@@ -151,7 +157,7 @@ class RateLimiter:
         """
         try:
             async with asyncio.timeout(self._timeout_seconds):
-                await self._refund(keys=self._window_keys(group, identity), args=[1])
+                await self._refund(keys=window_keys(self.policies[group], identity), args=[1])
         except _UNAVAILABLE as exc:
             logger.bind(error=type(exc).__name__).info("rate limiter: refund not recorded")
             return False
@@ -159,12 +165,7 @@ class RateLimiter:
 
     async def clear(self, group: RateLimitGroup, identity: str) -> None:
         """Forget what `identity` used of its quota (operators and tests)."""
-        await self._redis.delete(*self._window_keys(group, identity))
-
-    def _window_keys(self, group: RateLimitGroup, identity: str) -> list[str]:
-        """The previous and current window keys, named as `limits`' storage names them."""
-        current = f"{KEY_PREFIX}:{{{self._items[group].key_for(group.value, identity)}}}"
-        return [f"{current}/-1", current]
+        await self._redis.delete(*window_keys(self.policies[group], identity))
 
     async def close(self) -> None:
         await self._redis.aclose()

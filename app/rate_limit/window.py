@@ -1,8 +1,8 @@
 """What a sliding-window counter means for the client: remaining quota and when it comes back.
 
-The counter is the one of `limits`' sliding-window-counter strategy: a count for the current
-fixed window and one for the previous window, whose weight decays linearly as the sliding
-window moves past it. `weighted = floor(previous * previous_ttl / window) + current`.
+The counter (app/rate_limit/limiter.py keeps it in Redis) is a count for the current fixed
+window and one for the previous window, whose weight decays linearly as the sliding window
+moves past it. `weighted = floor(previous * previous_ttl / window) + current`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _until_window_shift_ms(counts: WindowCounts, window_ms: int) -> float:
 
 
 def _until_quota_grows(counts: WindowCounts, window_ms: int) -> float:
-    """Milliseconds until the weighted count next drops by one (what `limits` reports)."""
+    """Milliseconds until the weighted count next drops by one."""
     waits = []
     if counts.previous_count:
         waits.append(counts.previous_ttl_ms % (window_ms / counts.previous_count))

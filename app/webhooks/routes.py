@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +37,7 @@ from app.webhooks.schemas import (
     SecretRotationOut,
 )
 from app.webhooks.secrets import SecretBox
+from app.webhooks.ssrf import CheckedUrl
 from db.models.webhook_endpoint import WebhookEndpoint
 
 router = APIRouter(prefix=TENANT_PREFIX, tags=["webhooks"])
@@ -49,36 +50,50 @@ NoBody = Annotated[NoInput, Depends(optional_json_body(NoInput))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
+class _NewEndpoint(NamedTuple):
+    body: EndpointIn
+    url: CheckedUrl
+
+
+class _EndpointChanges(NamedTuple):
+    body: EndpointPatchIn
+    url: CheckedUrl | None
+
+
 async def _new_endpoint(
     body: Annotated[EndpointIn, Depends(json_body(EndpointIn))], runtime: RuntimeDep
-) -> EndpointIn:
-    await webhooks.check_url(body.url, runtime.settings)
-    return body
+) -> _NewEndpoint:
+    return _NewEndpoint(body, await webhooks.check_url(body.url, runtime.settings))
 
 
 async def _endpoint_changes(
     body: Annotated[EndpointPatchIn, Depends(json_body(EndpointPatchIn))], runtime: RuntimeDep
-) -> EndpointPatchIn:
-    if body.url is not None:
-        await webhooks.check_url(body.url, runtime.settings)
-    return body
+) -> _EndpointChanges:
+    if body.url is None:
+        return _EndpointChanges(body, None)
+    return _EndpointChanges(body, await webhooks.check_url(body.url, runtime.settings))
 
 
 # The URL check resolves the host: it runs with validation, before any transaction is open.
-NewEndpoint = Annotated[EndpointIn, Depends(_new_endpoint)]
-EndpointChanges = Annotated[EndpointPatchIn, Depends(_endpoint_changes)]
+NewEndpoint = Annotated[_NewEndpoint, Depends(_new_endpoint)]
+EndpointChanges = Annotated[_EndpointChanges, Depends(_endpoint_changes)]
 
 
 @router.post(ENDPOINTS, status_code=201, response_model=EndpointCreatedEnvelope)
 async def create_endpoint(
-    who: WebhooksWriter, idempotent: Idempotency, body: NewEndpoint, runtime: RuntimeDep
+    who: WebhooksWriter, idempotent: Idempotency, new: NewEndpoint, runtime: RuntimeDep
 ) -> Response:
     """Register an endpoint. Its signing secret is shown in this response only."""
     box = webhooks.secret_box(runtime.settings)
 
     async def effect(session: AsyncSession) -> StoredResponse:
         endpoint = await webhooks.create_endpoint(
-            session, tenant_id=who.tenant_id, data=body, box=box
+            session,
+            tenant_id=who.tenant_id,
+            url=new.url,
+            event_types=new.body.event_types,
+            description=new.body.description,
+            box=box,
         )
         # The secret goes in sealed (its Fernet token); _revealing_secret opens it when sent.
         created = EndpointWithSecretOut(
@@ -132,7 +147,8 @@ async def update_endpoint(
             session,
             tenant_id=who.tenant_id,
             endpoint_id=webhooks.parse_endpoint_id(endpoint_id),
-            changes=changes,
+            changes=changes.body,
+            url=changes.url,
         )
     return _envelope(endpoint)
 

@@ -15,9 +15,9 @@ from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, Position
 from app.webhooks import repository
 from app.webhooks.repository import DeliveryLogEntry
-from app.webhooks.schemas import DeliveryStatus, EndpointIn, EndpointPatchIn
+from app.webhooks.schemas import DeliveryStatus, EndpointPatchIn
 from app.webhooks.secrets import SecretBox, generate_secret
-from app.webhooks.ssrf import validate_webhook_url
+from app.webhooks.ssrf import CheckedUrl, validate_webhook_url
 from db.models.webhook_endpoint import WebhookEndpoint
 
 # How long a rotated-out secret keeps signing beside the new one.
@@ -54,25 +54,42 @@ def deliveries_ordering(status: DeliveryStatus | None) -> str:
     return f"webhook-deliveries.{status.value if status else 'all'}"
 
 
-async def check_url(url: str, settings: Settings) -> None:
-    """Refuse (422) a URL the delivery worker would refuse to call, under these settings."""
-    await validate_webhook_url(
+async def check_url(url: str, settings: Settings) -> CheckedUrl:
+    """The URL, if the delivery worker would call it under these settings; 422 otherwise.
+
+    It resolves the host: faces call it before they open a transaction, and hand the result
+    to create_endpoint or update_endpoint, which take no other form of URL.
+    """
+    return await validate_webhook_url(
         url,
         allow_http=settings.webhook_allow_http,
         allow_private=settings.webhook_allow_private_targets,
     )
 
 
+def _stored_url(url: CheckedUrl) -> str:
+    # The type checker already refuses anything else; this stops callers it does not see.
+    if not isinstance(url, CheckedUrl):
+        raise TypeError("A webhook URL must come from check_url.")
+    return url.text
+
+
 async def create_endpoint(
-    session: AsyncSession, *, tenant_id: uuid.UUID, data: EndpointIn, box: SecretBox
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    url: CheckedUrl,
+    event_types: list[str] | None,
+    description: str | None,
+    box: SecretBox,
 ) -> WebhookEndpoint:
     """A new enabled endpoint with a fresh secret, stored only encrypted (`box` opens it)."""
     return await repository.insert_endpoint(
         session,
         tenant_id=tenant_id,
-        url=data.url,
-        event_types=data.event_types,
-        description=data.description,
+        url=_stored_url(url),
+        event_types=event_types,
+        description=description,
         secret_encrypted=box.encrypt(generate_secret()),
     )
 
@@ -104,14 +121,23 @@ async def update_endpoint(
     tenant_id: uuid.UUID,
     endpoint_id: uuid.UUID,
     changes: EndpointPatchIn,
+    url: CheckedUrl | None,
 ) -> WebhookEndpoint:
     """Apply the fields present in the request that differ from the stored ones (nothing else,
     updatedAt included, changes). An endpoint enabled again restarts enabled_since, so events
-    that occurred while it was disabled never reach it."""
+    that occurred while it was disabled never reach it.
+
+    The URL changes only through `url`, the checked form of `changes.url`: the unchecked text
+    in `changes` is never stored.
+    """
+    if ("url" in changes.model_fields_set) != (url is not None):
+        raise TypeError("A changed webhook URL must come from check_url, and only then.")
+    present: dict[str, Any] = changes.model_dump(include=changes.model_fields_set - {"url"})
+    if url is not None:
+        present["url"] = _stored_url(url)
     endpoint = await repository.find_endpoint(session, tenant_id, endpoint_id, lock=True)
     if endpoint is None:
         raise NotFound(_ENDPOINT)
-    present: dict[str, Any] = changes.model_dump(include=changes.model_fields_set)
     values = {name: value for name, value in present.items() if getattr(endpoint, name) != value}
     if not values:
         return endpoint

@@ -10,7 +10,8 @@ import asyncio
 import ipaddress
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
+from typing import final
 from urllib.parse import urlsplit
 
 from app.core.errors import ValidationFailed
@@ -38,6 +39,28 @@ _NON_PUBLIC_NETWORKS = tuple(
     )
 )
 _NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+class _CheckerToken:
+    """Held only by this module: what CheckedUrl's constructor asks for."""
+
+
+_CHECKER = _CheckerToken()
+
+
+@final
+@dataclass(frozen=True)
+class CheckedUrl:
+    """A webhook URL that validate_webhook_url accepted. Only it can make one (the constructor
+    wants this module's token, at type-check time and at run time), so code that takes a
+    CheckedUrl cannot be handed an unchecked string."""
+
+    text: str
+    checker: InitVar[_CheckerToken]
+
+    def __post_init__(self, checker: _CheckerToken) -> None:
+        if checker is not _CHECKER:
+            raise TypeError("Only validate_webhook_url makes a CheckedUrl.")
 
 
 class UnsafeTarget(Exception):
@@ -160,8 +183,8 @@ async def _resolve(target: Target) -> list[IPAddress]:
     return addresses
 
 
-async def validate_webhook_url(url: str, *, allow_http: bool, allow_private: bool) -> None:
-    """Accept a webhook URL or raise ValidationFailed (422) saying why, at path `url`."""
+async def validate_webhook_url(url: str, *, allow_http: bool, allow_private: bool) -> CheckedUrl:
+    """The URL, accepted; or ValidationFailed (422) saying why, at path `url`."""
     try:
         if len(url) > MAX_URL_LENGTH:
             raise UnsafeTarget(f"The URL must be at most {MAX_URL_LENGTH} characters.")
@@ -169,3 +192,4 @@ async def validate_webhook_url(url: str, *, allow_http: bool, allow_private: boo
         await resolve_public(target, allow_private=allow_private)
     except UnsafeTarget as exc:
         raise ValidationFailed(details=[{"path": "url", "message": str(exc)}]) from None
+    return CheckedUrl(url, _CHECKER)

@@ -1,24 +1,23 @@
-"""The limiter against real Redis: it keeps `limits`' state, so `limits` reads what it counted."""
+"""The limiter against real Redis: what it counts, gives back, forgets, and how its window moves."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from limits import RateLimitItemPerSecond
-from limits.aio.storage import RedisStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from redis.asyncio import Redis
 
-from app.rate_limit.limiter import KEY_PREFIX, RateLimiter
+from app.rate_limit.limiter import KEY_PREFIX, RateLimiter, window_keys
 from app.rate_limit.policy import RateLimitGroup
 from tests.conftest import make_settings
 
 WRITE = RateLimitGroup.WRITE
 TENANT = "0b7c2b1e-2d1f-4a56-9a57-2f4c1f6e8e01"
+WINDOW_MS = 60_000
 
 
 @pytest.fixture
-async def limiter(database_url: str, redis_url: str, redis: object) -> AsyncIterator[RateLimiter]:
+async def limiter(database_url: str, redis_url: str, redis: Redis) -> AsyncIterator[RateLimiter]:
     limiter = RateLimiter.connect(
         make_settings(database_url, redis_url, rate_limit_write_per_minute=3)
     )
@@ -26,53 +25,60 @@ async def limiter(database_url: str, redis_url: str, redis: object) -> AsyncIter
     await limiter.close()
 
 
-@pytest.fixture
-def reference(redis_url: str) -> SlidingWindowCounterRateLimiter:
-    """`limits`' own strategy over the same Redis and key prefix."""
-    storage = RedisStorage(f"async+{redis_url}", implementation="redispy", key_prefix=KEY_PREFIX)
-    return SlidingWindowCounterRateLimiter(storage)
+async def remaining_after_one_more(limiter: RateLimiter) -> tuple[bool, int]:
+    decision = await limiter.consume(WRITE, TENANT)
+    assert decision is not None
+    return decision.allowed, decision.remaining
 
 
-ITEM = RateLimitItemPerSecond(3, 60)
-
-
-async def test_limits_reads_what_the_limiter_counted(
-    limiter: RateLimiter, reference: SlidingWindowCounterRateLimiter
-) -> None:
+async def test_the_quota_runs_out_and_is_refused(limiter: RateLimiter) -> None:
     for expected_remaining in (2, 1, 0):
-        decision = await limiter.consume(WRITE, TENANT)
-        assert decision is not None
-        assert decision.allowed
-        assert decision.remaining == expected_remaining
-        stats = await reference.get_window_stats(ITEM, WRITE.value, TENANT)
-        assert stats.remaining == expected_remaining
-    assert not await reference.test(ITEM, WRITE.value, TENANT)
-    refused = await limiter.consume(WRITE, TENANT)
-    assert refused is not None
-    assert (refused.allowed, refused.remaining) == (False, 0)
-    assert (await reference.get_window_stats(ITEM, WRITE.value, TENANT)).remaining == 0
+        assert await remaining_after_one_more(limiter) == (True, expected_remaining)
+    assert await remaining_after_one_more(limiter) == (False, 0)
+    assert await remaining_after_one_more(limiter) == (False, 0)
 
 
-async def test_a_refund_gives_one_unit_back(
-    limiter: RateLimiter, reference: SlidingWindowCounterRateLimiter
-) -> None:
+async def test_a_refund_gives_one_unit_back(limiter: RateLimiter) -> None:
     for _ in range(3):
         await limiter.consume(WRITE, TENANT)
     assert await limiter.refund(WRITE, TENANT)
-    assert (await reference.get_window_stats(ITEM, WRITE.value, TENANT)).remaining == 1
-    assert await reference.test(ITEM, WRITE.value, TENANT)
+    assert await remaining_after_one_more(limiter) == (True, 0)
+    assert await remaining_after_one_more(limiter) == (False, 0)
 
 
-async def test_what_limits_counts_the_limiter_respects(
-    limiter: RateLimiter, reference: SlidingWindowCounterRateLimiter
-) -> None:
-    assert await reference.hit(ITEM, WRITE.value, TENANT)
-    assert await reference.hit(ITEM, WRITE.value, TENANT)
-    decision = await limiter.consume(WRITE, TENANT)
-    assert decision is not None
-    assert (decision.allowed, decision.remaining) == (True, 0)
+async def test_clear_forgets_the_quota_used(limiter: RateLimiter, redis: Redis) -> None:
+    for _ in range(3):
+        await limiter.consume(WRITE, TENANT)
     await limiter.clear(WRITE, TENANT)
-    assert (await reference.get_window_stats(ITEM, WRITE.value, TENANT)).remaining == 3
+    assert await redis.keys(f"{KEY_PREFIX}:*") == []
+    assert await remaining_after_one_more(limiter) == (True, 2)
+
+
+async def test_the_counter_lives_two_windows_under_its_own_keys(
+    limiter: RateLimiter, redis: Redis
+) -> None:
+    await limiter.consume(WRITE, TENANT)
+    previous, current = window_keys(limiter.policies[WRITE], TENANT)
+    assert await redis.keys(f"{KEY_PREFIX}:*") == [current.encode()]
+    assert int(await redis.get(current) or 0) == 1
+    assert WINDOW_MS < await redis.pttl(current) <= 2 * WINDOW_MS
+    assert not await redis.exists(previous)
+
+
+async def test_the_previous_window_counts_by_how_much_it_still_overlaps(
+    limiter: RateLimiter, redis: Redis
+) -> None:
+    for _ in range(3):
+        await limiter.consume(WRITE, TENANT)
+    previous, current = window_keys(limiter.policies[WRITE], TENANT)
+    # As if a window and a half had passed: the full window is now the previous one, half of
+    # it still inside the sliding window (weight 3 * 0.5, floored to 1 with the new request).
+    await redis.pexpire(current, WINDOW_MS // 2)
+    assert await remaining_after_one_more(limiter) == (True, 1)
+    assert int(await redis.get(previous) or 0) == 3
+    assert int(await redis.get(current) or 0) == 1
+    assert await remaining_after_one_more(limiter) == (True, 0)
+    assert await remaining_after_one_more(limiter) == (False, 0)
 
 
 async def test_identities_and_groups_are_separate_quotas(limiter: RateLimiter) -> None:
