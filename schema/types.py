@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -238,10 +237,3 @@ class CreateAutomationRunInput:
 
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
-
-
-def parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
