@@ -12,19 +12,17 @@ from strawberry.types import Info
 from app.automation_runs import live
 from app.automation_runs import service as runs
 from app.automation_runs.schemas import TERMINAL, CreateRunIn, RunEnvelope, RunOut, RunStatus
-from app.core.pagination import MAX_LIMIT, Position
+from app.core.ids import parse_id
 from app.idempotency.service import StoredResponse, stored_json
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
-from schema.pagination import check_first
+from schema.pagination import page_info, page_request
 from schema.types import (
     AutomationRun,
     AutomationRunConnection,
     AutomationRunEdge,
     AutomationRunStatus,
     CreateAutomationRunInput,
-    PageInfo,
-    parse_uuid,
 )
 
 # A run with no published change for this long is read again from the database.
@@ -40,7 +38,7 @@ class AutomationRunQueries:
         id: strawberry.ID,
     ) -> AutomationRun | None:
         info.context.require("automations:read")
-        run_id = parse_uuid(str(id))
+        run_id = parse_id(str(id))
         loaders = info.context.loaders
         assert loaders is not None
         row = await loaders.run_by_id.load(run_id) if run_id else None
@@ -56,27 +54,18 @@ class AutomationRunQueries:
     ) -> AutomationRunConnection:
         who = info.context.require("automations:read")
         runtime = info.context.runtime
-        check_first(first, MAX_LIMIT)
+        request = page_request(runtime, first, after)
         rest_status = RunStatus(status.value) if status else None
-        ordering = runs.ordering(rest_status)
-        position = runtime.cursors.decode(after, ordering=ordering) if after else None
         async with runtime.db.unit_of_work() as session:
             page = await runs.list_page(
-                session, tenant_id=who.tenant_id, status=rest_status, after=position, limit=first
+                session, tenant_id=who.tenant_id, status=rest_status, page=request
             )
-        edges = [
-            AutomationRunEdge(
-                node=AutomationRun.of(row),
-                cursor=runtime.cursors.encode(Position(ordering, row.created_at, row.id)),
-            )
-            for row in page.items
-        ]
         return AutomationRunConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.next_position is not None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            edges=[
+                AutomationRunEdge(node=AutomationRun.of(row), cursor=cursor)
+                for row, cursor in page.with_cursors()
+            ],
+            page_info=page_info(page),
         )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from app.automation_runs import repository as runs
+from app.automation_runs import service as runs
 from app.reports import service as reports
 from db.models.automation_run import AutomationRun
 from db.models.report import Report
@@ -29,5 +29,5 @@ class Loaders:
 
     async def _runs_by_id(self, run_ids: Sequence[uuid.UUID]) -> list[AutomationRun | None]:
         async with self._db.unit_of_work() as session:
-            found = await runs.find_many(session, self._tenant_id, run_ids)
+            found = await runs.find_many(session, tenant_id=self._tenant_id, run_ids=run_ids)
         return [found.get(run_id) for run_id in run_ids]

@@ -1,12 +1,26 @@
-"""Relay-style connection arguments."""
+"""Relay-style connections over the services' pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.core.errors import ValidationFailed
+from app.core.pagination import MAX_LIMIT, Page, PageRequest
+from app.core.runtime import Runtime
+from schema.types import PageInfo
 
 
-def check_first(first: int, maximum: int) -> None:
-    if not 1 <= first <= maximum:
+def page_request(runtime: Runtime, first: int, after: str | None) -> PageRequest:
+    """The page that a connection's `first` and `after` ask for; `first` out of range is a 422."""
+    if not 1 <= first <= MAX_LIMIT:
         raise ValidationFailed(
-            details=[{"path": "first", "message": f"must be between 1 and {maximum}"}]
+            details=[{"path": "first", "message": f"must be between 1 and {MAX_LIMIT}"}]
         )
+    return PageRequest(runtime.cursors, after, first)
+
+
+def page_info(page: Page[Any]) -> PageInfo:
+    return PageInfo(
+        has_next_page=page.next_cursor is not None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
+    )

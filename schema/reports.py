@@ -6,17 +6,14 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from app.core.pagination import MAX_LIMIT, Position
 from app.idempotency.service import StoredResponse, stored_json
-from app.reports import repository as report_rows
 from app.reports import service as reports
 from app.reports.schemas import ReportBatchIn, ReportBatchOut
 from app.reports.schemas import ReportStatus as RestReportStatus
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
-from schema.pagination import check_first
+from schema.pagination import page_info, page_request
 from schema.types import (
-    PageInfo,
     Report,
     ReportConnection,
     ReportEdge,
@@ -38,28 +35,20 @@ class ReportQueries:
     ) -> ReportConnection:
         who = info.context.require("reports:read")
         runtime = info.context.runtime
-        check_first(first, MAX_LIMIT)
-        rest_status = RestReportStatus(status.value)
-        position = runtime.cursors.decode(after, ordering=rest_status.value) if after else None
+        request = page_request(runtime, first, after)
         async with runtime.db.unit_of_work() as session:
             page = await reports.list_page(
-                session, tenant_id=who.tenant_id, status=rest_status, after=position, limit=first
+                session,
+                tenant_id=who.tenant_id,
+                status=RestReportStatus(status.value),
+                page=request,
             )
-        edges = [
-            ReportEdge(
-                node=Report.of(row),
-                cursor=runtime.cursors.encode(
-                    Position(rest_status.value, report_rows.sort_key(row, rest_status), row.id)
-                ),
-            )
-            for row in page.items
-        ]
         return ReportConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.next_position is not None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            edges=[
+                ReportEdge(node=Report.of(row), cursor=cursor)
+                for row, cursor in page.with_cursors()
+            ],
+            page_info=page_info(page),
         )
 
     @strawberry.field
@@ -74,7 +63,7 @@ class ReportQueries:
     async def latest_report(self, info: Info[Context, None]) -> Report | None:
         who = info.context.require("reports:read")
         async with info.context.runtime.db.unit_of_work() as session:
-            row = await report_rows.latest_published(session, who.tenant_id)
+            row = await reports.find_latest(session, tenant_id=who.tenant_id)
         return Report.of(row) if row is not None else None
 
 

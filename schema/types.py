@@ -10,7 +10,6 @@ Connections have no REST twin.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
@@ -140,10 +139,3 @@ class CreateAutomationRunInput:
     input: JSON | None = None
     correlation_id: str | None = None
     provider: str | None = None
-
-
-def parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None

@@ -5,11 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from app.webhooks import repository as endpoints
+from app.webhooks import service as webhooks
 from schema.context import Context
 from schema.types import WebhookEndpoint
-
-MAX_ENDPOINTS = 1000
 
 
 @strawberry.type
@@ -18,7 +16,5 @@ class WebhookQueries:
     async def webhook_endpoints(self, info: Info[Context, None]) -> list[WebhookEndpoint]:
         who = info.context.require("webhooks:read")
         async with info.context.runtime.db.unit_of_work() as session:
-            rows = await endpoints.list_endpoints(
-                session, who.tenant_id, after=None, limit=MAX_ENDPOINTS
-            )
+            rows = await webhooks.all_endpoints(session, tenant_id=who.tenant_id)
         return [WebhookEndpoint.of(row) for row in rows]

@@ -15,7 +15,7 @@ from app.api.v1 import TENANT_PREFIX
 from app.automation_runs import service as runs
 from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut, RunStatus
 from app.core import request_context
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.idempotency.service import StoredResponse, stored_json
 from app.tenants.auth import Principal
 
@@ -55,15 +55,11 @@ async def list_runs(
     cursor: str | None = None,
 ) -> RunPageOut:
     """The tenant's runs, newest first, optionally of one status."""
-    ordering = runs.ordering(status)
-    after = runtime.cursors.decode(cursor, ordering=ordering)
+    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
-        page = await runs.list_page(
-            session, tenant_id=who.tenant_id, status=status, after=after, limit=limit
-        )
+        page = await runs.list_page(session, tenant_id=who.tenant_id, status=status, page=request)
     return RunPageOut(
-        data=[RunOut.model_validate(run) for run in page.items],
-        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+        data=[RunOut.model_validate(run) for run in page.items], next_cursor=page.next_cursor
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,11 +13,12 @@ from app.automation_runs import repository
 from app.automation_runs.schemas import CreateRunIn, RunStatus
 from app.automation_runs.transitions import announce
 from app.core.errors import Conflict, NotFound
-from app.core.pagination import Page, Position
+from app.core.ids import parse_id
+from app.core.pagination import Page, PageRequest
 from db.models.automation_run import AutomationRun
 from db.session import RUNS_TO_DISPATCH, Database
 
-ORDERING = "runs:created"
+_ORDERING = "runs:created"
 
 
 async def create_run(
@@ -49,36 +52,30 @@ async def create_run(
 
 async def get_run(session: AsyncSession, *, tenant_id: uuid.UUID, run_id: str) -> AutomationRun:
     """The tenant's run, or NotFound (a malformed id included)."""
-    try:
-        parsed = uuid.UUID(run_id)
-    except ValueError:
-        raise NotFound("automation run") from None
-    run = await repository.find(session, tenant_id, parsed)
+    parsed = parse_id(run_id)
+    run = await repository.find(session, tenant_id, parsed) if parsed else None
     if run is None:
         raise NotFound("automation run")
     return run
 
 
+async def find_many(
+    session: AsyncSession, *, tenant_id: uuid.UUID, run_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, AutomationRun]:
+    """The tenant's runs among `run_ids`, by id."""
+    return await repository.find_many(session, tenant_id, run_ids)
+
+
 async def list_page(
-    session: AsyncSession,
-    *,
-    tenant_id: uuid.UUID,
-    status: RunStatus | None,
-    after: Position | None,
-    limit: int,
+    session: AsyncSession, *, tenant_id: uuid.UUID, status: RunStatus | None, page: PageRequest
 ) -> Page[AutomationRun]:
     """One page of the tenant's runs, newest first."""
-    rows = list(
-        await repository.list_page(
-            session, tenant_id, status.value if status else None, after=after, limit=limit + 1
-        )
+    return await page.for_list(_ordering(status)).fetch(
+        partial(repository.list_page, session, tenant_id, status.value if status else None),
+        lambda run: (run.created_at, run.id),
     )
-    if len(rows) <= limit:
-        return Page(rows, None)
-    last = rows[limit - 1]
-    return Page(rows[:limit], Position(ordering(status), last.created_at, last.id))
 
 
-def ordering(status: RunStatus | None) -> str:
+def _ordering(status: RunStatus | None) -> str:
     """Cursors are bound to the list (and status filter) they were made for."""
-    return f"{ORDERING}:{status.value if status else 'any'}"
+    return f"{_ORDERING}:{status.value if status else 'any'}"

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.automation_runs import repository
 from app.automation_runs.schemas import TERMINAL, CallbackIn, RunOut, RunStatus
 from app.core.errors import NotFound, RunAlreadyCompleted
+from app.core.ids import parse_id
 from app.outbox import service as outbox
 from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, NewEvent
 from db.models.automation_run import AutomationRun
@@ -75,12 +76,7 @@ async def apply_callback(
 
 def _names_run(run_id: str | None, run: AutomationRun) -> bool:
     """Whether the callback's optional `runId` (absent: no binding) is this run's id."""
-    if run_id is None:
-        return True
-    try:
-        return uuid.UUID(run_id) == run.id
-    except ValueError:
-        return False
+    return run_id is None or parse_id(run_id) == run.id
 
 
 async def mark_dispatched(

@@ -8,16 +8,21 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from app.core.errors import ValidationFailed
 
-Item = TypeVar("Item")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 _SIGNATURE_BYTES = 12
+
+Item = TypeVar("Item")
+Row_co = TypeVar("Row_co", covariant=True)
+# An item's place in its list's order: the sort key, then the id that breaks ties.
+PlaceOf = Callable[[Item], tuple[datetime, uuid.UUID]]
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,15 @@ class Position:
 
 @dataclass(frozen=True)
 class Page(Generic[Item]):
+    """Items of one page, the cursor that resumes after each, and the next page's cursor (None
+    on the last page)."""
+
     items: list[Item]
-    next_position: Position | None
+    cursors: list[str]
+    next_cursor: str | None
+
+    def with_cursors(self) -> Iterator[tuple[Item, str]]:
+        return zip(self.items, self.cursors, strict=True)
 
 
 class CursorCodec:
@@ -71,6 +83,45 @@ class CursorCodec:
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+
+
+class FetchRows(Protocol[Row_co]):
+    """Up to `limit` rows after a position (from the start when None), in the list's order."""
+
+    def __call__(self, *, after: Position | None, limit: int) -> Awaitable[Sequence[Row_co]]: ...
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a face asks of a list: up to `limit` items after `cursor`, as the client sent it."""
+
+    cursors: CursorCodec
+    cursor: str | None
+    limit: int
+
+    def for_list(self, ordering: str) -> Pager:
+        """The request for the list under `ordering`; a cursor made for another list, or not
+        made by us, is refused here (422)."""
+        return Pager(
+            self.cursors, ordering, self.cursors.decode(self.cursor, ordering=ordering), self.limit
+        )
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Reads one page of a keyset-ordered list and signs a cursor for each of its items."""
+
+    cursors: CursorCodec
+    ordering: str
+    after: Position | None
+    limit: int
+
+    async def fetch(self, rows: FetchRows[Item], place_of: PlaceOf[Item]) -> Page[Item]:
+        """One row beyond the page tells whether another page follows."""
+        fetched = list(await rows(after=self.after, limit=self.limit + 1))
+        items = fetched[: self.limit]
+        cursors = [self.cursors.encode(Position(self.ordering, *place_of(item))) for item in items]
+        return Page(items, cursors, cursors[-1] if len(fetched) > self.limit else None)
 
 
 def _invalid_cursor() -> ValidationFailed:

@@ -95,10 +95,11 @@ def _ordered(tenant_id: uuid.UUID, status: ReportStatus) -> tuple[Select[Report]
     return query.order_by(Report.updated_at.desc(), Report.id.desc()), "updated_at"
 
 
-def sort_key(report: Report, status: ReportStatus) -> datetime:
+def place(report: Report, status: ReportStatus) -> tuple[datetime, uuid.UUID]:
+    """Where the report stands in the status's order (what list_page's `after` compares)."""
     moment = report.published_at if status is ReportStatus.PUBLISHED else report.updated_at
     assert moment is not None
-    return moment
+    return moment, report.id
 
 
 async def list_page(

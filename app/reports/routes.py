@@ -13,7 +13,7 @@ from app.api.deps import RuntimeDep, require_scope
 from app.api.idempotency import Idempotency, respond
 from app.api.v1 import TENANT_PREFIX
 from app.core import request_context
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.idempotency.service import StoredResponse, stored_json
 from app.reports import service as reports
 from app.reports.schemas import (
@@ -61,14 +61,14 @@ async def list_reports(
     cursor: str | None = None,
 ) -> ReportPageOut:
     """Reports newest first: published by publishedAt, draft and all by updatedAt."""
-    after = runtime.cursors.decode(cursor, ordering=status.value)
+    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
         page = await reports.list_page(
-            session, tenant_id=who.tenant_id, status=status, after=after, limit=limit
+            session, tenant_id=who.tenant_id, status=status, page=request
         )
     return ReportPageOut(
         data=[ReportOut.model_validate(report) for report in page.items],
-        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+        next_cursor=page.next_cursor,
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
-from app.core.pagination import Page, Position
+from app.core.pagination import Page, PageRequest
 from app.outbox import service as outbox
 from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
 from app.reports import repository
@@ -57,29 +58,26 @@ async def upsert_batch(
 
 
 async def list_page(
-    session: AsyncSession,
-    *,
-    tenant_id: uuid.UUID,
-    status: ReportStatus,
-    after: Position | None,
-    limit: int,
+    session: AsyncSession, *, tenant_id: uuid.UUID, status: ReportStatus, page: PageRequest
 ) -> Page[Report]:
     """One page of the tenant's reports in the status's order."""
-    rows = list(
-        await repository.list_page(session, tenant_id, status, after=after, limit=limit + 1)
+    return await page.for_list(status.value).fetch(
+        partial(repository.list_page, session, tenant_id, status),
+        partial(repository.place, status=status),
     )
-    if len(rows) <= limit:
-        return Page(rows, None)
-    last = rows[limit - 1]
-    return Page(rows[:limit], Position(status.value, repository.sort_key(last, status), last.id))
 
 
 async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report:
     """The published report with the greatest publishedAt, or NotFound."""
-    report = await repository.latest_published(session, tenant_id)
+    report = await find_latest(session, tenant_id=tenant_id)
     if report is None:
         raise NotFound("published report")
     return report
+
+
+async def find_latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report | None:
+    """The published report with the greatest publishedAt, if the tenant has published one."""
+    return await repository.latest_published(session, tenant_id)
 
 
 async def find_by_slugs(

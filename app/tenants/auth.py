@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.core.errors import InsufficientScope, TenantForbidden, Unauthenticated
+from app.core.ids import parse_id
 from app.core.time import utc_now
 from app.tenants import repository
 from app.tenants.keys import hash_key, hashes_match, key_prefix
@@ -30,14 +31,8 @@ class Principal:
 
     def check_tenant(self, reference: str) -> None:
         """Raise TenantForbidden unless the path's tenant (UUID or slug) is the key's."""
-        if reference == self.tenant_slug:
-            return
-        try:
-            if uuid.UUID(reference) == self.tenant_id:
-                return
-        except ValueError:
-            pass
-        raise TenantForbidden
+        if reference != self.tenant_slug and parse_id(reference) != self.tenant_id:
+            raise TenantForbidden
 
     def require(self, scope: str) -> None:
         if scope not in self.scopes:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.ids import parse_id
 from app.core.time import utc_now
 from app.tenants import repository
 from app.tenants.keys import SCOPES, generate_key, hash_key
@@ -36,10 +37,8 @@ class IssuedKey:
 
 def parse_tenant_reference(reference: str) -> uuid.UUID | str | None:
     """A tenant UUID, a slug, or None when the text can be neither."""
-    try:
-        return uuid.UUID(reference)
-    except ValueError:
-        pass
+    if (tenant_id := parse_id(reference)) is not None:
+        return tenant_id
     return reference if TENANT_SLUG_PATTERN.match(reference) else None
 
 

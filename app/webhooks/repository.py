@@ -90,9 +90,10 @@ async def find_endpoint(
 
 
 async def list_endpoints(
-    session: AsyncSession, tenant_id: uuid.UUID, *, after: Position | None, limit: int
+    session: AsyncSession, tenant_id: uuid.UUID, *, after: Position | None, limit: int | None
 ) -> Sequence[WebhookEndpoint]:
-    """Up to `limit` endpoints after a position, oldest first (ix_webhook_endpoints_order)."""
+    """Up to `limit` (None: all) endpoints after a position, oldest first
+    (ix_webhook_endpoints_order)."""
     query = select(WebhookEndpoint).where(WebhookEndpoint.tenant_id == tenant_id)
     if after is not None:
         query = query.where(

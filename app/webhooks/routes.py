@@ -15,7 +15,7 @@ from app.api.body import json_body, optional_json_body
 from app.api.deps import RuntimeDep, require_scope
 from app.api.idempotency import Idempotency, respond
 from app.api.v1 import TENANT_PREFIX
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.core.queue import DELIVER_WEBHOOK
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
@@ -114,14 +114,12 @@ async def list_endpoints(
     cursor: str | None = None,
 ) -> EndpointPageOut:
     """The tenant's endpoints, oldest first (by createdAt, then id)."""
-    after = runtime.cursors.decode(cursor, ordering=webhooks.ENDPOINTS_ORDERING)
+    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
-        page = await webhooks.list_endpoints(
-            session, tenant_id=who.tenant_id, after=after, limit=limit
-        )
+        page = await webhooks.list_endpoints(session, tenant_id=who.tenant_id, page=request)
     return EndpointPageOut(
         data=[EndpointOut.model_validate(endpoint) for endpoint in page.items],
-        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+        next_cursor=page.next_cursor,
     )
 
 
@@ -204,20 +202,18 @@ async def list_deliveries(
     cursor: str | None = None,
 ) -> DeliveryPageOut:
     """The endpoint's deliveries, newest first (by createdAt, then id), optionally by status."""
-    ordering = webhooks.deliveries_ordering(status)
-    after = runtime.cursors.decode(cursor, ordering=ordering)
+    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
         page = await webhooks.list_deliveries(
             session,
             tenant_id=who.tenant_id,
-            endpoint_id=webhooks.parse_endpoint_id(endpoint_id),
+            endpoint_id=endpoint_id,
             status=status,
-            after=after,
-            limit=limit,
+            page=request,
         )
     return DeliveryPageOut(
         data=[DeliveryOut.model_validate(delivery) for delivery in page.items],
-        next_cursor=runtime.cursors.encode(page.next_position) if page.next_position else None,
+        next_cursor=page.next_cursor,
     )
 
 

@@ -3,16 +3,17 @@ delivery log and the retry of a dead delivery. Sending is app/webhooks/delivery.
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound
-from app.core.pagination import Page, Position
+from app.core.ids import parse_id
+from app.core.pagination import Page, PageRequest
 from app.webhooks import repository
 from app.webhooks.repository import DeliveryLogEntry
 from app.webhooks.schemas import DeliveryStatus, EndpointPatchIn
@@ -22,10 +23,9 @@ from db.models.webhook_endpoint import WebhookEndpoint
 
 # How long a rotated-out secret keeps signing beside the new one.
 PREVIOUS_SECRET_TTL = timedelta(hours=24)
-ENDPOINTS_ORDERING = "webhook-endpoints"
+_ENDPOINTS_ORDERING = "webhook-endpoints"
 _ENDPOINT = "webhook endpoint"
 _DELIVERY = "webhook delivery"
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def parse_endpoint_id(value: str) -> uuid.UUID:
@@ -39,17 +39,17 @@ def parse_delivery_id(value: str) -> uuid.UUID:
 
 
 def _parse_id(value: str, what: str) -> uuid.UUID:
-    # Only the canonical form: uuid.UUID alone would also take braces, `urn:uuid:` and bare hex.
-    if not _UUID.match(value):
+    parsed = parse_id(value)
+    if parsed is None:
         raise NotFound(what)
-    return uuid.UUID(value)
+    return parsed
 
 
 def secret_box(settings: Settings) -> SecretBox:
     return SecretBox.from_keys(settings.data_encryption_key)
 
 
-def deliveries_ordering(status: DeliveryStatus | None) -> str:
+def _deliveries_ordering(status: DeliveryStatus | None) -> str:
     """The cursor ordering of a delivery log: a cursor only continues the list it came from."""
     return f"webhook-deliveries.{status.value if status else 'all'}"
 
@@ -95,14 +95,17 @@ async def create_endpoint(
 
 
 async def list_endpoints(
-    session: AsyncSession, *, tenant_id: uuid.UUID, after: Position | None, limit: int
+    session: AsyncSession, *, tenant_id: uuid.UUID, page: PageRequest
 ) -> Page[WebhookEndpoint]:
     """One page of the tenant's endpoints, oldest first."""
-    rows = list(await repository.list_endpoints(session, tenant_id, after=after, limit=limit + 1))
-    if len(rows) <= limit:
-        return Page(rows, None)
-    last = rows[limit - 1]
-    return Page(rows[:limit], Position(ENDPOINTS_ORDERING, last.created_at, last.id))
+    return await page.for_list(_ENDPOINTS_ORDERING).fetch(
+        partial(repository.list_endpoints, session, tenant_id), _created_place
+    )
+
+
+async def all_endpoints(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[WebhookEndpoint]:
+    """Every endpoint of the tenant, oldest first."""
+    return list(await repository.list_endpoints(session, tenant_id, after=None, limit=None))
 
 
 async def get_endpoint(
@@ -181,20 +184,18 @@ async def list_deliveries(
     session: AsyncSession,
     *,
     tenant_id: uuid.UUID,
-    endpoint_id: uuid.UUID,
+    endpoint_id: str,
     status: DeliveryStatus | None,
-    after: Position | None,
-    limit: int,
+    page: PageRequest,
 ) -> Page[DeliveryLogEntry]:
-    """One page of an endpoint's deliveries, newest first; NotFound for an unknown endpoint."""
-    await get_endpoint(session, tenant_id=tenant_id, endpoint_id=endpoint_id)
-    rows = await repository.list_deliveries(
-        session, tenant_id, endpoint_id, status, after=after, limit=limit + 1
+    """One page of an endpoint's deliveries, newest first. NotFound for an unknown (or
+    malformed) endpoint id, once the cursor has passed validation."""
+    pager = page.for_list(_deliveries_ordering(status))
+    parsed_id = parse_endpoint_id(endpoint_id)
+    await get_endpoint(session, tenant_id=tenant_id, endpoint_id=parsed_id)
+    return await pager.fetch(
+        partial(repository.list_deliveries, session, tenant_id, parsed_id, status), _created_place
     )
-    if len(rows) <= limit:
-        return Page(rows, None)
-    last = rows[limit - 1]
-    return Page(rows[:limit], Position(deliveries_ordering(status), last.created_at, last.id))
 
 
 async def retry_delivery(
@@ -210,3 +211,7 @@ async def retry_delivery(
     if await repository.delivery_exists(session, tenant_id, delivery_id):
         raise Conflict("Only a dead delivery can be retried.")
     raise NotFound(_DELIVERY)
+
+
+def _created_place(row: WebhookEndpoint | DeliveryLogEntry) -> tuple[datetime, uuid.UUID]:
+    return row.created_at, row.id

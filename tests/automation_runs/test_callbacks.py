@@ -299,6 +299,22 @@ async def test_unknown_tenant_or_another_tenants_run_is_404(
     assert_error(await send_callback(client, "globex", callback), 404, "not_found")
 
 
+async def test_only_canonical_uuids_name_the_tenant_and_the_run(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    run = await create_run(client, tenant_keys, correlationId="c-1")
+    tenant_id = tenant_keys.tenant.id
+    callback = {"correlationId": "c-1", "status": "running"}
+    for tenant in (f"{{{tenant_id}}}", tenant_id.hex, f"urn:uuid:{tenant_id}"):
+        assert_error(await send_callback(client, tenant, callback), 404, "not_found")
+    run_id = run["id"]
+    for variant in (f"{{{run_id}}}", run_id.replace("-", ""), f"urn:uuid:{run_id}"):
+        refused = await send_callback(client, "acme", {**callback, "runId": variant})
+        assert_error(refused, 404, "not_found")
+    applied = await send_callback(client, str(tenant_id), {**callback, "runId": run_id.upper()})
+    assert applied.status_code == 200, applied.text
+
+
 async def test_invalid_callback_bodies(
     client: httpx.AsyncClient, tenant_keys: Keys, db: Database
 ) -> None:

@@ -180,3 +180,15 @@ async def test_scopes(
     writer = await make_key(db, settings, tenant_keys.tenant, scopes=["automations:write"])
     error = assert_error(await client.get(URL, headers=bearer(writer)), 403, "insufficient_scope")
     assert error["details"] == {"requiredScope": "automations:read"}
+
+
+async def test_only_the_canonical_uuid_form_names_a_run(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    run_id = (await create_run(client, tenant_keys))["id"]
+    upper = await client.get(f"{URL}/{run_id.upper()}", headers=tenant_keys.headers)
+    assert upper.status_code == 200
+    assert upper.json()["data"]["id"] == run_id
+    for variant in (f"{{{run_id}}}", run_id.replace("-", ""), f"urn:uuid:{run_id}"):
+        response = await client.get(f"{URL}/{variant}", headers=tenant_keys.headers)
+        assert_error(response, 404, "not_found")

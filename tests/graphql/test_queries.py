@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import insert
 
 from app.core.config import Settings
+from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from tests.automation_runs.helpers import create_run
 from tests.benchmarks.engine_probe import statement_counter
@@ -103,6 +105,43 @@ async def test_single_lookups_return_null_when_missing_or_foreign(
         "report": {"slug": "mine", "publishedAt": None},
         "latestReport": None,
     }
+
+
+async def test_only_the_canonical_uuid_form_names_a_run(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    run_id = (await create_run(client, tenant_keys))["id"]
+    spellings = {
+        "upper": run_id.upper(),
+        "braces": f"{{{run_id}}}",
+        "hex": run_id.replace("-", ""),
+        "urn": f"urn:uuid:{run_id}",
+    }
+    lookups = " ".join(
+        f'{alias}: automationRun(id: "{text}") {{ id }}' for alias, text in spellings.items()
+    )
+    body = await gql(client, tenant_keys.headers, f"{{ {lookups} }}")
+    assert body == {"data": {"upper": {"id": run_id}, "braces": None, "hex": None, "urn": None}}
+
+
+async def test_webhook_endpoints_lists_every_endpoint(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    async with db.unit_of_work() as session:
+        await session.execute(
+            insert(WebhookEndpoint),
+            [
+                {
+                    "tenant_id": tenant_keys.tenant.id,
+                    "url": f"https://hooks.example.com/{index}",
+                    "secret_encrypted": "sealed",
+                }
+                for index in range(1001)
+            ],
+        )
+    body = await gql(client, tenant_keys.headers, "{ webhookEndpoints { url } }")
+    urls = {endpoint["url"] for endpoint in body["data"]["webhookEndpoints"]}
+    assert urls == {f"https://hooks.example.com/{index}" for index in range(1001)}
 
 
 async def test_automation_runs_connection_and_status_filter(

@@ -117,6 +117,18 @@ async def test_other_tenant_is_forbidden_whether_or_not_it_exists(
     assert len(set(answers)) == 1
 
 
+async def test_only_the_canonical_uuid_form_names_the_keys_tenant(
+    probe: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    tenant_id = tenant_keys.tenant.id
+    answers = []
+    for reference in ("globex", f"{{{tenant_id}}}", tenant_id.hex, f"urn:uuid:{tenant_id}"):
+        response = await probe.get(PROBE.format(reference), headers=tenant_keys.headers)
+        error = assert_error(response, 403, "tenant_forbidden")
+        answers.append((error["message"], error["details"]))
+    assert len(set(answers)) == 1
+
+
 async def test_missing_scope_is_403_naming_the_scope(
     probe: httpx.AsyncClient, tenant_keys: Keys, db: Database, settings: Settings
 ) -> None:

@@ -177,6 +177,16 @@ async def test_a_cursor_of_another_status_is_422(
     assert_error(response, 422, "validation_error")
 
 
+@pytest.mark.parametrize("endpoint_id", [UNKNOWN_ID, "not-a-uuid"])
+async def test_a_bad_cursor_is_422_before_an_unknown_endpoint_is_404(
+    client: httpx.AsyncClient, tenant_keys: Keys, endpoint_id: str
+) -> None:
+    response = await client.get(
+        f"{ENDPOINTS}/{endpoint_id}/deliveries?cursor=x", headers=tenant_keys.headers
+    )
+    assert_error(response, 422, "validation_error")
+
+
 async def test_log_reads_in_a_fixed_number_of_statements(
     client: httpx.AsyncClient, tenant_keys: Keys, db: Database
 ) -> None:

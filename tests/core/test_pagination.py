@@ -1,0 +1,67 @@
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.core.errors import ValidationFailed
+from app.core.pagination import CursorCodec, Page, PageRequest, Position
+
+CURSORS = CursorCodec(b"test pepper")
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: uuid.UUID
+    created_at: datetime
+
+
+ROWS = [Row(uuid.uuid4(), START + timedelta(minutes=minute)) for minute in range(5)]
+
+
+async def oldest_first(*, after: Position | None, limit: int) -> Sequence[Row]:
+    """A keyset read over ROWS, as a repository does it over a table."""
+    later = [row for row in ROWS if after is None or row.created_at > after.sort_key]
+    return later[:limit]
+
+
+async def read(cursor: str | None, limit: int, ordering: str = "rows") -> Page[Row]:
+    pager = PageRequest(CURSORS, cursor, limit).for_list(ordering)
+    return await pager.fetch(oldest_first, lambda row: (row.created_at, row.id))
+
+
+async def test_pages_follow_each_other_to_the_end() -> None:
+    first = await read(None, 2)
+    second = await read(first.next_cursor, 2)
+    last = await read(second.next_cursor, 2)
+    assert first.items + second.items + last.items == ROWS
+    assert last.next_cursor is None
+
+
+async def test_each_item_carries_the_cursor_that_resumes_after_it() -> None:
+    page = await read(None, 3)
+    assert page.next_cursor == page.cursors[-1]
+    for index, (_, cursor) in enumerate(page.with_cursors()):
+        assert (await read(cursor, 5)).items == ROWS[index + 1 :]
+
+
+async def test_a_page_that_ends_the_list_has_no_next_cursor() -> None:
+    page = await read(None, len(ROWS))
+    assert page.items == ROWS
+    assert page.next_cursor is None
+    assert len(page.cursors) == len(ROWS)
+
+
+@pytest.mark.parametrize("cursor", [None, ""])
+async def test_no_cursor_starts_at_the_beginning(cursor: str | None) -> None:
+    assert (await read(cursor, 1)).items == ROWS[:1]
+
+
+async def test_a_cursor_of_another_list_or_signer_is_refused() -> None:
+    cursor = (await read(None, 1)).next_cursor
+    with pytest.raises(ValidationFailed):
+        await read(cursor, 1, ordering="other rows")
+    with pytest.raises(ValidationFailed):
+        PageRequest(CursorCodec(b"another pepper"), cursor, 1).for_list("rows")
