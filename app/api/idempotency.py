@@ -11,10 +11,8 @@ from starlette.responses import Response
 
 from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
 from app.api.deps import Authenticated
-from app.idempotency.header import parse_idempotency_key
+from app.idempotency.header import REPLAYED_HEADER, parse_idempotency_key
 from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, fingerprint
-
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 async def idempotent_request(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.idempotency import REPLAYED_HEADER
+from app.idempotency.header import REPLAYED_HEADER
 from app.rate_limit.enforce import applied_limit
 from app.rate_limit.headers import rate_limit_headers
 

@@ -16,7 +16,6 @@ from app.api.deps import RuntimeDep, require_scope
 from app.api.idempotency import Idempotency, respond, stored_json
 from app.api.v1 import TENANT_PREFIX
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.core.queue import DELIVER_WEBHOOK
 from app.idempotency import service as idempotency
 from app.idempotency.service import Outcome, StoredResponse
 from app.tenants.auth import Principal
@@ -232,9 +231,6 @@ async def retry_delivery(
     outcome = await idempotency.execute(
         runtime.db, idempotent, effect, ttl_seconds=runtime.settings.idempotency_ttl_seconds
     )
-    if not outcome.replayed:
-        # Due now; enqueued after the commit (the sweep would find it anyway).
-        await runtime.queue.kick(DELIVER_WEBHOOK, str(parsed_id))
     return respond(outcome)
 
 

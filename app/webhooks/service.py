@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from app.webhooks.schemas import DeliveryStatus, EndpointIn, EndpointPatchIn
 from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.ssrf import validate_webhook_url
 from db.models.webhook_endpoint import WebhookEndpoint
+from db.session import AfterCommit, after_commit
 
 # How long a rotated-out secret keeps signing beside the new one.
 PREVIOUS_SECRET_TTL = timedelta(hours=24)
@@ -26,6 +28,13 @@ ENDPOINTS_ORDERING = "webhook-endpoints"
 _ENDPOINT = "webhook endpoint"
 _DELIVERY = "webhook delivery"
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+@dataclass(frozen=True)
+class DeliveryDue(AfterCommit):
+    """A delivery was made due now by hand (a retry): enqueue its attempt after the commit."""
+
+    delivery_id: uuid.UUID
 
 
 def parse_endpoint_id(value: str) -> uuid.UUID:
@@ -180,6 +189,7 @@ async def retry_delivery(
     """
     revived = await repository.revive_dead_delivery(session, tenant_id, delivery_id)
     if revived is not None:
+        after_commit(session, DeliveryDue(delivery_id))
         return revived
     if await repository.delivery_exists(session, tenant_id, delivery_id):
         raise Conflict("Only a dead delivery can be retried.")
