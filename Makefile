@@ -52,9 +52,11 @@ up: install
 	@$(BIN)/python -m db.create_database
 	@$(BIN)/aetherflow up
 
+# lint-imports checks the layer contracts of pyproject.toml ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 typecheck: install
 	$(BIN)/mypy

@@ -12,14 +12,15 @@ import sys
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from redis.asyncio import Redis
 from redis.exceptions import AuthenticationError, RedisError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.bootstrap import cli_database
 from app.core.config import Settings, SettingsError, load_settings
 from app.core.errors import AppError
 from app.core.logging import configure_logging
@@ -27,7 +28,6 @@ from app.core.time import rfc3339
 from app.dlq import service as dlq
 from app.tenants import service as tenants
 from app.tenants.keys import SCOPES
-from app.tenants.revocations import KEYS_REVOKED, RevocationPublisher
 from db.create_database import (
     describe_database_error,
     describe_os_error,
@@ -35,7 +35,7 @@ from db.create_database import (
 )
 from db.models.api_key import ApiKey
 from db.models.tenant import Tenant
-from db.session import RUNS_CHANGED, Database
+from db.session import Database
 
 EXIT_BAD_INPUT = 2
 EXIT_DEPENDENCY = 1
@@ -180,33 +180,14 @@ def _print(args: argparse.Namespace, document: dict[str, Any], text: str) -> Non
     print(json.dumps(document) if args.json else text)  # noqa: T201
 
 
-async def _with_connections(
-    settings: Settings, work: Callable[[Database, Redis], Coroutine[Any, Any, None]]
-) -> None:
-    """Run `work` on the database and Redis (connected on first use). Run changes it commits
-    (`dlq retry`) are published for live subscribers, as the API and the worker publish theirs."""
-    from app.automation_runs.live import RunPublisher
-    from app.core.runtime import connect_redis
-
-    db = Database.connect(settings.sqlalchemy_url, pool_size=1)
-    redis = connect_redis(settings.redis_url or "")
-    publisher = RunPublisher(redis)
-    db.after_commit[RUNS_CHANGED] = publisher.publish_soon
-    try:
-        await work(db, redis)
-    finally:
-        await publisher.drain()
-        await redis.aclose()
-        await db.dispose()
-
-
 async def _with_database(
     settings: Settings, work: Callable[[Database], Coroutine[Any, Any, None]]
 ) -> None:
-    async def on_database(db: Database, _: Redis) -> None:
+    """Run `work` on the database (connected on first use). What it commits is enqueued and
+    published after the commit, as the API and the worker do (app/bootstrap.py)."""
+    revocation_not_announced = partial(_revocation_not_announced, settings)
+    async with cli_database(settings, on_unannounced_revocation=revocation_not_announced) as db:
         await work(db)
-
-    await _with_connections(settings, on_database)
 
 
 def _run_seed(settings: Settings, args: argparse.Namespace) -> None:
@@ -270,30 +251,22 @@ def _run_keys_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _run_keys_revoke(settings: Settings, args: argparse.Namespace) -> None:
-    async def work(db: Database, redis: Redis) -> None:
-        revoked: list[str] = []
-        db.after_commit[KEYS_REVOKED] = revoked.extend
+    async def work(db: Database) -> None:
         async with db.unit_of_work() as session:
             tenant = await tenants.resolve_tenant(session, args.tenant)
             key = await tenants.revoke_key(session, tenant_id=tenant.id, prefix=args.prefix)
         _print(args, key_json(key), f"revoked key {key.prefix}")
-        await _announce_revocations(settings, RevocationPublisher(redis), revoked)
 
-    asyncio.run(_with_connections(settings, work))
+    asyncio.run(_with_database(settings, work))
 
 
-async def _announce_revocations(
-    settings: Settings, publisher: RevocationPublisher, prefixes: Sequence[str]
-) -> None:
-    """Tell every API process to evict the keys now; a failure only warns (they are revoked)."""
-    try:
-        await publisher.publish(prefixes)
-    except (RedisError, OSError) as exc:
-        _warn(
-            f"the revocation could not be announced (Redis unavailable: {type(exc).__name__}); "
-            "API processes stop accepting the key within API_KEY_CACHE_SECONDS "
-            f"({settings.api_key_cache_seconds:g} s)"
-        )
+def _revocation_not_announced(settings: Settings, error: Exception) -> None:
+    """API processes were not told to evict the key now; it is revoked all the same."""
+    _warn(
+        f"the revocation could not be announced (Redis unavailable: {type(error).__name__}); "
+        "API processes stop accepting the key within API_KEY_CACHE_SECONDS "
+        f"({settings.api_key_cache_seconds:g} s)"
+    )
 
 
 def dead_letter_json(letter: dlq.DeadLetter) -> dict[str, Any]:
@@ -418,7 +391,7 @@ def _run_up(settings: Settings, args: argparse.Namespace) -> None:
 
 def _check_redis(settings: Settings) -> None:
     """Raise a one-line CliError when Redis does not answer a PING (API and worker need it)."""
-    from app.core.runtime import connect_redis
+    from app.bootstrap import connect_redis
 
     url = settings.redis_url or ""
 

@@ -14,10 +14,10 @@ from app.api.middleware import RequestContextMiddleware
 from app.api.openapi import install_openapi
 from app.api.v1 import include_v1
 from app.automation_runs import routes as automation_runs
+from app.bootstrap import Runtime
 from app.callbacks import routes as callbacks
 from app.core.config import Settings, get_settings
 from app.core.fleet_metrics import ProcessIdentity, Publisher
-from app.core.runtime import Runtime
 from app.reports import routes as reports
 from app.webhooks import routes as webhooks
 from schema.app import mount_graphql

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,12 +15,23 @@ from sqlalchemy.ext.asyncio import (
 
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 30_000
-# Keys of `session.info` that writers set; after the commit each key's hook gets its value.
-OUTBOX_WRITTEN = "outbox_written"
-RUNS_CHANGED = "automation_runs_changed"
-RUNS_TO_DISPATCH = "automation_runs_to_dispatch"
+# Where a session keeps its after-commit signals, in `session.info`.
+_SIGNALS = "aetherflow_after_commit"
 
-AfterCommitHook = Callable[[Any], None]
+
+class AfterCommit:
+    """Something to do once the transaction that recorded it commits: enqueue a task, publish
+    a change. Services record signals (frozen dataclasses of this type); each process's
+    composition root (app/bootstrap.py) gives the database one handler per signal type."""
+
+
+Signal = TypeVar("Signal", bound=AfterCommit)
+
+
+def after_commit(session: AsyncSession, signal: AfterCommit) -> None:
+    """Record `signal` for its handler, run once this session's transaction commits (never if
+    it rolls back)."""
+    session.info.setdefault(_SIGNALS, []).append(signal)
 
 
 def create_engine(
@@ -50,8 +61,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # Side effects that must follow a commit (enqueue, publish), by `session.info` key.
-        self.after_commit: dict[str, AfterCommitHook] = {}
+        # A database without handlers (tests, one-off scripts) drops the signals.
+        self._handlers: dict[type[AfterCommit], Callable[[list[Any]], None]] = {}
 
     @classmethod
     def connect(
@@ -65,14 +76,20 @@ class Database:
         async with self.sessions() as session:
             async with session.begin():
                 yield session
-            for key, hook in self.after_commit.items():
-                if key in session.info:
-                    hook(session.info.pop(key))
+            self._committed(session.info.pop(_SIGNALS, []))
 
-    @staticmethod
-    def after_commit_append(session: AsyncSession, key: str, item: Any) -> None:
-        """Queue `item` for the hook of `key`, run once this session's transaction commits."""
-        session.info.setdefault(key, []).append(item)
+    def on_commit(self, kind: type[Signal], handler: Callable[[list[Signal]], None]) -> None:
+        """After each commit, call `handler` once with the signals of `kind` recorded in that
+        transaction, in the order they were recorded. It must not block: it starts the work."""
+        self._handlers[kind] = handler
+
+    def _committed(self, signals: list[AfterCommit]) -> None:
+        by_kind: dict[type[AfterCommit], list[AfterCommit]] = {}
+        for signal in signals:
+            by_kind.setdefault(type(signal), []).append(signal)
+        for kind, recorded in by_kind.items():
+            if (handler := self._handlers.get(kind)) is not None:
+                handler(recorded)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from taskiq import TaskiqDepends
+from taskiq import TaskiqDepends, async_shared_broker
 
 from app.automation_runs.dispatch import dispatch_run
 from app.core.queue import DISPATCH_RUN
-from jobs.broker import WorkerState, broker, worker_state
+from jobs.state import WorkerState, worker_state
 
 
-@broker.task(task_name=DISPATCH_RUN)
+@async_shared_broker.task(task_name=DISPATCH_RUN)
 async def dispatch_run_task(run_id: str, worker: WorkerState = TaskiqDepends(worker_state)) -> None:
     runtime = worker.runtime
     retry_in = await dispatch_run(

@@ -1,42 +1,36 @@
-"""The worker's broker and its per-process state (runtime, HTTP client, liveness lock, sweeper,
-crash recovery)."""
+"""The worker's broker, built from the settings when the worker starts (Taskiq calls
+`worker_broker`), and what the process starts and stops with it. Tasks are shared tasks
+(jobs/outbox.py, jobs/webhooks.py, jobs/automation_runs.py): any broker runs them."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from functools import partial
 
-import httpx
-from taskiq import Context, TaskiqDepends, TaskiqEvents, TaskiqState
+from taskiq import TaskiqEvents, TaskiqState
 
+from app.bootstrap import Runtime
 from app.core.config import get_settings
 from app.core.fleet_metrics import ProcessIdentity, Publisher
-from app.core.queue import create_broker
-from app.core.runtime import Runtime
+from app.core.queue import ResilientStreamBroker, create_broker
 from app.webhooks.sender import create_http_client
 from jobs.heartbeat import TaskFinished
-from jobs.liveness import LivenessLock
+from jobs.metrics import start_metrics_server
+from jobs.recovery import start_recovery
 from jobs.schema_gate import wait_for_compatible_schema
-
-broker = create_broker(get_settings().redis_url or "").with_middlewares(TaskFinished())
-
-
-@dataclass
-class WorkerState:
-    runtime: Runtime
-    http: httpx.AsyncClient
-    metrics_publisher: Publisher
-    liveness: LivenessLock = field(default_factory=LivenessLock)
-    background: list[asyncio.Task[None]] = field(default_factory=list)
+from jobs.state import WorkerState
+from jobs.sweeper import start_sweeper
+from jobs.worker import arm_shutdown_deadline
 
 
-def worker_state(context: Context = TaskiqDepends()) -> WorkerState:
-    state: WorkerState = context.state.worker
-    return state
+def worker_broker() -> ResilientStreamBroker:
+    broker = create_broker(get_settings().redis_url or "").with_middlewares(TaskFinished())
+    broker.add_event_handler(TaskiqEvents.WORKER_STARTUP, partial(_start, broker))
+    broker.add_event_handler(TaskiqEvents.WORKER_SHUTDOWN, _stop)
+    return broker
 
 
-@broker.on_event(TaskiqEvents.WORKER_STARTUP)
-async def _start(state: TaskiqState) -> None:
+async def _start(broker: ResilientStreamBroker, state: TaskiqState) -> None:
     settings = get_settings()
     runtime = await Runtime.start(settings, broker=broker)
     # One request at a time per task.
@@ -50,11 +44,6 @@ async def _start(state: TaskiqState) -> None:
             settings.metrics_publish_seconds,
         ),
     )
-    from jobs.metrics import start_metrics_server
-    from jobs.recovery import start_recovery
-    from jobs.sweeper import start_sweeper
-    from jobs.worker import arm_shutdown_deadline
-
     arm_shutdown_deadline()
     worker.metrics_publisher.start()
     await wait_for_compatible_schema(runtime.db)
@@ -65,7 +54,6 @@ async def _start(state: TaskiqState) -> None:
     worker.background.append(start_metrics_server(worker))
 
 
-@broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
 async def _stop(state: TaskiqState) -> None:
     worker: WorkerState | None = getattr(state, "worker", None)
     if worker is None:

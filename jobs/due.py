@@ -10,8 +10,8 @@ import uuid
 from collections.abc import Collection
 
 from app.automation_runs.repository import due_dispatch_ids
+from app.bootstrap import Runtime
 from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN
-from app.core.runtime import Runtime
 from app.webhooks.delivery_repository import due_ids
 
 DUE_BATCH = 500

@@ -1,7 +1,7 @@
 """This worker process's liveness as every other worker sees it: a session advisory lock.
 
 The process holds (LIVENESS_NAMESPACE, holder id) on a connection of its own for its whole
-life, and its claims record the holder id (app/core/leases.py). PostgreSQL releases the lock as
+life, and its claims record the holder id (db/leases.py). PostgreSQL releases the lock as
 soon as that connection closes, which a killed process's connection does at once; crash
 recovery (jobs/recovery.py) looks for exactly that. If the connection breaks while the process
 lives, the lock is taken again with the same id on a new connection; until then claims record
@@ -22,8 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from app.core.leases import LIVENESS_NAMESPACE
 from app.core.outages import is_outage, outage_name
+from db.leases import LIVENESS_NAMESPACE
 
 CHECK_INTERVAL_SECONDS = 1.0
 CHECK_TIMEOUT_SECONDS = 5.0

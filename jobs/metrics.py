@@ -18,14 +18,16 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from loguru import logger
 from prometheus_client.exposition import ThreadingWSGIServer
 
+from app.bootstrap import Runtime
 from app.core import metrics
 from app.core.errors import AppError, NotFound, envelope
-from app.core.runtime import Runtime
+from app.monitoring import system_state
+from app.monitoring.system_state import StateSnapshot
 from db.session import Database
-from jobs.broker import WorkerState
+from jobs.state import WorkerState
 
 LISTEN_ADDRESS = "0.0.0.0"  # noqa: S104 - scraped from outside the container
-SCRAPE_WAIT_SECONDS = metrics.STATE_TIMEOUT_SECONDS + 1
+SCRAPE_WAIT_SECONDS = system_state.STATE_TIMEOUT_SECONDS + 1
 
 
 def start_metrics_server(worker: WorkerState) -> asyncio.Task[None]:
@@ -53,7 +55,7 @@ async def _serve(runtime: Runtime) -> None:
 
 
 def metrics_app(
-    read_state: Callable[[], metrics.StateSnapshot | None], token: str | None
+    read_state: Callable[[], StateSnapshot | None], token: str | None
 ) -> WSGIApplication:
     """`GET /metrics`, with the API's token rule; everything else is a 404."""
 
@@ -62,7 +64,7 @@ def metrics_app(
             return _error(start_response, NotFound("route"))
         if not metrics.token_accepted(environ.get("HTTP_AUTHORIZATION"), token):
             return _error(start_response, metrics.MetricsTokenRequired())
-        body = metrics.exposition(read_state())
+        body = metrics.exposition(system_state.state_families(read_state()))
         start_response(
             "200 OK", [("Content-Type", metrics.CONTENT_TYPE), ("Content-Length", str(len(body)))]
         )
@@ -80,9 +82,9 @@ def _error(start_response: StartResponse, error: AppError) -> list[bytes]:
     return [body]
 
 
-def _state_via_loop(db: Database, loop: asyncio.AbstractEventLoop) -> metrics.StateSnapshot | None:
+def _state_via_loop(db: Database, loop: asyncio.AbstractEventLoop) -> StateSnapshot | None:
     """Read the database gauges on the worker's loop (its engine belongs to that loop)."""
-    future = asyncio.run_coroutine_threadsafe(metrics.read_state(db), loop)
+    future = asyncio.run_coroutine_threadsafe(system_state.read_state(db), loop)
     try:
         return future.result(timeout=SCRAPE_WAIT_SECONDS)
     except TimeoutError:

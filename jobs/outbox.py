@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from taskiq import TaskiqDepends
+from taskiq import TaskiqDepends, async_shared_broker
 
+from app.bootstrap import Runtime
 from app.core.queue import DELIVER_WEBHOOK, RELAY_OUTBOX
-from app.core.runtime import Runtime
 from app.outbox.relay import RELAY_BATCH, relay_batch
-from jobs.broker import WorkerState, broker, worker_state
+from jobs.state import WorkerState, worker_state
 
 
 async def relay_outbox(runtime: Runtime) -> int:
@@ -28,6 +28,6 @@ async def relay_outbox(runtime: Runtime) -> int:
             return relayed
 
 
-@broker.task(task_name=RELAY_OUTBOX)
+@async_shared_broker.task(task_name=RELAY_OUTBOX)
 async def relay_outbox_task(worker: WorkerState = TaskiqDepends(worker_state)) -> None:
     await relay_outbox(worker.runtime)

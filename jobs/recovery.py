@@ -1,5 +1,5 @@
 """Crash recovery: work leased by a worker process that is gone is made due and enqueued within
-seconds, instead of when its lease ends (app/core/leases.py, jobs/liveness.py).
+seconds, instead of when its lease ends (db/leases.py, jobs/liveness.py).
 
 Every worker runs it at start and then every RECOVERY_INTERVAL_SECONDS (with jitter). The
 release is one guarded UPDATE, so each row is recovered by one worker however many run it.
@@ -14,8 +14,8 @@ from functools import partial
 from loguru import logger
 
 from app.automation_runs import repository as runs
+from app.bootstrap import Runtime
 from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN
-from app.core.runtime import Runtime
 from app.webhooks import delivery_repository as deliveries
 from jobs.due import enqueue_due_deliveries, enqueue_due_dispatches
 from jobs.parts import run_part

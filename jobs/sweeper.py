@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from app.automation_runs.transitions import time_out_stale
-from app.core.runtime import Runtime
+from app.bootstrap import Runtime
 from app.idempotency.service import purge_expired
-from jobs.broker import WorkerState
 from jobs.due import DUE_BATCH, enqueue_due_deliveries, enqueue_due_dispatches
 from jobs.heartbeat import sweep_finished
 from jobs.outbox import relay_outbox
 from jobs.parts import run_part
+from jobs.state import WorkerState
 
 
 async def time_out_runs(runtime: Runtime) -> int:

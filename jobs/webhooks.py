@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from taskiq import TaskiqDepends
+from taskiq import TaskiqDepends, async_shared_broker
 
 from app.core.queue import DELIVER_WEBHOOK
 from app.webhooks.delivery import attempt_delivery
-from jobs.broker import WorkerState, broker, worker_state
+from jobs.state import WorkerState, worker_state
 
 
-@broker.task(task_name=DELIVER_WEBHOOK)
+@async_shared_broker.task(task_name=DELIVER_WEBHOOK)
 async def deliver_webhook(
     delivery_id: str, worker: WorkerState = TaskiqDepends(worker_state)
 ) -> None:

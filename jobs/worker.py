@@ -28,7 +28,7 @@ def run_worker() -> None:
     """
     args = WorkerArgs.from_cli(
         [
-            "jobs.broker:broker",
+            "jobs.broker:worker_broker",
             *TASK_MODULES,
             "--no-configure-logging",
             "--workers",

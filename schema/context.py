@@ -10,10 +10,10 @@ from strawberry.fastapi import BaseContext
 
 from app.api import body
 from app.api.deps import get_runtime, verify_key_for_tenant
+from app.bootstrap import Runtime
 from app.core import request_context
 from app.core.errors import AppError, PayloadTooLarge
 from app.core.outages import dependency_error, note_refusal
-from app.core.runtime import Runtime
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
 from app.tenants.auth import Principal

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.core.errors import ValidationFailed
 from app.core.pagination import MAX_LIMIT, Page, PageRequest
-from app.core.runtime import Runtime
+from app.bootstrap import Runtime
 from schema.types import PageInfo
 
 

@@ -9,8 +9,8 @@ import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
+from app.bootstrap import Runtime
 from app.core.config import Settings
-from app.core.runtime import Runtime
 from app.main import create_app
 
 BASE_URL = "http://testserver"

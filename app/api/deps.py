@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from starlette.requests import HTTPConnection
 
+from app.bootstrap import Runtime
 from app.core import request_context
 from app.core.errors import Unauthenticated
-from app.core.runtime import Runtime
 from app.rate_limit.enforce import limit_auth_failure, limit_rest_request
 from app.tenants.auth import Principal
 from db.session import Database

@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
 from app.api.deps import RuntimeDep
+from app.bootstrap import Runtime
 from app.core.errors import ServiceUnavailable
-from app.core.runtime import Runtime
 from db.migrate import SchemaState, current_schema_state
 
 CHECK_TIMEOUT_SECONDS = 2.0

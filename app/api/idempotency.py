@@ -10,11 +10,9 @@ from starlette.responses import Response
 
 from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
 from app.api.deps import Authenticated, RuntimeDep
-from app.idempotency.header import parse_idempotency_key
+from app.idempotency.header import REPLAYED_HEADER, parse_idempotency_key
 from app.idempotency.idempotent import Idempotent
 from app.idempotency.service import Outcome
-
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 async def idempotent_request(

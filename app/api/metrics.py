@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from app.api.deps import RuntimeDep
 from app.core import fleet_metrics, metrics
+from app.monitoring import system_state
 
 router = APIRouter(tags=["health"])
 
@@ -36,9 +37,10 @@ async def scrape_metrics(request: Request, runtime: RuntimeDep) -> Response:
         raise metrics.MetricsTokenRequired
     identity = fleet_metrics.ProcessIdentity.of_this_process("api")
     state, others = await asyncio.gather(
-        metrics.read_state(runtime.db), fleet_metrics.read_others(runtime.redis, identity)
+        system_state.read_state(runtime.db), fleet_metrics.read_others(runtime.redis, identity)
     )
     processes = [fleet_metrics.own_metrics(identity), *others]
+    gauges = system_state.state_families(state)
     return Response(
-        fleet_metrics.fleet_exposition(processes, state), media_type=metrics.CONTENT_TYPE
+        fleet_metrics.fleet_exposition(processes, gauges), media_type=metrics.CONTENT_TYPE
     )

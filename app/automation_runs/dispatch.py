@@ -1,5 +1,5 @@
 """One dispatch attempt of a run (CONTRACT.md §6), safe to run twice like a webhook attempt:
-the claim is a row lock, a counted attempt and a lease to this worker (app/core/leases.py);
+the claim is a row lock, a counted attempt and a lease to this worker (db/leases.py);
 outcomes are written only if the run is still where the attempt left it."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from app.automation_runs.providers import (
     dispatch_to_activepieces,
 )
 from app.core.config import Settings
-from app.core.leases import lease_for
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
+from db.leases import lease_for
 from db.session import Database
 
 # HTTP calls one dispatch makes: the sandbox sends its `running` and `succeeded` callbacks.

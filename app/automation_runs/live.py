@@ -8,11 +8,22 @@ import contextlib
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from loguru import logger
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from db.session import AfterCommit
+
+
+@dataclass(frozen=True)
+class RunChanged(AfterCommit):
+    """A run's new state (its REST representation), published once committed."""
+
+    tenant_id: uuid.UUID
+    run: dict[str, Any]
 
 
 def channel(tenant_id: uuid.UUID) -> str:
@@ -30,19 +41,20 @@ class RunPublisher:
         # slow connect cannot let a later state overtake an earlier one.
         self._in_commit_order = asyncio.Lock()
 
-    def publish_soon(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+    def publish_soon(self, changes: Sequence[RunChanged]) -> None:
+        """The after-commit handler of RunChanged: publish without holding up the caller."""
         task = asyncio.get_running_loop().create_task(self._publish(changes))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def _publish(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+    async def _publish(self, changes: Sequence[RunChanged]) -> None:
         async with self._in_commit_order:
             await self._publish_in_turn(changes)
 
-    async def _publish_in_turn(self, changes: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
-        for done, (tenant_id, run) in enumerate(changes):
+    async def _publish_in_turn(self, changes: Sequence[RunChanged]) -> None:
+        for done, change in enumerate(changes):
             try:
-                await self._redis.publish(channel(tenant_id), json.dumps(run))
+                await self._redis.publish(channel(change.tenant_id), json.dumps(change.run))
             except (RedisError, OSError) as exc:
                 logger.warning(
                     "{} run updates not published ({})", len(changes) - done, type(exc).__name__

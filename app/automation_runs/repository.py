@@ -11,8 +11,8 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core import leases
 from app.core.pagination import Position
+from db import leases
 from db.models.automation_run import AutomationRun
 
 

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository
 from app.automation_runs.schemas import CreateRunIn, RunStatus
-from app.automation_runs.transitions import announce
+from app.automation_runs.transitions import DispatchDue, announce
 from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
 from db.models.automation_run import AutomationRun
-from db.session import RUNS_TO_DISPATCH, Database
+from db.session import after_commit
 
 _ORDERING = "runs:created"
 
@@ -45,7 +45,7 @@ async def create_run(
     )
     if created is None:
         raise Conflict("This correlationId is already used by another automation run.")
-    Database.after_commit_append(session, RUNS_TO_DISPATCH, created.id)
+    after_commit(session, DispatchDue(created.id))
     await announce(session, created, correlation_id=trace_id)
     return created
 

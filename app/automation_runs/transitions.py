@@ -5,6 +5,7 @@ published after commit for live subscribers."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,13 +13,14 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository
+from app.automation_runs.live import RunChanged
 from app.automation_runs.schemas import TERMINAL, CallbackIn, RunOut, RunStatus
 from app.core.errors import NotFound, RunAlreadyCompleted
 from app.core.ids import parse_id
 from app.outbox import service as outbox
 from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, NewEvent
 from db.models.automation_run import AutomationRun
-from db.session import RUNS_CHANGED, RUNS_TO_DISPATCH, Database
+from db.session import AfterCommit, after_commit
 
 TERMINAL_EVENTS = {
     RunStatus.SUCCEEDED: RUN_SUCCEEDED,
@@ -28,12 +30,19 @@ TERMINAL_EVENTS = {
 ACTIVE = ("queued", "running")
 
 
+@dataclass(frozen=True)
+class DispatchDue(AfterCommit):
+    """A run became due for dispatch now: enqueue its dispatch after the commit."""
+
+    run_id: uuid.UUID
+
+
 async def announce(
     session: AsyncSession, run: AutomationRun, *, correlation_id: str | None
 ) -> None:
     """Publish the change after commit; a terminal one also becomes an outbox event."""
     representation = RunOut.model_validate(run).model_dump(mode="json")
-    Database.after_commit_append(session, RUNS_CHANGED, (run.tenant_id, representation))
+    after_commit(session, RunChanged(run.tenant_id, representation))
     event_type = TERMINAL_EVENTS.get(RunStatus(run.status))
     if event_type is not None:
         await outbox.record(
@@ -164,6 +173,6 @@ async def retry_exhausted(
     """
     runs = await repository.revive_exhausted(session, tenant_id, run_ids)
     for run in runs:
-        Database.after_commit_append(session, RUNS_TO_DISPATCH, run.id)
+        after_commit(session, DispatchDue(run.id))
         await announce(session, run, correlation_id=run.trace_id)
     return runs

@@ -28,7 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from redis.asyncio import Redis
 
-from app.core.metrics import StateSnapshot, registry, state_families
+from app.core.metrics import registry
 
 Role = Literal["api", "worker"]
 ROLES: tuple[Role, ...] = ("api", "worker")
@@ -198,11 +198,12 @@ def _text(value: object) -> str:
 
 
 class FleetScrape(Collector):
-    """Every process's series labelled `instance` and `role`, plus the database gauges."""
+    """Every process's series labelled `instance` and `role`, plus `extra` families (the
+    database gauges)."""
 
-    def __init__(self, processes: Sequence[ProcessMetrics], state: StateSnapshot | None) -> None:
+    def __init__(self, processes: Sequence[ProcessMetrics], extra: Iterable[Metric]) -> None:
         self._processes = processes
-        self._state = state
+        self._extra = extra
 
     def collect(self) -> Iterable[Metric]:
         merged: dict[str, Metric] = {}
@@ -216,8 +217,7 @@ class FleetScrape(Collector):
                     family.add_sample(sample_name, sample_labels | labels, value)
         yield from merged.values()
         yield _process_counts(self._processes)
-        if self._state is not None:
-            yield from state_families(self._state)
+        yield from self._extra
 
 
 def _process_counts(processes: Iterable[ProcessMetrics]) -> Metric:
@@ -232,5 +232,5 @@ def _process_counts(processes: Iterable[ProcessMetrics]) -> Metric:
     return family
 
 
-def fleet_exposition(processes: Sequence[ProcessMetrics], state: StateSnapshot | None) -> bytes:
-    return generate_latest(FleetScrape(processes, state))
+def fleet_exposition(processes: Sequence[ProcessMetrics], extra: Iterable[Metric] = ()) -> bytes:
+    return generate_latest(FleetScrape(processes, extra))

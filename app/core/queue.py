@@ -95,6 +95,10 @@ class TaskQueue:
         except _REDIS_DOWN as exc:
             logger.warning("task queue unavailable at start-up ({})", type(exc).__name__)
 
+    async def drain(self) -> None:
+        """Wait for the enqueues started so far (a short-lived process, before it exits)."""
+        await asyncio.gather(*self._pending, return_exceptions=True)
+
     async def cancel_pending(self) -> None:
         """Drop enqueues not done yet (nudges, delayed retries); the sweep covers them."""
         for task in self._pending:

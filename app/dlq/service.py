@@ -16,6 +16,7 @@ from app.core.errors import NotFound
 from app.webhooks import service as webhooks
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import WebhookDelivery
+from db.session import after_commit
 
 LIST_LIMIT = 1000
 
@@ -103,5 +104,7 @@ async def retry_all(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[uuid
         .returning(WebhookDelivery.id)
     )
     deliveries = list(revived)
+    for delivery_id in deliveries:
+        after_commit(session, webhooks.DeliveryDue(delivery_id))
     retried_runs = await retry_exhausted(session, tenant_id=tenant_id, run_ids=None)
     return deliveries + [run.id for run in retried_runs]

@@ -1,4 +1,5 @@
-"""The `Idempotency-Key` header: bare, or an RFC 8941 structured-field string."""
+"""The `Idempotency-Key` header (bare, or an RFC 8941 structured-field string), and the header
+that marks a replayed response."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from app.core.errors import InvalidIdempotencyKey
 
 MAX_KEY_LENGTH = 255
+REPLAYED_HEADER = "Idempotent-Replayed"
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+$")
 _SF_STRING = re.compile(r'^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$')
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.outbox.events import NewEvent
 from db.models.outbox_event import OutboxEvent
-from db.session import OUTBOX_WRITTEN
+from db.session import AfterCommit, after_commit
+
+
+@dataclass(frozen=True)
+class EventsRecorded(AfterCommit):
+    """Events were committed: a worker may relay them now rather than at its next sweep."""
 
 
 async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid.UUID]:
@@ -29,5 +35,5 @@ async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid
         for event_id, event in zip(ids, events, strict=True)
     ]
     await session.execute(insert(OutboxEvent).values(rows))
-    session.info[OUTBOX_WRITTEN] = True
+    after_commit(session, EventsRecorded())
     return ids

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from starlette.requests import HTTPConnection
 from starlette.types import Scope
 
 from app.core import metrics
+from app.core.config import Settings
 from app.core.errors import InvalidIdempotencyKey, RateLimited
-from app.core.runtime import Runtime
 from app.idempotency import service as idempotency
 from app.idempotency.header import parse_idempotency_key
 from app.rate_limit.client_address import client_address
@@ -30,8 +31,22 @@ from app.rate_limit.headers import rate_limit_headers
 from app.rate_limit.limiter import RateLimiter
 from app.rate_limit.policy import RateLimitGroup, group_for_method
 from app.rate_limit.window import Decision
+from db.session import Database
 
 APPLIED_LIMIT_SCOPE_KEY = "aetherflow.rate_limit"
+
+
+class LimiterRuntime(Protocol):
+    """What the rate-limit step uses of the process's runtime (app/bootstrap.py)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def limiter(self) -> RateLimiter: ...
 
 
 @dataclass
@@ -61,7 +76,7 @@ def applied_limit(scope: Scope) -> AppliedLimit | None:
 
 async def enforce_tenant_limit(
     connection: HTTPConnection,
-    runtime: Runtime,
+    runtime: LimiterRuntime,
     tenant_id: uuid.UUID,
     group: RateLimitGroup,
     *,
@@ -95,7 +110,7 @@ def refusal(decision: Decision) -> RateLimited:
 
 
 async def limit_rest_request(
-    connection: HTTPConnection, runtime: Runtime, tenant_id: uuid.UUID
+    connection: HTTPConnection, runtime: LimiterRuntime, tenant_id: uuid.UUID
 ) -> None:
     """The tenant limit of a REST request: GET reads, other methods write."""
     method = connection.scope["method"]
@@ -108,7 +123,7 @@ async def limit_rest_request(
     )
 
 
-async def limit_auth_failure(connection: HTTPConnection, runtime: Runtime) -> None:
+async def limit_auth_failure(connection: HTTPConnection, runtime: LimiterRuntime) -> None:
     """Count a failed authentication against the client address; RateLimited once over quota.
 
     Called only after a failure, so a valid key from a limited address still passes.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.core import metrics
 from app.core.config import Settings
 
 # Quotas are configured per minute. Read at start-up, not at import, so a test can shorten it.
@@ -21,6 +22,11 @@ class RateLimitGroup(StrEnum):
     GRAPHQL = "graphql"
     # Failed authentication, counted per client address rather than per tenant.
     AUTH_FAILURES = "auth"
+
+
+# Every group's refusal count is scraped, even while it is zero.
+for _group in RateLimitGroup:
+    metrics.rate_limited.labels(group=_group.value)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from loguru import logger
@@ -20,10 +21,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from app.tenants.auth import KeyVerifier
+from db.session import AfterCommit
 
 CHANNEL = "aetherflow:api-keys:revoked"
-# Key of `session.info` where revoke_key leaves the revoked prefixes for the after-commit hook.
-KEYS_REVOKED = "api_keys_revoked"
 RESUBSCRIBE_DELAY_SECONDS = 1.0
 # Nothing received for this long: send a PING. No answer within as long again: the connection
 # died without being closed (a silent network drop), so subscribe afresh.
@@ -34,11 +34,29 @@ FIRST_SUBSCRIPTION_WAIT_SECONDS = 2.0
 _REDIS_DOWN = (RedisError, OSError)
 
 
-class RevocationPublisher:
-    """Announces revoked key prefixes on CHANNEL."""
+@dataclass(frozen=True)
+class KeyRevoked(AfterCommit):
+    """A key was revoked: announce it once committed, so every API process evicts it."""
 
-    def __init__(self, redis: Redis) -> None:
+    prefix: str
+
+
+def log_unannounced(error: Exception) -> None:
+    logger.warning(
+        "key revocation not announced ({}); other API processes stop accepting the key "
+        "within API_KEY_CACHE_SECONDS",
+        type(error).__name__,
+    )
+
+
+class RevocationPublisher:
+    """Announces revoked key prefixes on CHANNEL; `on_failure` hears of a Redis failure."""
+
+    def __init__(
+        self, redis: Redis, *, on_failure: Callable[[Exception], None] = log_unannounced
+    ) -> None:
         self._redis = redis
+        self._on_failure = on_failure
         self._pending: set[asyncio.Task[None]] = set()
 
     async def publish(self, prefixes: Sequence[str]) -> None:
@@ -46,21 +64,18 @@ class RevocationPublisher:
         for prefix in prefixes:
             await self._redis.publish(CHANNEL, prefix)
 
-    def publish_soon(self, prefixes: Sequence[str]) -> None:
-        """The after-commit hook of KEYS_REVOKED: announce without holding up the caller."""
-        task = asyncio.get_running_loop().create_task(self._publish_or_warn(prefixes))
+    def publish_soon(self, revoked: Sequence[KeyRevoked]) -> None:
+        """The after-commit handler of KeyRevoked: announce without holding up the caller."""
+        prefixes = [key.prefix for key in revoked]
+        task = asyncio.get_running_loop().create_task(self._publish_or_report(prefixes))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def _publish_or_warn(self, prefixes: Sequence[str]) -> None:
+    async def _publish_or_report(self, prefixes: Sequence[str]) -> None:
         try:
             await self.publish(prefixes)
         except _REDIS_DOWN as exc:
-            logger.warning(
-                "key revocation not announced ({}); other API processes stop accepting the key "
-                "within API_KEY_CACHE_SECONDS",
-                type(exc).__name__,
-            )
+            self._on_failure(exc)
 
     async def drain(self) -> None:
         await asyncio.gather(*self._pending, return_exceptions=True)

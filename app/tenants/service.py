@@ -17,10 +17,10 @@ from app.core.ids import parse_id
 from app.core.time import utc_now
 from app.tenants import repository
 from app.tenants.keys import SCOPES, generate_key, hash_key
-from app.tenants.revocations import KEYS_REVOKED
+from app.tenants.revocations import KeyRevoked
 from db.models.api_key import ApiKey
 from db.models.tenant import Tenant
-from db.session import Database
+from db.session import after_commit
 
 TENANT_SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 DEMO_TENANT_SLUG = "demo"
@@ -102,14 +102,13 @@ async def list_keys(session: AsyncSession, *, tenant_id: uuid.UUID) -> Sequence[
 async def revoke_key(session: AsyncSession, *, tenant_id: uuid.UUID, prefix: str) -> ApiKey:
     """Revoke the tenant's key with this prefix; revoking twice is harmless.
 
-    After the commit, the database's KEYS_REVOKED hook (set by the runtime and the CLI)
-    announces it, so every API process evicts the key from its cache at once
-    (app/tenants/revocations.py); a repeat announces it again.
+    Once committed, it is announced (KeyRevoked), so every API process evicts the key from
+    its cache at once (app/tenants/revocations.py); a repeat announces it again.
     """
     key = await repository.revoke_key(session, tenant_id, prefix, utc_now())
     if key is None:
         raise NotFound("API key")
-    Database.after_commit_append(session, KEYS_REVOKED, key.prefix)
+    after_commit(session, KeyRevoked(key.prefix))
     return key
 
 

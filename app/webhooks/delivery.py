@@ -3,7 +3,7 @@
 PostgreSQL holds the delivery's state. A task may run twice (a duplicated or reclaimed
 message): the claim only succeeds for a pending row that is due and not locked, and counting
 the attempt leases the row to this worker, so each schedule step is attempted once while the
-worker lives (app/core/leases.py).
+worker lives (db/leases.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import httpx
 from loguru import logger
 
 from app.core.config import Settings
-from app.core.leases import lease_for
 from app.core.metrics import record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
@@ -25,6 +24,7 @@ from app.webhooks import delivery_repository as repository
 from app.webhooks.secrets import SecretBox, signing_secrets
 from app.webhooks.sender import SendResult, post_json
 from app.webhooks.signing import signature_header
+from db.leases import lease_for
 from db.models.outbox_event import OutboxEvent
 from db.session import Database
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core import leases
+from db import leases
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint

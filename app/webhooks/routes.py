@@ -16,7 +16,6 @@ from app.api.deps import RuntimeDep, require_scope
 from app.api.idempotency import Idempotency, respond
 from app.api.v1 import TENANT_PREFIX
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
-from app.core.queue import DELIVER_WEBHOOK
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
 from app.webhooks import service as webhooks
@@ -237,9 +236,6 @@ async def retry_delivery(
         return stored_json(202, DeliveryEnvelope(data=DeliveryOut.model_validate(delivery)))
 
     outcome = await idempotent.run(effect)
-    if not outcome.replayed:
-        # Due now; enqueued after the commit (the sweep would find it anyway).
-        await runtime.queue.kick(DELIVER_WEBHOOK, str(parsed_id))
     return respond(outcome)
 
 

@@ -4,6 +4,7 @@ delivery log and the retry of a dead delivery. Sending is app/webhooks/delivery.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -20,12 +21,20 @@ from app.webhooks.schemas import DeliveryStatus, EndpointPatchIn
 from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.ssrf import CheckedUrl, validate_webhook_url
 from db.models.webhook_endpoint import WebhookEndpoint
+from db.session import AfterCommit, after_commit
 
 # How long a rotated-out secret keeps signing beside the new one.
 PREVIOUS_SECRET_TTL = timedelta(hours=24)
 _ENDPOINTS_ORDERING = "webhook-endpoints"
 _ENDPOINT = "webhook endpoint"
 _DELIVERY = "webhook delivery"
+
+
+@dataclass(frozen=True)
+class DeliveryDue(AfterCommit):
+    """A delivery was made due now by hand (a retry): enqueue its attempt after the commit."""
+
+    delivery_id: uuid.UUID
 
 
 def parse_endpoint_id(value: str) -> uuid.UUID:
@@ -207,6 +216,7 @@ async def retry_delivery(
     """
     revived = await repository.revive_dead_delivery(session, tenant_id, delivery_id)
     if revived is not None:
+        after_commit(session, DeliveryDue(delivery_id))
         return revived
     if await repository.delivery_exists(session, tenant_id, delivery_id):
         raise Conflict("Only a dead delivery can be retried.")

@@ -64,7 +64,7 @@ class AutomationRun(IdMixin, TimestampsMixin, Base):
     # Position in AUTOMATION_RETRY_SCHEDULE; back to 0 when an exhausted dispatch is retried.
     schedule_step: Mapped[int] = mapped_column(server_default=text("0"))
     next_attempt_at: Mapped[datetime | None]
-    # The liveness lock id of the worker dispatching it now (app/core/leases.py); null otherwise.
+    # The liveness lock id of the worker dispatching it now (db/leases.py); null otherwise.
     lease_holder: Mapped[int | None]
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

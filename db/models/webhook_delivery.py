@@ -54,6 +54,6 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     last_error: Mapped[str | None]
     last_response_body: Mapped[str | None]
     next_attempt_at: Mapped[datetime | None]
-    # The liveness lock id of the worker attempting it now (app/core/leases.py); null otherwise.
+    # The liveness lock id of the worker attempting it now (db/leases.py); null otherwise.
     lease_holder: Mapped[int | None]
     delivered_at: Mapped[datetime | None]

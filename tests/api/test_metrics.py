@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from app.core import metrics
 from app.core.config import Settings
+from app.monitoring import system_state as metrics
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
 from tests.asgi import serve

@@ -25,10 +25,10 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select, text
 
+from app.bootstrap import Runtime, connect_redis
 from app.core.config import Settings
 from app.core.errors import Unauthenticated
 from app.core.queue import create_broker
-from app.core.runtime import Runtime, connect_redis
 from app.tenants import service as tenants
 from app.tenants.auth import KeyVerifier
 from app.tenants.revocations import CHANNEL, RevocationListener, RevocationPublisher

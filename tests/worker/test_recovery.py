@@ -13,11 +13,11 @@ from sqlalchemy import insert, select, text, update
 
 from app.automation_runs import repository as runs
 from app.core.config import Settings
-from app.core.leases import LIVENESS_NAMESPACE
 from app.core.time import utc_now
 from app.webhooks import delivery_repository as deliveries
 from app.webhooks.delivery import attempt_delivery
 from app.webhooks.sender import create_http_client
+from db.leases import LIVENESS_NAMESPACE
 from db.models.automation_run import AutomationRun
 from db.models.webhook_delivery import WebhookDelivery
 from db.session import Database

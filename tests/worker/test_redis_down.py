@@ -13,16 +13,16 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app.bootstrap import Runtime
 from app.core.fleet_metrics import ProcessIdentity, Publisher
 from app.core.metrics import registry
 from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN, RELAY_OUTBOX, TaskQueue, create_broker
-from app.core.runtime import Runtime
 from app.core.time import utc_now
 from app.webhooks.sender import create_http_client
 from db.models.automation_run import AutomationRun
 from db.models.idempotency_key import IdempotencyKey
 from db.session import Database
-from jobs.broker import WorkerState
+from jobs.state import WorkerState
 from jobs.sweeper import sweep_once
 from tests.asgi import serve
 from tests.conftest import make_settings

@@ -1,25 +1,31 @@
-"""The long-lived resources of a process (API or worker): settings, database, Redis, queue."""
+"""The composition root: each process (API, worker, CLI) builds its long-lived resources from
+settings here, and every after-commit signal gets its handler here, the same in every process."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from app.automation_runs.live import RunPublisher
+from app.automation_runs.live import RunChanged, RunPublisher
+from app.automation_runs.transitions import DispatchDue
 from app.core.config import Settings
 from app.core.pagination import CursorCodec
-from app.core.queue import DISPATCH_RUN, ResilientStreamBroker, TaskQueue, create_broker
+from app.core.queue import (
+    DELIVER_WEBHOOK,
+    DISPATCH_RUN,
+    ResilientStreamBroker,
+    TaskQueue,
+    create_broker,
+)
+from app.outbox.service import EventsRecorded
 from app.rate_limit.limiter import RateLimiter
 from app.tenants.auth import KeyVerifier
-from app.tenants.revocations import KEYS_REVOKED, RevocationListener, RevocationPublisher
-from db.session import (
-    CONNECT_TIMEOUT_SECONDS,
-    OUTBOX_WRITTEN,
-    RUNS_CHANGED,
-    RUNS_TO_DISPATCH,
-    Database,
-)
+from app.tenants.revocations import KeyRevoked, RevocationListener, RevocationPublisher
+from app.webhooks.service import DeliveryDue
+from db.session import CONNECT_TIMEOUT_SECONDS, Database
 
 REDIS_TIMEOUT_SECONDS = 2.0
 
@@ -33,8 +39,26 @@ def connect_redis(url: str, *, timeout: float = REDIS_TIMEOUT_SECONDS) -> Redis:
     )
 
 
+def handle_after_commit(
+    db: Database, queue: TaskQueue, runs: RunPublisher, revocations: RevocationPublisher
+) -> None:
+    """What each committed signal starts: enqueue its task, publish its change."""
+    db.on_commit(EventsRecorded, lambda _: queue.nudge_relay())
+    db.on_commit(
+        DeliveryDue,
+        lambda due: queue.kick_soon_each(DELIVER_WEBHOOK, [str(d.delivery_id) for d in due]),
+    )
+    db.on_commit(
+        DispatchDue, lambda due: queue.kick_soon_each(DISPATCH_RUN, [str(d.run_id) for d in due])
+    )
+    db.on_commit(RunChanged, runs.publish_soon)
+    db.on_commit(KeyRevoked, revocations.publish_soon)
+
+
 @dataclass(frozen=True)
 class Runtime:
+    """The long-lived resources of an API or a worker process."""
+
     settings: Settings
     db: Database
     redis: Redis
@@ -71,16 +95,11 @@ class Runtime:
         redis = connect_redis(redis_url)
         publisher = RunPublisher(redis)
         revocation_publisher = RevocationPublisher(redis)
-        db.after_commit[KEYS_REVOKED] = revocation_publisher.publish_soon
+        handle_after_commit(db, queue, publisher, revocation_publisher)
         revocation_listener: RevocationListener | None = None
         if broker is None:  # an API process: the worker verifies no keys
             revocation_listener = RevocationListener(redis, keys)
             await revocation_listener.start()
-        db.after_commit[OUTBOX_WRITTEN] = lambda _: queue.nudge_relay()
-        db.after_commit[RUNS_CHANGED] = publisher.publish_soon
-        db.after_commit[RUNS_TO_DISPATCH] = lambda run_ids: queue.kick_soon_each(
-            DISPATCH_RUN, [str(run_id) for run_id in run_ids]
-        )
         return cls(
             settings=settings,
             db=db,
@@ -106,3 +125,29 @@ class Runtime:
         await self.limiter.close()
         await self.redis.aclose()
         await self.db.dispose()
+
+
+@asynccontextmanager
+async def cli_database(
+    settings: Settings, *, on_unannounced_revocation: Callable[[Exception], None]
+) -> AsyncIterator[Database]:
+    """The database of one CLI command, with the API's and the worker's after-commit handlers:
+    what the command commits is enqueued and published, and sent before this returns.
+    Connections are made on first use."""
+    redis_url = settings.redis_url or ""
+    db = Database.connect(settings.sqlalchemy_url, pool_size=1)
+    redis = connect_redis(redis_url)
+    # Not started: the API and the worker create the consumer group; enqueueing needs none.
+    queue = TaskQueue(create_broker(redis_url))
+    publisher = RunPublisher(redis)
+    revocation_publisher = RevocationPublisher(redis, on_failure=on_unannounced_revocation)
+    handle_after_commit(db, queue, publisher, revocation_publisher)
+    try:
+        yield db
+    finally:
+        await queue.drain()
+        await publisher.drain()
+        await revocation_publisher.drain()
+        await queue.broker.shutdown()
+        await redis.aclose()
+        await db.dispose()
