@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.bootstrap import Runtime
 from app.core.errors import ValidationFailed
 from app.core.pagination import MAX_LIMIT, Page, PageRequest
-from app.bootstrap import Runtime
 from schema.types import PageInfo
 
 
