@@ -11,12 +11,29 @@ from starlette.responses import Response
 
 from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
 from app.api.deps import Authenticated
+from app.api.operation_docs import IDEMPOTENCY_KEY, documented
+from app.core.errors import (
+    IdempotencyKeyInProgress,
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
+    ValidationFailed,
+)
 from app.idempotency.header import parse_idempotency_key
 from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, fingerprint
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
+@documented(
+    raises=(
+        InvalidIdempotencyKey,
+        ValidationFailed,
+        IdempotencyKeyInProgress,
+        IdempotencyKeyReused,
+    ),
+    parameters=(IDEMPOTENCY_KEY,),
+    success_headers=(REPLAYED_HEADER,),
+)
 async def idempotent_request(
     request: Request, principal: Authenticated, payload: JsonPayload
 ) -> IdempotentRequest | None:

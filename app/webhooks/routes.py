@@ -7,14 +7,16 @@ import json
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.api.body import json_body, optional_json_body
-from app.api.deps import RuntimeDep, require_scope
+from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond, stored_json
+from app.api.operation_docs import documented
 from app.api.v1 import TENANT_PREFIX
+from app.core.errors import Conflict, NotFound
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.queue import DELIVER_WEBHOOK
 from app.idempotency import service as idempotency
@@ -44,8 +46,8 @@ router = APIRouter(prefix=TENANT_PREFIX, tags=["webhooks"])
 ENDPOINTS = "/webhook-endpoints"
 ENDPOINT = f"{ENDPOINTS}/{{endpoint_id}}"
 
-WebhooksReader = Annotated[Principal, Depends(require_scope("webhooks:read"))]
-WebhooksWriter = Annotated[Principal, Depends(require_scope("webhooks:write"))]
+WebhooksReader = Annotated[Principal, Security(api_key, scopes=["webhooks:read"])]
+WebhooksWriter = Annotated[Principal, Security(api_key, scopes=["webhooks:write"])]
 NoBody = Annotated[NoInput, Depends(optional_json_body(NoInput))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
@@ -71,7 +73,8 @@ EndpointChanges = Annotated[EndpointPatchIn, Depends(_endpoint_changes)]
 
 
 @router.post(ENDPOINTS, status_code=201, response_model=EndpointCreatedEnvelope)
-async def create_endpoint(
+@documented(success_headers=("Location",))
+async def create_webhook_endpoint(
     who: WebhooksWriter, idempotent: Idempotency, body: NewEndpoint, runtime: RuntimeDep
 ) -> Response:
     """Register an endpoint. Its signing secret is shown in this response only."""
@@ -95,7 +98,7 @@ async def create_endpoint(
 
 
 @router.get(ENDPOINTS)
-async def list_endpoints(
+async def list_webhook_endpoints(
     who: WebhooksReader,
     runtime: RuntimeDep,
     limit: Limit = DEFAULT_LIMIT,
@@ -114,7 +117,8 @@ async def list_endpoints(
 
 
 @router.get(ENDPOINT)
-async def get_endpoint(
+@documented(raises=(NotFound,))
+async def get_webhook_endpoint(
     endpoint_id: str, who: WebhooksReader, runtime: RuntimeDep
 ) -> EndpointEnvelope:
     """One endpoint."""
@@ -126,7 +130,8 @@ async def get_endpoint(
 
 
 @router.patch(ENDPOINT)
-async def update_endpoint(
+@documented(raises=(NotFound,))
+async def update_webhook_endpoint(
     endpoint_id: str, who: WebhooksWriter, changes: EndpointChanges, runtime: RuntimeDep
 ) -> EndpointEnvelope:
     """Change the fields present in the body (url, eventTypes, description, enabled)."""
@@ -141,7 +146,10 @@ async def update_endpoint(
 
 
 @router.delete(ENDPOINT, status_code=204)
-async def delete_endpoint(endpoint_id: str, who: WebhooksWriter, runtime: RuntimeDep) -> Response:
+@documented(raises=(NotFound,))
+async def delete_webhook_endpoint(
+    endpoint_id: str, who: WebhooksWriter, runtime: RuntimeDep
+) -> Response:
     """Delete an endpoint and its delivery log."""
     async with runtime.db.unit_of_work() as session:
         await webhooks.delete_endpoint(
@@ -151,7 +159,8 @@ async def delete_endpoint(endpoint_id: str, who: WebhooksWriter, runtime: Runtim
 
 
 @router.post(f"{ENDPOINT}/rotate-secret", response_model=SecretRotationEnvelope)
-async def rotate_secret(
+@documented(raises=(NotFound,))
+async def rotate_webhook_secret(
     endpoint_id: str,
     who: WebhooksWriter,
     idempotent: Idempotency,
@@ -183,7 +192,8 @@ async def rotate_secret(
 
 
 @router.get(f"{ENDPOINT}/deliveries")
-async def list_deliveries(
+@documented(raises=(NotFound,))
+async def list_webhook_deliveries(
     endpoint_id: str,
     who: WebhooksReader,
     runtime: RuntimeDep,
@@ -213,7 +223,8 @@ async def list_deliveries(
 @router.post(
     "/webhook-deliveries/{delivery_id}/retry", status_code=202, response_model=DeliveryEnvelope
 )
-async def retry_delivery(
+@documented(raises=(NotFound, Conflict))
+async def retry_webhook_delivery(
     delivery_id: str,
     who: WebhooksWriter,
     idempotent: Idempotency,
