@@ -11,7 +11,7 @@ from app.api import health, metrics
 from app.api.errors import install_error_handlers
 from app.api.hardening import install_hardening
 from app.api.middleware import RequestContextMiddleware
-from app.api.openapi import install_openapi
+from app.api.openapi import install_openapi, operation_id
 from app.api.v1 import include_v1
 from app.automation_runs import routes as automation_runs
 from app.bootstrap import Runtime
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.router.redirect_slashes = False
     install_error_handlers(app)
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     rest = (reports.router, webhooks.router, automation_runs.router, callbacks.router)
     include_v1(app, *rest)
-    install_openapi(app, rest)
+    install_openapi(app)
     install_hardening(app, settings)
     mount_graphql(app, settings)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)

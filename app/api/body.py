@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.requests import HTTPConnection
 
 from app.api.errors import validation_details
+from app.api.operation_docs import OperationDoc
 from app.core.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from app.core.json_input import (
     MAX_JSON_DEPTH,
@@ -19,9 +19,6 @@ from app.core.json_input import (
 )
 
 Model = TypeVar("Model", bound=BaseModel)
-# The body model of each body dependency (and whether an empty body is allowed), so the
-# OpenAPI document can describe bodies that FastAPI itself does not read.
-BODY_MODELS: dict[Callable[..., Any], tuple[type[BaseModel], bool]] = {}
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -154,23 +151,32 @@ def _text_problem(text: str) -> str | None:
     return None
 
 
-def json_body(model: type[Model]) -> Callable[..., Awaitable[Model]]:
-    """A dependency giving the body validated by `model`; a missing body is a 400."""
+class JsonBody(Generic[Model]):
+    """A dependency giving the body validated by `model`. A missing body is a 400, or `{}`
+    when the body is optional (POSTs that take no input)."""
 
-    async def dependency(payload: JsonPayload) -> Model:
+    def __init__(self, model: type[Model], *, optional: bool = False) -> None:
+        self.model = model
+        self.optional = optional
+        self.openapi_doc = OperationDoc(
+            # The size is checked first, by `read_body_within_limit`.
+            raises=(PayloadTooLarge, UnsupportedMediaType, InvalidJson, ValidationFailed),
+            request_body=model,
+            body_required=not optional,
+        )
+
+    async def __call__(self, payload: JsonPayload) -> Model:
         if payload is NO_BODY:
-            raise InvalidJson("A JSON request body is required.")
-        return validate(model, payload)
+            if not self.optional:
+                raise InvalidJson("A JSON request body is required.")
+            payload = {}
+        return validate(self.model, payload)
 
-    BODY_MODELS[dependency] = (model, False)
-    return dependency
+
+def json_body(model: type[Model]) -> JsonBody[Model]:
+    return JsonBody(model)
 
 
-def optional_json_body(model: type[Model]) -> Callable[..., Awaitable[Model]]:
+def optional_json_body(model: type[Model]) -> JsonBody[Model]:
     """Like `json_body`, for POSTs that take no input: an empty body means `{}`."""
-
-    async def dependency(payload: JsonPayload) -> Model:
-        return validate(model, {} if payload is NO_BODY else payload)
-
-    BODY_MODELS[dependency] = (model, True)
-    return dependency
+    return JsonBody(model, optional=True)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
+from fastapi.security import SecurityScopes
+from fastapi.security.base import SecurityBase
 from starlette.requests import HTTPConnection
 
+from app.api.operation_docs import RATE_LIMIT_HEADERS, OperationDoc, documented
 from app.bootstrap import Runtime
 from app.core import request_context
-from app.core.errors import Unauthenticated
+from app.core.errors import (
+    InsufficientScope,
+    Overloaded,
+    RateLimited,
+    ServiceUnavailable,
+    TenantForbidden,
+    Unauthenticated,
+)
 from app.rate_limit.enforce import limit_auth_failure, limit_rest_request
 from app.tenants.auth import Principal
 from db.session import Database
@@ -42,6 +52,7 @@ async def verify_key_for_tenant(
     return principal
 
 
+@documented(raises=(Unauthenticated, TenantForbidden, RateLimited, ServiceUnavailable, Overloaded))
 async def authenticate(
     request: Request, tenant: Annotated[str, Path(alias="tenantId")]
 ) -> Principal:
@@ -58,18 +69,29 @@ async def authenticate(
 
 
 Authenticated = Annotated[Principal, Depends(authenticate)]
-# The scope each `require_scope` dependency checks, for the OpenAPI document.
-REQUIRED_SCOPES: dict[Callable[..., Any], str] = {}
 
 
-def require_scope(scope: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency: the authenticated principal, which must hold `scope` (else 403), and
-    whose tenant has quota left for this request's group (else 429)."""
+class ApiKey(SecurityBase):
+    """The API key as a security scheme: `Security(api_key, scopes=[...])` gives the
+    authenticated principal, which must hold every scope (else 403) and whose tenant has quota
+    left for this request's group (else 429); the document shows the scopes on the operation."""
 
-    async def dependency(request: Request, principal: Authenticated) -> Principal:
-        principal.require(scope)
+    openapi_doc = OperationDoc(raises=(InsufficientScope, RateLimited), headers=RATE_LIMIT_HEADERS)
+
+    def __init__(self) -> None:
+        self.model = HTTPBearerModel(
+            description="An API key `afk_<prefix>_<secret>`; each operation names the scope "
+            "it needs."
+        )
+        self.scheme_name = "apiKey"
+
+    async def __call__(
+        self, request: Request, security_scopes: SecurityScopes, principal: Authenticated
+    ) -> Principal:
+        for scope in security_scopes.scopes:
+            principal.require(scope)
         await limit_rest_request(request, get_runtime(request), principal.tenant_id)
         return principal
 
-    REQUIRED_SCOPES[dependency] = scope
-    return dependency
+
+api_key = ApiKey()

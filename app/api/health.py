@@ -51,7 +51,14 @@ class Serving(BaseModel):
     checks: ServingChecks
 
 
-@router.get("/health")
+def _checks(status: str, **check: str) -> dict[str, object]:
+    """An example answer of /ready or /serving."""
+    return {"status": status, "checks": {"database": "ok", "redis": "ok", **check}}
+
+
+@router.get(
+    "/health", responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}}
+)
 async def health() -> dict[str, str]:
     """The process is running. Touches no dependency."""
     return {"status": "ok"}
@@ -61,10 +68,17 @@ async def health() -> dict[str, str]:
     "/ready",
     response_model=None,
     responses={
-        200: {"model": Readiness, "description": "Every check is ok."},
+        200: {
+            "model": Readiness,
+            "description": "Every check is ok.",
+            "content": {"application/json": {"example": _checks("ready", migrations="ok")}},
+        },
         503: {
             "model": Readiness,
             "description": "A check failed (`status: unavailable`, the failing checks `error`).",
+            "content": {
+                "application/json": {"example": _checks("unavailable", migrations="error")}
+            },
         },
     },
 )
@@ -85,10 +99,12 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
             "model": Serving,
             "description": "The database answers and its schema serves this code; `redis` "
             "is reported and may be `error`.",
+            "content": {"application/json": {"example": _checks("serving", schema="ok")}},
         },
         503: {
             "model": Serving,
             "description": "The database does not answer, or its schema is behind this code.",
+            "content": {"application/json": {"example": _checks("unavailable", schema="error")}},
         },
     },
 )

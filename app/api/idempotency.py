@@ -10,11 +10,28 @@ from starlette.responses import Response
 
 from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
 from app.api.deps import Authenticated, RuntimeDep
+from app.api.operation_docs import IDEMPOTENCY_KEY, documented
+from app.core.errors import (
+    IdempotencyKeyInProgress,
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
+    ValidationFailed,
+)
 from app.idempotency.header import REPLAYED_HEADER, parse_idempotency_key
 from app.idempotency.idempotent import Idempotent
 from app.idempotency.service import Outcome
 
 
+@documented(
+    raises=(
+        InvalidIdempotencyKey,
+        ValidationFailed,
+        IdempotencyKeyInProgress,
+        IdempotencyKeyReused,
+    ),
+    parameters=(IDEMPOTENCY_KEY,),
+    success_headers=(REPLAYED_HEADER,),
+)
 async def idempotent_request(
     request: Request, principal: Authenticated, payload: JsonPayload, runtime: RuntimeDep
 ) -> Idempotent:

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.api.body import json_body
-from app.api.deps import RuntimeDep, require_scope
+from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
+from app.api.operation_docs import documented
 from app.api.v1 import TENANT_PREFIX
 from app.automation_runs import service as runs
 from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut, RunStatus
 from app.core import request_context
+from app.core.errors import Conflict, NotFound
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.idempotency.service import StoredResponse, stored_json
 from app.tenants.auth import Principal
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/automation-runs", tags=["automation runs"])
-RunsReader = Annotated[Principal, Depends(require_scope("automations:read"))]
-RunsWriter = Annotated[Principal, Depends(require_scope("automations:write"))]
+RunsReader = Annotated[Principal, Security(api_key, scopes=["automations:read"])]
+RunsWriter = Annotated[Principal, Security(api_key, scopes=["automations:write"])]
 NewRun = Annotated[CreateRunIn, Depends(json_body(CreateRunIn))]
 
 
 @router.post("", status_code=202, response_model=RunEnvelope)
-async def create_run(who: RunsWriter, idempotent: Idempotency, new_run: NewRun) -> Response:
+@documented(raises=(Conflict,), success_headers=("Location",))
+async def create_automation_run(
+    who: RunsWriter, idempotent: Idempotency, new_run: NewRun
+) -> Response:
     """Queue a run; the worker dispatches it to its provider."""
     context = request_context.current()
 
@@ -47,7 +52,7 @@ async def create_run(who: RunsWriter, idempotent: Idempotency, new_run: NewRun) 
 
 
 @router.get("")
-async def list_runs(
+async def list_automation_runs(
     who: RunsReader,
     runtime: RuntimeDep,
     status: RunStatus | None = None,
@@ -64,7 +69,8 @@ async def list_runs(
 
 
 @router.get("/{run_id}")
-async def get_run(run_id: str, who: RunsReader, runtime: RuntimeDep) -> RunEnvelope:
+@documented(raises=(NotFound,))
+async def get_automation_run(run_id: str, who: RunsReader, runtime: RuntimeDep) -> RunEnvelope:
     """One run of the tenant."""
     async with runtime.db.unit_of_work() as session:
         run = await runs.get_run(session, tenant_id=who.tenant_id, run_id=run_id)

@@ -15,19 +15,29 @@ from redis.exceptions import RedisError
 
 from app.api.body import json_body
 from app.api.deps import RuntimeDep
+from app.api.operation_docs import SIGNATURE_HEADERS, documented
 from app.api.v1 import TENANT_PREFIX
 from app.automation_runs import transitions
 from app.automation_runs.schemas import CallbackIn, RunEnvelope, RunOut
 from app.callbacks.replay import ReplayGuard
 from app.callbacks.signature import verify_signature
 from app.core import request_context
-from app.core.errors import InvalidSignature
+from app.core.errors import (
+    InvalidSignature,
+    NotFound,
+    Overloaded,
+    RateLimited,
+    RunAlreadyCompleted,
+    ServiceUnavailable,
+    WebhookReplayed,
+)
 from app.rate_limit.enforce import limit_auth_failure
 from app.tenants import service as tenants
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/webhooks", tags=["callbacks"])
 
 
+@documented(raises=(InvalidSignature, RateLimited), parameters=SIGNATURE_HEADERS)
 async def signed_callback(request: Request, runtime: RuntimeDep) -> None:
     """A bad signature counts against the client address, like a bad API key."""
     try:
@@ -44,7 +54,11 @@ Callback = Annotated[CallbackIn, Depends(json_body(CallbackIn))]
 
 
 @router.post("/activepieces")
-async def activepieces_callback(
+@documented(
+    # The tenant and the run are looked up in the database, the webhook-id in Redis.
+    raises=(NotFound, WebhookReplayed, RunAlreadyCompleted, ServiceUnavailable, Overloaded)
+)
+async def apply_activepieces_callback(
     _: Signed,
     callback: Callback,
     request: Request,

@@ -6,7 +6,10 @@ from typing import Any
 
 
 class AppError(Exception):
-    """An error with a contract code (CONTRACT.md §1) and an HTTP status."""
+    """An error with a contract code (CONTRACT.md §1) and an HTTP status.
+
+    Each subclass's docstring says when it is answered: the OpenAPI document shows it.
+    """
 
     code = "internal_error"
     status = 500
@@ -26,30 +29,42 @@ class AppError(Exception):
 
 
 class InvalidJson(AppError):
+    """The body is not JSON, or there is none where one is required."""
+
     code, status, message = "invalid_json", 400, "The request body is not valid JSON."
 
 
 class InvalidIdempotencyKey(AppError):
+    """The Idempotency-Key header is malformed."""
+
     code, status = "invalid_idempotency_key", 400
     message = "Idempotency-Key must be 1 to 255 printable ASCII characters."
 
 
 class Unauthenticated(AppError):
+    """Missing, malformed, unknown, revoked or expired API key."""
+
     code, status = "unauthenticated", 401
     message = "A valid API key is required."
 
 
 class InvalidSignature(AppError):
+    """Missing or invalid signature, or a timestamp more than 300 s from now."""
+
     code, status = "invalid_signature", 401
     message = "The webhook signature is missing, invalid or outside the time window."
 
 
 class TenantForbidden(AppError):
+    """The key belongs to another tenant."""
+
     code, status = "tenant_forbidden", 403
     message = "This API key does not belong to that tenant."
 
 
 class InsufficientScope(AppError):
+    """The key lacks the scope the operation needs (details.requiredScope)."""
+
     code, status = "insufficient_scope", 403
 
     def __init__(self, required_scope: str) -> None:
@@ -60,6 +75,8 @@ class InsufficientScope(AppError):
 
 
 class NotFound(AppError):
+    """No such resource for this tenant."""
+
     code, status = "not_found", 404
 
     def __init__(self, what: str = "resource") -> None:
@@ -67,10 +84,14 @@ class NotFound(AppError):
 
 
 class MethodNotAllowed(AppError):
+    """The path does not serve this method (`Allow` lists those it does)."""
+
     code, status, message = "method_not_allowed", 405, "This method is not allowed here."
 
 
 class IdempotencyKeyInProgress(AppError):
+    """A request with the same Idempotency-Key is still executing (Retry-After)."""
+
     code, status = "idempotency_key_in_progress", 409
     message = "A request with this Idempotency-Key is still being processed."
 
@@ -79,42 +100,61 @@ class IdempotencyKeyInProgress(AppError):
 
 
 class Conflict(AppError):
+    """A uniqueness conflict, or a state that does not allow the change."""
+
     code, status, message = "conflict", 409, "The request conflicts with the current state."
 
 
 class WebhookReplayed(AppError):
+    """This webhook-id was already processed."""
+
     code, status = "webhook_replayed", 409
     message = "This webhook-id was already processed."
 
 
 class RunAlreadyCompleted(AppError):
+    """The run is already in a terminal state."""
+
     code, status = "run_already_completed", 409
     message = "The automation run is already in a terminal state."
 
 
 class PayloadTooLarge(AppError):
+    """The body is larger than MAX_BODY_BYTES."""
+
     code, status, message = "payload_too_large", 413, "The request body is too large."
 
 
 class UnsupportedMediaType(AppError):
+    """The body is not application/json."""
+
     code, status = "unsupported_media_type", 415
     message = "The request body must be application/json."
 
 
 class ValidationFailed(AppError):
+    """Body, path or query fail validation (details lists each problem)."""
+
     code, status, message = "validation_error", 422, "The request is not valid."
 
 
 class IdempotencyKeyReused(AppError):
+    """The Idempotency-Key was used with another request."""
+
     code, status = "idempotency_key_reused", 422
     message = "This Idempotency-Key was used with a different request."
 
 
 class RateLimited(AppError):
+    """The tenant's quota for this route group is used up, or this address has failed
+    authentication too often."""
+
     code, status, message = "rate_limited", 429, "Too many requests."
 
 
 class ServiceUnavailable(AppError):
+    """A dependency (the database; Redis where it is needed) is down (Retry-After)."""
+
     code, status = "service_unavailable", 503
     message = "A dependency is unavailable; retry shortly."
 
@@ -123,7 +163,8 @@ class ServiceUnavailable(AppError):
 
 
 class Overloaded(AppError):
-    """The process sheds load: no database connection became free within its short wait."""
+    """The process sheds load: no database connection became free within its short wait
+    (Retry-After)."""
 
     code, status = "overloaded", 503
     message = "The server is busy; retry shortly."

@@ -23,6 +23,8 @@ class OutputModel(BaseModel):
         populate_by_name=True,
         from_attributes=True,
         serialize_by_alias=True,
+        # Its JSON schema is the one of what is sent, wherever it appears (a webhook body too).
+        json_schema_mode_override="serialization",
     )
 
 

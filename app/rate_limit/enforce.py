@@ -1,6 +1,6 @@
 """The rate-limit step of a request (CONTRACT.md §1 order: after scope 403, before media type 415).
 
-REST routes get it through `require_scope`; GraphQL calls `enforce_tenant_limit` with
+REST routes get it through the `api_key` dependency; GraphQL calls `enforce_tenant_limit` with
 `RateLimitGroup.GRAPHQL` (once per HTTP request, once per subscription connection). The
 ActivePieces callback is not limited per tenant; its failed signatures call
 `limit_auth_failure`, as failed API keys do.

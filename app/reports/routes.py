@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.api.body import json_body
-from app.api.deps import RuntimeDep, require_scope
+from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
+from app.api.operation_docs import documented
 from app.api.v1 import TENANT_PREFIX
 from app.core import request_context
+from app.core.errors import NotFound
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.idempotency.service import StoredResponse, stored_json
 from app.reports import service as reports
@@ -27,8 +29,8 @@ from app.reports.schemas import (
 from app.tenants.auth import Principal
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/reports", tags=["reports"])
-ReportsReader = Annotated[Principal, Depends(require_scope("reports:read"))]
-ReportsWriter = Annotated[Principal, Depends(require_scope("reports:write"))]
+ReportsReader = Annotated[Principal, Security(api_key, scopes=["reports:read"])]
+ReportsWriter = Annotated[Principal, Security(api_key, scopes=["reports:write"])]
 ReportBatch = Annotated[ReportBatchIn, Depends(json_body(ReportBatchIn))]
 
 
@@ -73,7 +75,8 @@ async def list_reports(
 
 
 @router.get("/latest")
-async def latest_report(who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
+@documented(raises=(NotFound,))
+async def get_latest_report(who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
     """The published report with the greatest publishedAt."""
     async with runtime.db.unit_of_work() as session:
         report = await reports.latest(session, tenant_id=who.tenant_id)
@@ -81,6 +84,7 @@ async def latest_report(who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelo
 
 
 @router.get("/{slug}")
+@documented(raises=(NotFound,))
 async def get_report(slug: str, who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
     """One report by slug, drafts included."""
     async with runtime.db.unit_of_work() as session:

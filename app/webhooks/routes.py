@@ -7,14 +7,16 @@ import json
 from dataclasses import replace
 from typing import Annotated, NamedTuple
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.api.body import json_body, optional_json_body
-from app.api.deps import RuntimeDep, require_scope
+from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
+from app.api.operation_docs import documented
 from app.api.v1 import TENANT_PREFIX
+from app.core.errors import Conflict, NotFound
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
@@ -43,8 +45,8 @@ router = APIRouter(prefix=TENANT_PREFIX, tags=["webhooks"])
 ENDPOINTS = "/webhook-endpoints"
 ENDPOINT = f"{ENDPOINTS}/{{endpoint_id}}"
 
-WebhooksReader = Annotated[Principal, Depends(require_scope("webhooks:read"))]
-WebhooksWriter = Annotated[Principal, Depends(require_scope("webhooks:write"))]
+WebhooksReader = Annotated[Principal, Security(api_key, scopes=["webhooks:read"])]
+WebhooksWriter = Annotated[Principal, Security(api_key, scopes=["webhooks:write"])]
 NoBody = Annotated[NoInput, Depends(optional_json_body(NoInput))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
@@ -79,7 +81,8 @@ EndpointChanges = Annotated[_EndpointChanges, Depends(_endpoint_changes)]
 
 
 @router.post(ENDPOINTS, status_code=201, response_model=EndpointCreatedEnvelope)
-async def create_endpoint(
+@documented(success_headers=("Location",))
+async def create_webhook_endpoint(
     who: WebhooksWriter, idempotent: Idempotency, new: NewEndpoint, runtime: RuntimeDep
 ) -> Response:
     """Register an endpoint. Its signing secret is shown in this response only."""
@@ -106,7 +109,7 @@ async def create_endpoint(
 
 
 @router.get(ENDPOINTS)
-async def list_endpoints(
+async def list_webhook_endpoints(
     who: WebhooksReader,
     runtime: RuntimeDep,
     limit: Limit = DEFAULT_LIMIT,
@@ -123,7 +126,8 @@ async def list_endpoints(
 
 
 @router.get(ENDPOINT)
-async def get_endpoint(
+@documented(raises=(NotFound,))
+async def get_webhook_endpoint(
     endpoint_id: str, who: WebhooksReader, runtime: RuntimeDep
 ) -> EndpointEnvelope:
     """One endpoint."""
@@ -135,7 +139,8 @@ async def get_endpoint(
 
 
 @router.patch(ENDPOINT)
-async def update_endpoint(
+@documented(raises=(NotFound,))
+async def update_webhook_endpoint(
     endpoint_id: str, who: WebhooksWriter, changes: EndpointChanges, runtime: RuntimeDep
 ) -> EndpointEnvelope:
     """Change the fields present in the body (url, eventTypes, description, enabled)."""
@@ -151,7 +156,10 @@ async def update_endpoint(
 
 
 @router.delete(ENDPOINT, status_code=204)
-async def delete_endpoint(endpoint_id: str, who: WebhooksWriter, runtime: RuntimeDep) -> Response:
+@documented(raises=(NotFound,))
+async def delete_webhook_endpoint(
+    endpoint_id: str, who: WebhooksWriter, runtime: RuntimeDep
+) -> Response:
     """Delete an endpoint and its delivery log."""
     async with runtime.db.unit_of_work() as session:
         await webhooks.delete_endpoint(
@@ -161,7 +169,8 @@ async def delete_endpoint(endpoint_id: str, who: WebhooksWriter, runtime: Runtim
 
 
 @router.post(f"{ENDPOINT}/rotate-secret", response_model=SecretRotationEnvelope)
-async def rotate_secret(
+@documented(raises=(NotFound,))
+async def rotate_webhook_secret(
     endpoint_id: str,
     who: WebhooksWriter,
     idempotent: Idempotency,
@@ -191,7 +200,8 @@ async def rotate_secret(
 
 
 @router.get(f"{ENDPOINT}/deliveries")
-async def list_deliveries(
+@documented(raises=(NotFound,))
+async def list_webhook_deliveries(
     endpoint_id: str,
     who: WebhooksReader,
     runtime: RuntimeDep,
@@ -219,7 +229,8 @@ async def list_deliveries(
 @router.post(
     "/webhook-deliveries/{delivery_id}/retry", status_code=202, response_model=DeliveryEnvelope
 )
-async def retry_delivery(
+@documented(raises=(NotFound, Conflict))
+async def retry_webhook_delivery(
     delivery_id: str,
     who: WebhooksWriter,
     idempotent: Idempotency,

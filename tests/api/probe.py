@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Security
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy import text
 
 from app.api.body import json_body
-from app.api.deps import Authenticated, Db, require_scope
+from app.api.deps import Authenticated, Db, api_key
 from app.api.v1 import TENANT_PREFIX, include_v1
 from app.tenants.auth import Principal
 
@@ -26,7 +26,7 @@ class ProbeIn(BaseModel):
 
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/probe")
-Writer = Annotated[Principal, Depends(require_scope("reports:write"))]
+Writer = Annotated[Principal, Security(api_key, scopes=["reports:write"])]
 
 
 @router.post("")

@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI, Security
 
 from app.api import hardening
-from app.api.deps import require_scope
+from app.api.deps import api_key
 from app.api.v1 import TENANT_PREFIX, include_v1
 from app.tenants.auth import Principal
 from db.session import Database
@@ -29,7 +29,7 @@ from tests.reports.helpers import REPORTS
 ALLOWED_ORIGIN = "https://app.example.com"
 STRICT_CSP = "default-src 'none'; frame-ancestors 'none'"
 
-Reader = Annotated[Principal, Depends(require_scope("reports:read"))]
+Reader = Annotated[Principal, Security(api_key, scopes=["reports:read"])]
 
 
 def mount_slow_routes(app: FastAPI) -> None:

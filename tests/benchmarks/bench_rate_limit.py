@@ -104,7 +104,7 @@ async def main() -> None:
         await timed(read, WARM_UP)
         for _ in range(BLOCKS):
             with_limiter += await timed(read, BLOCK_SIZE)
-            # The rate-limit step of `require_scope`, replaced by a no-op.
+            # The rate-limit step of `api_key`, replaced by a no-op.
             with mock.patch.object(deps, "limit_rest_request", _no_rate_limit):
                 without_limiter += await timed(read, BLOCK_SIZE)
 

@@ -1,0 +1,152 @@
+"""Examples for the OpenAPI document: request bodies, success responses and webhook events.
+
+Responses are built as the models they illustrate, so they cannot drift from them; request
+bodies are written as clients send them (a test validates each against its model).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.automation_runs.schemas import CallbackIn, CreateRunIn, RunEnvelope, RunOut, RunPageOut
+from app.reports.schemas import (
+    ReportBatchIn,
+    ReportBatchOut,
+    ReportEnvelope,
+    ReportOut,
+    ReportPageOut,
+    ReportUpsertOut,
+    UpsertSummary,
+)
+from app.webhooks.schemas import (
+    DeliveryEnvelope,
+    DeliveryOut,
+    DeliveryPageOut,
+    DeliveryStatus,
+    EndpointCreatedEnvelope,
+    EndpointEnvelope,
+    EndpointIn,
+    EndpointOut,
+    EndpointPageOut,
+    EndpointPatchIn,
+    EndpointWithSecretOut,
+    NoInput,
+    SecretRotationEnvelope,
+    SecretRotationOut,
+)
+
+REQUESTS: dict[type[BaseModel], dict[str, Any]] = {
+    ReportBatchIn: {
+        "reports": [
+            {
+                "slug": "q3-revenue",
+                "title": "Q3 revenue",
+                "summary": "Revenue grew 12 %.",
+                "content": {"sections": [{"heading": "Overview", "body": "..."}]},
+                "publishedAt": "2026-11-24T10:00:00.000Z",
+            },
+            {"slug": "q4-plan", "title": "Q4 plan"},
+        ]
+    },
+    CreateRunIn: {
+        "flowId": "sync_crm",
+        "input": {"customerId": "c_42"},
+        "correlationId": "order-1234",
+        "provider": "activepieces",
+    },
+    CallbackIn: {
+        "correlationId": "order-1234",
+        "status": "succeeded",
+        "output": {"invoiceId": "inv_9"},
+        "providerRunId": "ap_run_8f3k",
+    },
+    EndpointIn: {
+        "url": "https://example.com/hooks/aetherflow",
+        "eventTypes": ["report.published", "automation_run.failed"],
+        "description": "CRM sync",
+    },
+    EndpointPatchIn: {"enabled": False},
+    NoInput: {},
+}
+
+_CREATED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+_UPDATED = datetime(2026, 11, 24, 10, 5, 12, 345000, tzinfo=UTC)
+_NEXT_CURSOR = "eyJwIjpbIjIwMjYtMTEtMjRUMTA6MDA6MDAuMDAwWiJdfQ.k3Jd8w"
+
+REPORT = ReportOut(
+    id=uuid.UUID("0b7e3a52-6c1f-4d8e-9a3b-2f5c8d1e4a77"),
+    slug="q3-revenue",
+    title="Q3 revenue",
+    summary="Revenue grew 12 %.",
+    content={"sections": [{"heading": "Overview", "body": "..."}]},
+    published_at=_CREATED,
+    created_at=_CREATED,
+    updated_at=_CREATED,
+)
+RUN = RunOut(
+    id=uuid.UUID("5d1c9e0a-3b7f-4a62-8e4d-9c2b1a0f6e35"),
+    flow_id="sync_crm",
+    provider="activepieces",
+    status="succeeded",
+    correlation_id="order-1234",
+    input={"customerId": "c_42"},
+    output={"invoiceId": "inv_9"},
+    error=None,
+    provider_run_id="ap_run_8f3k",
+    attempts=1,
+    created_at=_CREATED,
+    updated_at=_UPDATED,
+    started_at=_CREATED,
+    completed_at=_UPDATED,
+)
+_ENDPOINT = EndpointOut(
+    id=uuid.UUID("9a4f2c71-0e8b-4d35-b6a1-7c3e5f2d8b90"),
+    url="https://example.com/hooks/aetherflow",
+    event_types=["report.published", "automation_run.failed"],
+    description="CRM sync",
+    enabled=True,
+    created_at=_CREATED,
+    updated_at=_CREATED,
+)
+_SECRET = "whsec_ZXhhbXBsZS1zZWNyZXQtZm9yLXRoZS1hcGktZG9jcyE="  # noqa: S105 (base64 of "example-secret-for-the-api-docs!")
+_DELIVERY = DeliveryOut(
+    id=uuid.UUID("3e8d6b20-7a4c-4f19-9d52-1b0c7e6a4f83"),
+    event_id=uuid.UUID("c6a0e4f2-58b1-4d7e-a3c9-0f2e8d4b6a15"),
+    event_type="report.published",
+    status=DeliveryStatus.DELIVERED,
+    attempts=1,
+    last_status_code=204,
+    last_error=None,
+    next_attempt_at=None,
+    delivered_at=_UPDATED,
+    created_at=_CREATED,
+)
+
+_RESPONSES: tuple[BaseModel, ...] = (
+    ReportBatchOut(
+        data=[ReportUpsertOut(result="created", report=REPORT)],
+        summary=UpsertSummary(created=1, updated=0, unchanged=0),
+    ),
+    ReportEnvelope(data=REPORT),
+    ReportPageOut(data=[REPORT], next_cursor=_NEXT_CURSOR),
+    RunEnvelope(data=RUN),
+    RunPageOut(data=[RUN], next_cursor=None),
+    EndpointCreatedEnvelope(
+        data=EndpointWithSecretOut(**_ENDPOINT.model_dump(by_alias=False), secret=_SECRET)
+    ),
+    EndpointEnvelope(data=_ENDPOINT),
+    EndpointPageOut(data=[_ENDPOINT], next_cursor=None),
+    SecretRotationEnvelope(
+        data=SecretRotationOut(secret=_SECRET, previous_secret_expires_at=_UPDATED)
+    ),
+    DeliveryEnvelope(data=_DELIVERY),
+    DeliveryPageOut(data=[_DELIVERY], next_cursor=_NEXT_CURSOR),
+)
+# One example for each response model.
+RESPONSES: dict[type[BaseModel], dict[str, Any]] = {
+    type(example): example.model_dump(mode="json") for example in _RESPONSES
+}
