@@ -190,8 +190,9 @@ def dispatch_exhausted() -> Any:
 
 
 async def list_exhausted(
-    session: AsyncSession, tenant_id: uuid.UUID | None, *, limit: int
+    session: AsyncSession, tenant_id: uuid.UUID | None, *, limit: int | None
 ) -> Sequence[AutomationRun]:
+    """Dispatch-exhausted runs (of one tenant or all), newest first; `limit` None: all."""
     query = select(AutomationRun).where(dispatch_exhausted())
     if tenant_id is not None:
         query = query.where(AutomationRun.tenant_id == tenant_id)

@@ -4,6 +4,7 @@ dispatch was exhausted, listed and sent again."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,9 @@ from db.models.webhook_delivery import WebhookDelivery
 from db.session import after_commit
 
 LIST_LIMIT = 1000
+RETRY_BATCH_SIZE = 500
+DELIVERY = "delivery"
+AUTOMATION_RUN = "automation_run"
 
 
 @dataclass(frozen=True)
@@ -33,50 +37,29 @@ class DeadLetter:
     dead_since: datetime
 
 
-async def list_dead(session: AsyncSession, *, tenant_id: uuid.UUID | None) -> list[DeadLetter]:
-    """Dead deliveries, then exhausted runs, most recent first (at most LIST_LIMIT of each)."""
-    query = (
-        select(WebhookDelivery, OutboxEvent.event_type)
-        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
-        .where(WebhookDelivery.status == "dead")
-        .order_by(WebhookDelivery.updated_at.desc())
-        .limit(LIST_LIMIT)
+async def list_dead(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID | None,
+    endpoint_id: uuid.UUID | None = None,
+    limit: int | None = None,
+) -> list[DeadLetter]:
+    """Dead deliveries, then exhausted runs, most recent first: at most `limit` in all, or
+    without it at most LIST_LIMIT of each kind. With `endpoint_id`, only that endpoint's
+    deliveries (runs have no endpoint)."""
+    letters = await _dead_deliveries(
+        session, tenant_id=tenant_id, endpoint_id=endpoint_id, limit=limit or LIST_LIMIT
     )
-    if tenant_id is not None:
-        query = query.where(WebhookDelivery.tenant_id == tenant_id)
-    letters = [
-        DeadLetter(
-            kind="delivery",
-            id=delivery.id,
-            tenant_id=delivery.tenant_id,
-            last_error=delivery.last_error,
-            last_status_code=delivery.last_status_code,
-            attempts=delivery.attempts,
-            detail={
-                "endpointId": str(delivery.endpoint_id),
-                "eventId": str(delivery.event_id),
-                "eventType": event_type,
-            },
-            dead_since=delivery.updated_at,
-        )
-        for delivery, event_type in await session.execute(query)
-    ]
-    for run in await runs.list_exhausted(session, tenant_id, limit=LIST_LIMIT):
-        error = run.error or {}
-        status_code = error.get("statusCode")
-        letters.append(
-            DeadLetter(
-                kind="automation_run",
-                id=run.id,
-                tenant_id=run.tenant_id,
-                last_error=str(error.get("message")) if error.get("message") else None,
-                last_status_code=status_code if isinstance(status_code, int) else None,
-                attempts=run.attempts,
-                detail={"flowId": run.flow_id, "correlationId": run.correlation_id},
-                dead_since=run.updated_at,
-            )
-        )
+    runs_wanted = LIST_LIMIT if limit is None else limit - len(letters)
+    if endpoint_id is None and runs_wanted > 0:
+        letters += await _exhausted_runs(session, tenant_id=tenant_id, limit=runs_wanted)
     return letters
+
+
+async def list_retryable(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[DeadLetter]:
+    """Every dead delivery and exhausted run of the tenant (what `retry` of all sends again)."""
+    deliveries = await _dead_deliveries(session, tenant_id=tenant_id, endpoint_id=None, limit=None)
+    return deliveries + await _exhausted_runs(session, tenant_id=tenant_id, limit=None)
 
 
 async def retry_one(
@@ -92,12 +75,101 @@ async def retry_one(
     return item_id
 
 
-async def retry_all(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[uuid.UUID]:
-    """Send every dead delivery and exhausted run of the tenant again, each from the start of
-    its schedule."""
+async def retry(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    letters: Sequence[DeadLetter],
+    on_batch: Callable[[int], None] = lambda _: None,
+) -> list[DeadLetter]:
+    """Send these dead letters of the tenant again, each from the start of its schedule,
+    RETRY_BATCH_SIZE at a time (`on_batch(size)` follows each). The letters sent again: one
+    no longer dead is left alone."""
+    retried: list[DeadLetter] = []
+    for start in range(0, len(letters), RETRY_BATCH_SIZE):
+        batch = letters[start : start + RETRY_BATCH_SIZE]
+        delivery_ids = [letter.id for letter in batch if letter.kind == DELIVERY]
+        run_ids = [letter.id for letter in batch if letter.kind == AUTOMATION_RUN]
+        revived: set[uuid.UUID] = set()
+        if delivery_ids:
+            revived.update(await _revive_deliveries(session, tenant_id, delivery_ids))
+        if run_ids:
+            runs_revived = await retry_exhausted(session, tenant_id=tenant_id, run_ids=run_ids)
+            revived.update(run.id for run in runs_revived)
+        retried += [letter for letter in batch if letter.id in revived]
+        on_batch(len(batch))
+    return retried
+
+
+async def _dead_deliveries(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID | None,
+    endpoint_id: uuid.UUID | None,
+    limit: int | None,
+) -> list[DeadLetter]:
+    query = (
+        select(WebhookDelivery, OutboxEvent.event_type)
+        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.status == "dead")
+        .order_by(WebhookDelivery.updated_at.desc())
+        .limit(limit)
+    )
+    if tenant_id is not None:
+        query = query.where(WebhookDelivery.tenant_id == tenant_id)
+    if endpoint_id is not None:
+        query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
+    return [
+        DeadLetter(
+            kind=DELIVERY,
+            id=delivery.id,
+            tenant_id=delivery.tenant_id,
+            last_error=delivery.last_error,
+            last_status_code=delivery.last_status_code,
+            attempts=delivery.attempts,
+            detail={
+                "endpointId": str(delivery.endpoint_id),
+                "eventId": str(delivery.event_id),
+                "eventType": event_type,
+            },
+            dead_since=delivery.updated_at,
+        )
+        for delivery, event_type in await session.execute(query)
+    ]
+
+
+async def _exhausted_runs(
+    session: AsyncSession, *, tenant_id: uuid.UUID | None, limit: int | None
+) -> list[DeadLetter]:
+    letters = []
+    for run in await runs.list_exhausted(session, tenant_id, limit=limit):
+        error = run.error or {}
+        status_code = error.get("statusCode")
+        letters.append(
+            DeadLetter(
+                kind=AUTOMATION_RUN,
+                id=run.id,
+                tenant_id=run.tenant_id,
+                last_error=str(error.get("message")) if error.get("message") else None,
+                last_status_code=status_code if isinstance(status_code, int) else None,
+                attempts=run.attempts,
+                detail={"flowId": run.flow_id, "correlationId": run.correlation_id},
+                dead_since=run.updated_at,
+            )
+        )
+    return letters
+
+
+async def _revive_deliveries(
+    session: AsyncSession, tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
     revived = await session.scalars(
         update(WebhookDelivery)
-        .where(WebhookDelivery.tenant_id == tenant_id, WebhookDelivery.status == "dead")
+        .where(
+            WebhookDelivery.tenant_id == tenant_id,
+            WebhookDelivery.id.in_(delivery_ids),
+            WebhookDelivery.status == "dead",
+        )
         .values(
             status="pending", schedule_step=0, next_attempt_at=func.now(), updated_at=func.now()
         )
@@ -106,5 +178,4 @@ async def retry_all(session: AsyncSession, *, tenant_id: uuid.UUID) -> list[uuid
     deliveries = list(revived)
     for delivery_id in deliveries:
         after_commit(session, webhooks.DeliveryDue(delivery_id))
-    retried_runs = await retry_exhausted(session, tenant_id=tenant_id, run_ids=None)
-    return deliveries + [run.id for run in retried_runs]
+    return deliveries

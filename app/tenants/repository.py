@@ -19,6 +19,10 @@ async def find_tenant(session: AsyncSession, reference: uuid.UUID | str) -> Tena
     return await session.scalar(select(Tenant).where(column == reference))
 
 
+async def list_tenants(session: AsyncSession) -> Sequence[Tenant]:
+    return (await session.scalars(select(Tenant).order_by(Tenant.slug))).all()
+
+
 async def find_key_with_tenant(session: AsyncSession, prefix: str) -> tuple[ApiKey, Tenant] | None:
     row = (
         await session.execute(

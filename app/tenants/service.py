@@ -59,6 +59,11 @@ async def resolve_tenant(session: AsyncSession, reference: str) -> Tenant:
     return tenant
 
 
+async def list_tenants(session: AsyncSession) -> Sequence[Tenant]:
+    """Every tenant, by slug."""
+    return await repository.list_tenants(session)
+
+
 async def issue_key(
     session: AsyncSession,
     *,

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from app.api.server import server_config
-from app.cli import api_host, build_parser
+from app.cli import parse
+from app.cli.servers import api_host
 from app.core.config import Settings
 from db.session import Database
 from tests.deploy.helpers import production_secrets
@@ -38,8 +39,8 @@ async def app(scope: Any, receive: Any, send: Any) -> None:
 
 def bound_host(settings: Settings, *argv: str) -> str:
     """The host of the uvicorn configuration `aetherflow api ARGV` builds."""
-    args = build_parser().parse_args(["api", *argv])
-    return server_config(app, host=api_host(settings, args.host), port=8000).host
+    host = parse(["api", *argv]).options["host"]
+    return server_config(app, host=api_host(settings, host), port=8000).host
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ import pytest
 
 from app.api.probe import PROBE_TIMEOUT_SECONDS
 from app.api.server import GRACEFUL_SHUTDOWN_SECONDS
-from app.cli import build_parser
+from app.cli import parse
 from jobs.worker import SHUTDOWN_DEADLINE_SECONDS
 from tests.deploy.helpers import ROOT, SETTING_NAMES, load_yaml, production_secrets, settings_from
 
@@ -104,7 +104,7 @@ def assert_real_cli_command(argv: list[str], expected: str) -> None:
         "scripts"
     ]
     assert argv[0] in scripts
-    assert build_parser().parse_args(argv[1:]).command == expected
+    assert parse(argv[1:]).command == expected
 
 
 def assert_runnable_module(argv: list[str]) -> None:

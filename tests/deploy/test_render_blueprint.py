@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from app.api.server import GRACEFUL_SHUTDOWN_SECONDS
-from app.cli import build_parser
+from app.cli import parse
 from app.core.config import Settings
 from app.main import create_app
 from db.migrate import MIGRATIONS_DIR
@@ -374,8 +374,7 @@ def test_commands_are_real_cli_commands(blueprint: dict[str, Any], field_name: s
             continue
         program, *arguments = shlex.split(service[field_name])
         assert program == "aetherflow"
-        args = build_parser().parse_args(arguments)
-        assert args.command == arguments[0]
+        assert parse(arguments).command == arguments[0]
 
 
 def test_build_installs_exactly_the_locked_dependencies_then_the_checkout(
