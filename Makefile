@@ -108,4 +108,4 @@ schema: install
 
 # Regenerate docs/openapi.yaml from the app (a test fails while it is stale).
 openapi: install
-	$(BIN)/python -m app.api.openapi_export
+	$(BIN)/python -m app.openapi_export

@@ -31,9 +31,6 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from app.api.body import is_json_content_type, too_deep
-from app.api.deps import verify_key_for_tenant
-from app.api.v1 import TENANT_PREFIX
 from app.core.config import Settings
 from app.core.errors import (
     AppError,
@@ -44,6 +41,10 @@ from app.core.errors import (
     ValidationFailed,
 )
 from app.core.json_input import JsonTooDeep, parse_json
+from app.http.auth import verify_key_for_tenant
+from app.http.paths import GRAPHQL_PATH
+from app.http.request_body import is_json_content_type
+from app.http.validation import too_deep
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
 from schema.automation_runs import (
@@ -63,7 +64,6 @@ from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
 from schema.webhooks import WebhookQueries
 
-GRAPHQL_PATH = f"{TENANT_PREFIX}/graphql"
 GRAPHQL_METHODS = "GET, POST"
 
 Query = merge_types("Query", (ReportQueries, AutomationRunQueries, WebhookQueries))

@@ -8,12 +8,12 @@ from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
-from app.api import body
-from app.api.deps import get_runtime, verify_key_for_tenant
 from app.bootstrap import Runtime
 from app.core import request_context
 from app.core.errors import AppError, PayloadTooLarge
 from app.core.outages import dependency_error, note_refusal
+from app.http import request_body
+from app.http.auth import get_runtime, verify_key_for_tenant
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
 from app.tenants.auth import Principal
@@ -57,7 +57,7 @@ class Context(BaseContext):
 async def read_body_within_limit(connection: HTTPConnection) -> None:
     """Size before the key, as on REST: an oversized body is a 413 with a GraphQL body."""
     try:
-        await body.read_body_within_limit(connection)
+        await request_body.read_body_within_limit(connection)
     except PayloadTooLarge as error:
         raise GraphQLRequestRefused(error) from None
 

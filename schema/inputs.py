@@ -10,8 +10,8 @@ import strawberry
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from app.api.body import validate
 from app.core.errors import ValidationFailed
+from app.http.validation import validate
 from app.idempotency.idempotent import Effect, Idempotent
 from schema.context import Context
 

@@ -21,14 +21,10 @@ from app.core.errors import (
     TenantForbidden,
     Unauthenticated,
 )
-from app.rate_limit.enforce import limit_auth_failure, limit_rest_request
+from app.http.auth import get_runtime, verify_key_for_tenant
+from app.rate_limit.enforce import limit_rest_request
 from app.tenants.auth import Principal
 from db.session import Database
-
-
-def get_runtime(connection: HTTPConnection) -> Runtime:
-    runtime: Runtime = connection.app.state.runtime
-    return runtime
 
 
 def get_database(connection: HTTPConnection) -> Database:
@@ -37,19 +33,6 @@ def get_database(connection: HTTPConnection) -> Database:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Db = Annotated[Database, Depends(get_database)]
-
-
-async def verify_key_for_tenant(
-    connection: HTTPConnection, runtime: Runtime, tenant_reference: str, authorization: str | None
-) -> Principal:
-    """The key's principal for the path's tenant; a failed key counts against the address."""
-    try:
-        principal = await runtime.keys.verify(authorization)
-    except Unauthenticated:
-        await limit_auth_failure(connection, runtime)
-        raise
-    principal.check_tenant(tenant_reference)
-    return principal
 
 
 @documented(raises=(Unauthenticated, TenantForbidden, RateLimited, ServiceUnavailable, Overloaded))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,6 +25,7 @@ from app.core.errors import (
 )
 from app.core.outages import dependency_error, note_refusal
 from app.core.request_context import current_request_id
+from app.http.validation import validation_details
 
 
 class _ErrorJSONResponse(JSONResponse):
@@ -40,17 +40,6 @@ class _ErrorJSONResponse(JSONResponse):
 def error_response(error: AppError) -> JSONResponse:
     body = envelope(error.code, error.message, error.details, current_request_id())
     return _ErrorJSONResponse(body, status_code=error.status, headers=error.headers)
-
-
-def validation_details(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Pydantic/FastAPI errors as `{"path": "reports.0.slug", "message": ...}` entries."""
-    details = []
-    for error in errors:
-        loc = [str(part) for part in error.get("loc", ())]
-        if loc and loc[0] in {"body", "query", "path", "header"}:
-            loc = loc[1:]
-        details.append({"path": ".".join(loc), "message": str(error.get("msg", "invalid"))})
-    return details
 
 
 async def _app_error(_: Request, exc: Exception) -> Response:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from app.api.body import NO_BODY, TOO_DEEP, JsonPayload, too_deep
+from app.api.body import NO_BODY, JsonPayload
 from app.api.deps import Authenticated, RuntimeDep
 from app.api.operation_docs import IDEMPOTENCY_KEY, documented
 from app.core.errors import (
@@ -17,6 +17,7 @@ from app.core.errors import (
     InvalidIdempotencyKey,
     ValidationFailed,
 )
+from app.http.validation import TOO_DEEP, too_deep
 from app.idempotency.header import REPLAYED_HEADER, parse_idempotency_key
 from app.idempotency.idempotent import Idempotent
 from app.idempotency.service import Outcome

@@ -39,7 +39,7 @@ from app.api.operation_docs import (
 )
 from app.core.errors import AppError, IdempotencyKeyInProgress, ValidationFailed, envelope
 from app.core.schemas import OutputModel
-from schema.app import GRAPHQL_PATH
+from app.http.paths import GRAPHQL_PATH
 
 SERVERS = [
     {"url": "https://api.aetherflow.digital", "description": "Production"},

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from app.api.body import read_body_within_limit
-
-TENANT_PREFIX = "/v1/tenants/{tenantId}"
+from app.http.request_body import read_body_within_limit
 
 
 def include_v1(app: FastAPI, *routers: APIRouter) -> None:

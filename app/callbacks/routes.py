@@ -16,7 +16,6 @@ from redis.exceptions import RedisError
 from app.api.body import json_body
 from app.api.deps import RuntimeDep
 from app.api.operation_docs import SIGNATURE_HEADERS, documented
-from app.api.v1 import TENANT_PREFIX
 from app.automation_runs import transitions
 from app.automation_runs.schemas import CallbackIn, RunEnvelope, RunOut
 from app.callbacks.replay import ReplayGuard
@@ -31,6 +30,7 @@ from app.core.errors import (
     ServiceUnavailable,
     WebhookReplayed,
 )
+from app.http.paths import TENANT_PREFIX
 from app.rate_limit.enforce import limit_auth_failure
 from app.tenants import service as tenants
 

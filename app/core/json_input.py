@@ -1,6 +1,6 @@
 """Parsing untrusted JSON: only what PostgreSQL's jsonb and any other JSON reader can hold
 (CONTRACT.md §1). Depth is checked here only past what the recursive parser can go; below
-that, input validation checks it (`app.api.body.validate`)."""
+that, input validation checks it (`app.http.validation.validate`)."""
 
 from __future__ import annotations
 

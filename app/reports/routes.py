@@ -12,10 +12,10 @@ from app.api.body import json_body
 from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
-from app.api.v1 import TENANT_PREFIX
 from app.core import request_context
 from app.core.errors import NotFound
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import StoredResponse, stored_json
 from app.reports import service as reports
 from app.reports.schemas import (

@@ -15,9 +15,9 @@ from app.api.body import json_body, optional_json_body
 from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
-from app.api.v1 import TENANT_PREFIX
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
 from app.webhooks import service as webhooks

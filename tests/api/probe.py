@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from app.api.body import json_body
 from app.api.deps import Authenticated, Db, api_key
-from app.api.v1 import TENANT_PREFIX, include_v1
+from app.api.v1 import include_v1
+from app.http.paths import TENANT_PREFIX
 from app.tenants.auth import Principal
 
 

@@ -16,7 +16,8 @@ from fastapi import APIRouter, FastAPI, Security
 
 from app.api import hardening
 from app.api.deps import api_key
-from app.api.v1 import TENANT_PREFIX, include_v1
+from app.api.v1 import include_v1
+from app.http.paths import TENANT_PREFIX
 from app.tenants.auth import Principal
 from db.session import Database
 from tests.api.test_http_conventions import assert_error

@@ -31,11 +31,11 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
-from app.api.openapi_export import OPENAPI_FILE, openapi_document, openapi_yaml
 from app.core.config import Settings
 from app.core.errors import InvalidIdempotencyKey
 from app.idempotency.header import parse_idempotency_key
 from app.main import create_app
+from app.openapi_export import OPENAPI_FILE, openapi_document, openapi_yaml
 from app.tenants.keys import SCOPES
 from db.session import Database
 from tests.conftest import make_settings

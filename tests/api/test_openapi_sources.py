@@ -12,10 +12,11 @@ from fastapi import APIRouter, FastAPI, Security
 
 from app.api.deps import api_key
 from app.api.openapi_examples import REQUESTS
-from app.api.openapi_export import openapi_document
-from app.api.v1 import TENANT_PREFIX, include_v1
+from app.api.v1 import include_v1
 from app.core.config import Settings
 from app.core.errors import AppError
+from app.http.paths import TENANT_PREFIX
+from app.openapi_export import openapi_document
 from app.outbox.events import EVENT_TYPES
 from app.tenants.auth import Principal
 from db.session import Database

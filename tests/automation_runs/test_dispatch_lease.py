@@ -1,4 +1,4 @@
-"""A dispatch attempt leases its run to the worker making it (app/core/leases.py): for twice
+"""A dispatch attempt leases its run to the worker making it (db/leases.py): for twice
 the dispatch timeout per HTTP call, under the worker's liveness lock id, until its outcome."""
 
 from __future__ import annotations

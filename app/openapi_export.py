@@ -1,4 +1,4 @@
-"""Write docs/openapi.yaml from the app: `python -m app.api.openapi_export` (`make openapi`).
+"""Write docs/openapi.yaml from the app: `python -m app.openapi_export` (`make openapi`).
 
 A development tool: it needs the dev dependencies (PyYAML).
 """
@@ -13,7 +13,7 @@ import yaml
 from app.core.config import Settings
 from app.main import create_app
 
-OPENAPI_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+OPENAPI_FILE = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
 
 
 def openapi_document() -> dict[str, Any]:

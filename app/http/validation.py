@@ -1,0 +1,97 @@
+"""Input validation of both faces: parsed JSON against an input model, each problem a
+`{"path", "message"}` detail of a 422 (CONTRACT.md §1)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from app.core.errors import ValidationFailed
+from app.core.json_input import MAX_JSON_DEPTH, TOO_DEEP_MESSAGE
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class _TooDeep:
+    """Well-formed JSON nested deeper than the parser goes: refused at the validation step,
+    after the checks the contract puts before it (the Idempotency-Key format)."""
+
+
+TOO_DEEP = _TooDeep()
+
+
+def too_deep() -> ValidationFailed:
+    return ValidationFailed(details=[{"path": "", "message": TOO_DEEP_MESSAGE}])
+
+
+def validate(model: type[Model], data: Any) -> Model:
+    """Validate parsed JSON against an input model; a failure is a 422 listing each problem."""
+    if data is TOO_DEEP:
+        raise too_deep()
+    if (problem := _unstorable(data)) is not None:
+        path, message = problem
+        raise ValidationFailed(details=[{"path": path, "message": message}])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(details=validation_details(exc.errors())) from None
+
+
+def _unstorable(node: Any, depth: int = 1) -> tuple[str, str] | None:
+    """Where input holds what PostgreSQL cannot store (NUL, unpaired surrogates) or is nested
+    deeper than MAX_JSON_DEPTH, and why, if anywhere; the first problem in document order.
+
+    A JSON body had its surrogates checked when it was parsed; a GraphQL document's literals
+    had not. The recursion stops at MAX_JSON_DEPTH.
+    """
+    found = _first_problem(node, depth)
+    if found is None:
+        return None
+    reversed_path, message = found
+    # An unpaired surrogate in a key is echoed as "?" by the error renderer (api/errors.py).
+    return ".".join(str(key) for key in reversed(reversed_path)), message
+
+
+def _first_problem(node: Any, depth: int) -> tuple[list[Any], str] | None:
+    """The first problem and its path, innermost key first (built only when found)."""
+    if isinstance(node, str):
+        message = _text_problem(node)
+        return ([], message) if message is not None else None
+    if isinstance(node, dict):
+        pairs: Any = node.items()
+    elif isinstance(node, list):
+        pairs = enumerate(node)
+    else:
+        return None
+    if depth > MAX_JSON_DEPTH:
+        return [], TOO_DEEP_MESSAGE
+    for key, child in pairs:
+        if isinstance(key, str) and (message := _text_problem(key)) is not None:
+            return [key], message
+        if (found := _first_problem(child, depth + 1)) is not None:
+            found[0].append(key)
+            return found
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "text must not contain the NUL character"
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return "text must not contain unpaired surrogates (\\ud800-\\udfff)"
+    return None
+
+
+def validation_details(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic/FastAPI errors as `{"path": "reports.0.slug", "message": ...}` entries."""
+    details = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc and loc[0] in {"body", "query", "path", "header"}:
+            loc = loc[1:]
+        details.append({"path": ".".join(loc), "message": str(error.get("msg", "invalid"))})
+    return details
