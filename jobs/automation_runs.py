@@ -21,6 +21,4 @@ async def dispatch_run_task(run_id: str, worker: WorkerState = TaskiqDepends(wor
         uuid.UUID(run_id),
         holder=worker.liveness.holder,
     )
-    # A short wait is kept in this process; longer ones are found by the sweep.
-    if retry_in is not None and retry_in <= runtime.settings.sweep_interval_seconds:
-        runtime.queue.kick_later(retry_in, DISPATCH_RUN, run_id)
+    worker.retry_soon(DISPATCH_RUN, run_id, retry_in)

@@ -18,6 +18,7 @@ from taskiq import TaskiqMessage, TaskiqMiddleware, TaskiqResult
 
 from app.core.config import get_settings
 from app.core.metrics import registry
+from app.core.probes import exit_status
 
 HEARTBEAT_FILE = Path(tempfile.gettempdir()) / "aetherflow-worker-heartbeat"
 MIN_STALE_SECONDS = 60.0
@@ -65,11 +66,7 @@ def problem(heartbeat_file: Path, stale_after: float, now: float | None = None) 
 
 def main() -> int:
     stale_after = stale_after_seconds(get_settings().sweep_interval_seconds)
-    found = problem(HEARTBEAT_FILE, stale_after)
-    if found is None:
-        return 0
-    print(f"aetherflow worker not live: {found}", file=sys.stderr)  # noqa: T201
-    return 1
+    return exit_status("aetherflow worker not live", problem(HEARTBEAT_FILE, stale_after))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,4 @@ async def deliver_webhook(
         uuid.UUID(delivery_id),
         holder=worker.liveness.holder,
     )
-    retry_in = report.retry_in if report is not None else None
-    # A short wait is kept in this process; longer ones are found by the sweep.
-    if retry_in is not None and retry_in <= runtime.settings.sweep_interval_seconds:
-        runtime.queue.kick_later(retry_in, DELIVER_WEBHOOK, delivery_id)
+    worker.retry_soon(DELIVER_WEBHOOK, delivery_id, report.retry_in if report else None)

@@ -16,7 +16,7 @@ from app.core.ids import parse_id
 from app.idempotency.service import StoredResponse, stored_json
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
-from schema.pagination import page_info, page_request
+from schema.pagination import connection, page_request
 from schema.types import (
     AutomationRun,
     AutomationRunConnection,
@@ -60,13 +60,7 @@ class AutomationRunQueries:
             page = await runs.list_page(
                 session, tenant_id=who.tenant_id, status=rest_status, page=request
             )
-        return AutomationRunConnection(
-            edges=[
-                AutomationRunEdge(node=AutomationRun.of(row), cursor=cursor)
-                for row, cursor in page.with_cursors()
-            ],
-            page_info=page_info(page),
-        )
+        return connection(page, AutomationRun.of, AutomationRunEdge, AutomationRunConnection)
 
 
 @strawberry.type

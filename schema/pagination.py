@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from app.bootstrap import Runtime
 from app.core.errors import ValidationFailed
 from app.core.pagination import MAX_LIMIT, Page, PageRequest
 from schema.types import PageInfo
+
+Row = TypeVar("Row")
+Connection = TypeVar("Connection")
 
 
 def page_request(runtime: Runtime, first: int, after: str | None) -> PageRequest:
@@ -24,3 +28,14 @@ def page_info(page: Page[Any]) -> PageInfo:
         has_next_page=page.next_cursor is not None,
         end_cursor=page.cursors[-1] if page.cursors else None,
     )
+
+
+def connection(
+    page: Page[Row],
+    node: Callable[[Row], Any],
+    edge: Callable[..., Any],
+    of: Callable[..., Connection],
+) -> Connection:
+    """A connection of `of`'s type: an `edge` per item of the page, with its node and cursor."""
+    edges = [edge(node=node(row), cursor=cursor) for row, cursor in page.with_cursors()]
+    return of(edges=edges, page_info=page_info(page))

@@ -12,7 +12,7 @@ from app.reports.schemas import ReportBatchIn, ReportBatchOut
 from app.reports.schemas import ReportStatus as RestReportStatus
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
-from schema.pagination import page_info, page_request
+from schema.pagination import connection, page_request
 from schema.types import (
     Report,
     ReportConnection,
@@ -43,13 +43,7 @@ class ReportQueries:
                 status=RestReportStatus(status.value),
                 page=request,
             )
-        return ReportConnection(
-            edges=[
-                ReportEdge(node=Report.of(row), cursor=cursor)
-                for row, cursor in page.with_cursors()
-            ],
-            page_info=page_info(page),
-        )
+        return connection(page, Report.of, ReportEdge, ReportConnection)
 
     @strawberry.field
     async def report(self, info: Info[Context, None], slug: str) -> Report | None:

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from app.core.config import get_settings
+from app.core.probes import exit_status
 
 PROBE_TIMEOUT_SECONDS = 3.0
 
@@ -28,11 +29,8 @@ def problem(url: str) -> str | None:
 
 
 def main() -> int:
-    found = problem(f"http://127.0.0.1:{get_settings().port}/serving")
-    if found is None:
-        return 0
-    print(f"aetherflow api not serving: {found}", file=sys.stderr)  # noqa: T201
-    return 1
+    serving = f"http://127.0.0.1:{get_settings().port}/serving"
+    return exit_status("aetherflow api not serving", problem(serving))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Security
+from fastapi import APIRouter, Depends, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -12,11 +12,11 @@ from app.api.body import json_body
 from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
+from app.api.paging import Paging
 from app.automation_runs import service as runs
 from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut, RunStatus
 from app.core import request_context
 from app.core.errors import Conflict, NotFound
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import StoredResponse, stored_json
 from app.tenants.auth import Principal
@@ -56,16 +56,13 @@ async def list_automation_runs(
     who: RunsReader,
     runtime: RuntimeDep,
     status: RunStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    *,
+    paging: Paging,
 ) -> RunPageOut:
     """The tenant's runs, newest first, optionally of one status."""
-    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
-        page = await runs.list_page(session, tenant_id=who.tenant_id, status=status, page=request)
-    return RunPageOut(
-        data=[RunOut.model_validate(run) for run in page.items], next_cursor=page.next_cursor
-    )
+        page = await runs.list_page(session, tenant_id=who.tenant_id, status=status, page=paging)
+    return RunPageOut.of(page)
 
 
 @router.get("/{run_id}")

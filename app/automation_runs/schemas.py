@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from app.core.schemas import InputModel, JsonObject, OutputModel
+from app.core.schemas import InputModel, JsonObject, OutputModel, PageOut
 from app.core.time import UtcDateTime
 
 # Flow ids go into the dispatch URL path, so they are kept to URL-safe characters.
@@ -66,6 +66,6 @@ class RunEnvelope(OutputModel):
     data: RunOut
 
 
-class RunPageOut(OutputModel):
+class RunPageOut(PageOut):
     data: list[RunOut]
     next_cursor: str | None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+
+from app.core.pagination import Page
 
 
 class InputModel(BaseModel):
@@ -26,6 +28,14 @@ class OutputModel(BaseModel):
         # Its JSON schema is the one of what is sent, wherever it appears (a webhook body too).
         json_schema_mode_override="serialization",
     )
+
+
+class PageOut(OutputModel):
+    """A page of a list (CONTRACT.md §1); each subclass declares `data` and `next_cursor`."""
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> Self:
+        return cls.model_validate({"data": page.items, "next_cursor": page.next_cursor})
 
 
 def finite_json(value: Any, **dumps_options: Any) -> str:

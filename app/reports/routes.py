@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Security
+from fastapi import APIRouter, Depends, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -12,9 +12,9 @@ from app.api.body import json_body
 from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
+from app.api.paging import Paging
 from app.core import request_context
 from app.core.errors import NotFound
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import StoredResponse, stored_json
 from app.reports import service as reports
@@ -59,19 +59,13 @@ async def list_reports(
     who: ReportsReader,
     runtime: RuntimeDep,
     status: ReportStatus = ReportStatus.PUBLISHED,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    *,
+    paging: Paging,
 ) -> ReportPageOut:
     """Reports newest first: published by publishedAt, draft and all by updatedAt."""
-    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
-        page = await reports.list_page(
-            session, tenant_id=who.tenant_id, status=status, page=request
-        )
-    return ReportPageOut(
-        data=[ReportOut.model_validate(report) for report in page.items],
-        next_cursor=page.next_cursor,
-    )
+        page = await reports.list_page(session, tenant_id=who.tenant_id, status=status, page=paging)
+    return ReportPageOut.of(page)
 
 
 @router.get("/latest")

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from app.core.errors import ValidationFailed
-from app.core.schemas import InputModel, OutputModel, finite_json
+from app.core.schemas import InputModel, OutputModel, PageOut, finite_json
 from app.core.time import UtcDateTime
 
 MAX_BATCH = 500
@@ -135,6 +135,6 @@ class ReportEnvelope(OutputModel):
     data: ReportOut
 
 
-class ReportPageOut(OutputModel):
+class ReportPageOut(PageOut):
     data: list[ReportOut]
     next_cursor: str | None

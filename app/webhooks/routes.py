@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from typing import Annotated, NamedTuple
 
-from fastapi import APIRouter, Depends, Query, Security
+from fastapi import APIRouter, Depends, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -15,8 +15,8 @@ from app.api.body import json_body, optional_json_body
 from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
+from app.api.paging import Paging
 from app.core.errors import Conflict, NotFound
-from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
@@ -48,7 +48,6 @@ ENDPOINT = f"{ENDPOINTS}/{{endpoint_id}}"
 WebhooksReader = Annotated[Principal, Security(api_key, scopes=["webhooks:read"])]
 WebhooksWriter = Annotated[Principal, Security(api_key, scopes=["webhooks:write"])]
 NoBody = Annotated[NoInput, Depends(optional_json_body(NoInput))]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
 class _NewEndpoint(NamedTuple):
@@ -112,17 +111,12 @@ async def create_webhook_endpoint(
 async def list_webhook_endpoints(
     who: WebhooksReader,
     runtime: RuntimeDep,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    paging: Paging,
 ) -> EndpointPageOut:
     """The tenant's endpoints, oldest first (by createdAt, then id)."""
-    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
-        page = await webhooks.list_endpoints(session, tenant_id=who.tenant_id, page=request)
-    return EndpointPageOut(
-        data=[EndpointOut.model_validate(endpoint) for endpoint in page.items],
-        next_cursor=page.next_cursor,
-    )
+        page = await webhooks.list_endpoints(session, tenant_id=who.tenant_id, page=paging)
+    return EndpointPageOut.of(page)
 
 
 @router.get(ENDPOINT)
@@ -207,23 +201,18 @@ async def list_webhook_deliveries(
     runtime: RuntimeDep,
     *,
     status: DeliveryStatus | None = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    paging: Paging,
 ) -> DeliveryPageOut:
     """The endpoint's deliveries, newest first (by createdAt, then id), optionally by status."""
-    request = PageRequest(runtime.cursors, cursor, limit)
     async with runtime.db.unit_of_work() as session:
         page = await webhooks.list_deliveries(
             session,
             tenant_id=who.tenant_id,
             endpoint_id=endpoint_id,
             status=status,
-            page=request,
+            page=paging,
         )
-    return DeliveryPageOut(
-        data=[DeliveryOut.model_validate(delivery) for delivery in page.items],
-        next_cursor=page.next_cursor,
-    )
+    return DeliveryPageOut.of(page)
 
 
 @router.post(

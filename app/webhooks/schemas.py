@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, StrictBool, field_validator
 
-from app.core.schemas import InputModel, OutputModel
+from app.core.schemas import InputModel, OutputModel, PageOut
 from app.core.time import UtcDateTime
 from app.outbox.events import EVENT_TYPES
 from app.webhooks.ssrf import MAX_URL_LENGTH
@@ -106,7 +106,7 @@ class EndpointCreatedEnvelope(OutputModel):
     data: EndpointWithSecretOut
 
 
-class EndpointPageOut(OutputModel):
+class EndpointPageOut(PageOut):
     data: list[EndpointOut]
     next_cursor: str | None
 
@@ -137,6 +137,6 @@ class DeliveryEnvelope(OutputModel):
     data: DeliveryOut
 
 
-class DeliveryPageOut(OutputModel):
+class DeliveryPageOut(PageOut):
     data: list[DeliveryOut]
     next_cursor: str | None
