@@ -50,8 +50,7 @@ class Context(BaseContext):
 
     @property
     def correlation_id(self) -> str | None:
-        context = request_context.current()
-        return context.correlation_id if context else None
+        return request_context.current_correlation_id()
 
 
 async def read_body_within_limit(connection: HTTPConnection) -> None:

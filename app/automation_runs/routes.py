@@ -33,14 +33,13 @@ async def create_automation_run(
     who: RunsWriter, idempotent: Idempotency, new_run: NewRun
 ) -> Response:
     """Queue a run; the worker dispatches it to its provider."""
-    context = request_context.current()
 
     async def effect(session: AsyncSession) -> StoredResponse:
         run = await runs.create_run(
             session,
             tenant_id=who.tenant_id,
             run=new_run,
-            trace_id=context.correlation_id if context else None,
+            trace_id=request_context.current_correlation_id(),
         )
         location = f"/v1/tenants/{who.tenant_id}/automation-runs/{run.id}"
         return stored_json(

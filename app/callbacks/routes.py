@@ -78,7 +78,7 @@ async def apply_activepieces_callback(
                 session,
                 tenant_id=tenant.id,
                 callback=callback,
-                correlation_id=context.correlation_id if context else None,
+                correlation_id=request_context.current_correlation_id(),
             )
     except BaseException:
         await guard.release()

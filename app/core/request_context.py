@@ -50,3 +50,8 @@ def bound(context: RequestContext) -> Iterator[RequestContext]:
 def current_request_id() -> str | None:
     context = _current.get()
     return context.request_id if context else None
+
+
+def current_correlation_id() -> str | None:
+    context = _current.get()
+    return context.correlation_id if context else None

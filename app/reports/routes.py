@@ -39,14 +39,13 @@ async def upsert_reports(
     who: ReportsWriter, idempotent: Idempotency, batch: ReportBatch
 ) -> Response:
     """Create or replace up to 500 reports, all or nothing."""
-    context = request_context.current()
 
     async def effect(session: AsyncSession) -> StoredResponse:
         outcomes = await reports.upsert_batch(
             session,
             tenant_id=who.tenant_id,
             items=batch.reports,
-            correlation_id=context.correlation_id if context else None,
+            correlation_id=request_context.current_correlation_id(),
         )
         return stored_json(200, ReportBatchOut.of(outcomes))
 

@@ -121,10 +121,7 @@ async def get_endpoint(
     session: AsyncSession, *, tenant_id: uuid.UUID, endpoint_id: uuid.UUID
 ) -> WebhookEndpoint:
     """The tenant's endpoint, or NotFound."""
-    endpoint = await repository.find_endpoint(session, tenant_id, endpoint_id)
-    if endpoint is None:
-        raise NotFound(_ENDPOINT)
-    return endpoint
+    return _found(await repository.find_endpoint(session, tenant_id, endpoint_id))
 
 
 async def update_endpoint(
@@ -147,9 +144,7 @@ async def update_endpoint(
     present: dict[str, Any] = changes.model_dump(include=changes.model_fields_set - {"url"})
     if url is not None:
         present["url"] = _stored_url(url)
-    endpoint = await repository.find_endpoint(session, tenant_id, endpoint_id, lock=True)
-    if endpoint is None:
-        raise NotFound(_ENDPOINT)
+    endpoint = _found(await repository.find_endpoint(session, tenant_id, endpoint_id, lock=True))
     values = {name: value for name, value in present.items() if getattr(endpoint, name) != value}
     if not values:
         return endpoint
@@ -177,16 +172,14 @@ async def rotate_secret(
 ) -> WebhookEndpoint:
     """A new secret (stored encrypted); the current one keeps signing beside it for 24 hours
     and an older previous one is dropped."""
-    endpoint = await repository.rotate_secret(
+    rotated = await repository.rotate_secret(
         session,
         tenant_id,
         endpoint_id,
         secret_encrypted=box.encrypt(generate_secret()),
         overlap=PREVIOUS_SECRET_TTL,
     )
-    if endpoint is None:
-        raise NotFound(_ENDPOINT)
-    return endpoint
+    return _found(rotated)
 
 
 async def list_deliveries(
@@ -225,3 +218,9 @@ async def retry_delivery(
 
 def _created_place(row: WebhookEndpoint | DeliveryLogEntry) -> tuple[datetime, uuid.UUID]:
     return row.created_at, row.id
+
+
+def _found(endpoint: WebhookEndpoint | None) -> WebhookEndpoint:
+    if endpoint is None:
+        raise NotFound(_ENDPOINT)
+    return endpoint
