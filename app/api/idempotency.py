@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,6 +16,7 @@ from app.core.errors import (
     InvalidIdempotencyKey,
     ValidationFailed,
 )
+from app.core.ids import parse_id
 from app.http.validation import TOO_DEEP, too_deep
 from app.idempotency.header import REPLAYED_HEADER, parse_idempotency_key
 from app.idempotency.idempotent import Idempotent
@@ -58,10 +58,8 @@ async def idempotent_request(
 
 
 def _canonical(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return value
+    parsed = parse_id(value)
+    return str(parsed) if parsed is not None else value
 
 
 Idempotency = Annotated[Idempotent, Depends(idempotent_request)]

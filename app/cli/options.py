@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from app.core.ids import parse_id
 from app.tenants.keys import SCOPES
 
 JsonOption = Annotated[
@@ -43,10 +44,9 @@ def days_from_now(text: str) -> int:
 
 
 def uuid_value(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise typer.BadParameter("must be a UUID") from None
+    if (parsed := parse_id(text)) is None:
+        raise typer.BadParameter("must be a UUID (8-4-4-4-12 hexadecimal digits)")
+    return parsed
 
 
 def scope_list(text: str) -> ScopeList:
