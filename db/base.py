@@ -1,15 +1,20 @@
-"""Declarative base: naming convention, column types and the shared timestamp columns."""
+"""Declarative base: naming convention, column types (StrEnums as text, CHECK conditions) and
+the shared timestamp columns."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, func
+from sqlalchemy import Dialect, MetaData, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import Text
+from sqlalchemy.types import Text, TypeDecorator
+
+_Member = TypeVar("_Member", bound=StrEnum)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,6 +34,30 @@ class Base(DeclarativeBase):
         list[str]: ARRAY(Text),
         str: Text,
     }
+
+
+class EnumText(TypeDecorator[_Member]):
+    """A StrEnum stored as its value in a text column (no PostgreSQL ENUM type); rows read
+    back as members."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, enum: type[_Member]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> _Member | None:
+        return None if value is None else self.enum(value)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """The SQL condition that `column` holds one of `values` (for a CHECK constraint)."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
 
 
 def new_id() -> uuid.UUID:

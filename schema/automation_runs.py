@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from app.automation_runs import live
 from app.automation_runs import service as runs
-from app.automation_runs.schemas import TERMINAL, CreateRunIn, RunEnvelope, RunOut, RunStatus
+from app.automation_runs.schemas import TERMINAL, CreateRunIn, RunEnvelope, RunOut
 from app.core.ids import parse_id
 from app.idempotency.service import StoredResponse, stored_json
 from schema.context import Context
@@ -55,10 +55,9 @@ class AutomationRunQueries:
         who = info.context.require("automations:read")
         runtime = info.context.runtime
         request = page_request(runtime, first, after)
-        rest_status = RunStatus(status.value) if status else None
         async with runtime.db.unit_of_work() as session:
             page = await runs.list_page(
-                session, tenant_id=who.tenant_id, status=rest_status, page=request
+                session, tenant_id=who.tenant_id, status=status, page=request
             )
         return connection(page, AutomationRun.of, AutomationRunEdge, AutomationRunConnection)
 

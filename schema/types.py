@@ -18,12 +18,13 @@ import strawberry
 from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 
-from app.automation_runs.schemas import RunOut, RunStatus
+from app.automation_runs.schemas import RunOut
 from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut
 from app.reports.schemas import ReportStatus as DomainReportStatus
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
 from app.webhooks.schemas import EndpointOut
+from db.models.automation_run import RunStatus
 
 # The GraphQL enums are the domain's: the same names and values.
 ReportStatus = DomainReportStatus

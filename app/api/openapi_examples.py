@@ -26,7 +26,6 @@ from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
     DeliveryPageOut,
-    DeliveryStatus,
     EndpointCreatedEnvelope,
     EndpointEnvelope,
     EndpointIn,
@@ -38,6 +37,8 @@ from app.webhooks.schemas import (
     SecretRotationEnvelope,
     SecretRotationOut,
 )
+from db.models.automation_run import Provider, RunStatus
+from db.models.webhook_delivery import DeliveryStatus
 
 REQUESTS: dict[type[BaseModel], dict[str, Any]] = {
     ReportBatchIn: {
@@ -90,8 +91,8 @@ REPORT = ReportOut(
 RUN = RunOut(
     id=uuid.UUID("5d1c9e0a-3b7f-4a62-8e4d-9c2b1a0f6e35"),
     flow_id="sync_crm",
-    provider="activepieces",
-    status="succeeded",
+    provider=Provider.ACTIVEPIECES,
+    status=RunStatus.SUCCEEDED,
     correlation_id="order-1234",
     input={"customerId": "c_42"},
     output={"invoiceId": "inv_9"},

@@ -5,6 +5,7 @@ outcomes are written only if the run is still where the attempt left it."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 import httpx
@@ -17,13 +18,15 @@ from app.automation_runs.providers import (
     complete_in_sandbox,
     dispatch_to_activepieces,
 )
+from app.automation_runs.schemas import ACTIVE
 from app.core.config import Settings
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from db.leases import lease_for
+from db.models.automation_run import Provider, RunStatus
 from db.session import Database
 
 # HTTP calls one dispatch makes: the sandbox sends its `running` and `succeeded` callbacks.
-REQUESTS = {"activepieces": 1, "sandbox": 2}
+REQUESTS = {Provider.ACTIVEPIECES: 1, Provider.SANDBOX: 2}
 
 
 async def dispatch_run(
@@ -51,13 +54,14 @@ async def dispatch_run(
         attempt, step = run.attempts, run.schedule_step
         await session.flush()
 
-    if run.provider == "sandbox":
+    statuses: Collection[RunStatus]
+    if run.provider == Provider.SANDBOX:
         result = await complete_in_sandbox(http, settings, run)
         # The sandbox's own callbacks move the run; they may leave it `running` if cut off.
-        statuses: tuple[str, ...] = ("queued", "running")
+        statuses = ACTIVE
     else:
         result = await dispatch_to_activepieces(http, settings, run)
-        statuses = ("queued",)
+        statuses = (RunStatus.QUEUED,)
 
     retry_in = await _record(
         db, settings, run_id=run_id, attempt=attempt, step=step, statuses=statuses, result=result
@@ -81,7 +85,7 @@ async def _record(
     run_id: uuid.UUID,
     attempt: int,
     step: int,
-    statuses: tuple[str, ...],
+    statuses: Collection[RunStatus],
     result: DispatchResult,
 ) -> float | None:
     async with db.unit_of_work() as session:
@@ -89,7 +93,7 @@ async def _record(
         if run is None:
             return None
         if result.accepted:
-            if run.provider != "sandbox":
+            if run.provider != Provider.SANDBOX:
                 await transitions.mark_dispatched(
                     session, run, attempt=attempt, provider_run_id=result.provider_run_id
                 )

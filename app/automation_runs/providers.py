@@ -9,10 +9,9 @@ from typing import Any
 
 import httpx
 
-from app.automation_runs.schemas import RunOut
 from app.core.config import Settings
 from app.webhooks.signing import signed_headers
-from db.models.automation_run import AutomationRun
+from db.models.automation_run import AutomationRun, RunStatus
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,8 @@ async def complete_in_sandbox(
     provider_run_id = f"sandbox-{run.id}"
     bound = {"runId": str(run.id), "correlationId": run.correlation_id}
     for callback in (
-        {**bound, "status": "running", "providerRunId": provider_run_id},
-        {**bound, "status": "succeeded", "output": run.input},
+        {**bound, "status": RunStatus.RUNNING, "providerRunId": provider_run_id},
+        {**bound, "status": RunStatus.SUCCEEDED, "output": run.input},
     ):
         result = await _send_callback(http, settings, run, callback)
         # 409: this step was already applied by an earlier, interrupted dispatch.
@@ -132,7 +131,3 @@ async def _send_callback(
     if isinstance(answer, DispatchResult):
         return answer
     return DispatchResult(answer.status_code, retry_after=answer.headers.get("retry-after"))
-
-
-def representation(run: AutomationRun) -> dict[str, Any]:
-    return RunOut.model_validate(run).model_dump(mode="json")

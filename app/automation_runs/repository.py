@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -11,9 +11,10 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.automation_runs.schemas import ACTIVE
 from app.core.pagination import Position
 from db import leases
-from db.models.automation_run import AutomationRun
+from db.models.automation_run import AutomationRun, RunStatus
 
 
 async def insert_run(session: AsyncSession, values: dict[str, Any]) -> AutomationRun | None:
@@ -53,7 +54,7 @@ async def find_many(
 async def list_page(
     session: AsyncSession,
     tenant_id: uuid.UUID,
-    status: str | None,
+    status: RunStatus | None,
     *,
     after: Position | None,
     limit: int,
@@ -88,7 +89,7 @@ async def lock_due_dispatch(session: AsyncSession, run_id: uuid.UUID) -> Automat
         select(AutomationRun)
         .where(
             AutomationRun.id == run_id,
-            AutomationRun.status.in_(("queued", "running")),
+            AutomationRun.status.in_(ACTIVE),
             AutomationRun.next_attempt_at <= func.now(),
         )
         .with_for_update(skip_locked=True)
@@ -111,7 +112,7 @@ async def release_dead_leases(session: AsyncSession, *, limit: int) -> list[uuid
     """Runs whose dispatch is leased by a worker that is gone; the ones still to dispatch are
     made due. A callback may have moved a run on meanwhile (no next attempt, or terminal). Its
     `updatedAt` is kept: releasing a lease changes nothing a client sees."""
-    active = AutomationRun.status.in_(("queued", "running"))
+    active = AutomationRun.status.in_(ACTIVE)
     still_dispatching = active & AutomationRun.next_attempt_at.is_not(None)
     return await leases.release_dead_leases(
         session, AutomationRun, due_again=still_dispatching, limit=limit
@@ -123,7 +124,7 @@ async def due_dispatch_ids(session: AsyncSession, *, limit: int) -> list[uuid.UU
         await session.scalars(
             select(AutomationRun.id)
             .where(
-                AutomationRun.status.in_(("queued", "running")),
+                AutomationRun.status.in_(ACTIVE),
                 AutomationRun.next_attempt_at <= func.now(),
             )
             .order_by(AutomationRun.next_attempt_at)
@@ -136,7 +137,7 @@ async def update_if(
     session: AsyncSession,
     run_id: uuid.UUID,
     *,
-    statuses: Sequence[str],
+    statuses: Collection[RunStatus],
     attempts: int | None = None,
     values: dict[str, Any],
 ) -> AutomationRun | None:
@@ -160,7 +161,7 @@ async def time_out_running(
     stale = (
         select(AutomationRun.id)
         .where(
-            AutomationRun.status == "running",
+            AutomationRun.status == RunStatus.RUNNING,
             AutomationRun.started_at < func.now() - older_than,
         )
         .limit(limit)
@@ -169,9 +170,9 @@ async def time_out_running(
     )
     rows = await session.scalars(
         update(AutomationRun)
-        .where(AutomationRun.id.in_(stale), AutomationRun.status == "running")
+        .where(AutomationRun.id.in_(stale), AutomationRun.status == RunStatus.RUNNING)
         .values(
-            status="timed_out",
+            status=RunStatus.TIMED_OUT,
             completed_at=func.now(),
             next_attempt_at=None,
             updated_at=func.now(),
@@ -184,7 +185,7 @@ async def time_out_running(
 
 def dispatch_exhausted() -> Any:
     """Failed runs whose dispatch ran out of attempts: the dead letters among runs."""
-    return (AutomationRun.status == "failed") & (
+    return (AutomationRun.status == RunStatus.FAILED) & (
         AutomationRun.error["code"].astext == "dispatch_exhausted"
     )
 
@@ -212,7 +213,7 @@ async def revive_exhausted(
         update(AutomationRun)
         .where(*conditions)
         .values(
-            status="queued",
+            status=RunStatus.QUEUED,
             schedule_step=0,
             next_attempt_at=func.now(),
             error=None,

@@ -14,12 +14,13 @@ from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
 from app.api.paging import Paging
 from app.automation_runs import service as runs
-from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut, RunStatus
+from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut, RunPageOut
 from app.core import request_context
 from app.core.errors import Conflict, NotFound
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import StoredResponse, stored_json
 from app.tenants.auth import Principal
+from db.models.automation_run import RunStatus
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/automation-runs", tags=["automation runs"])
 RunsReader = Annotated[Principal, Security(api_key, scopes=["automations:read"])]

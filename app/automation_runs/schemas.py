@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from app.core.schemas import InputModel, JsonObject, OutputModel, PageOut
 from app.core.time import UtcDateTime
+from db.models.automation_run import RunStatus
 
 # Flow ids go into the dispatch URL path, so they are kept to URL-safe characters.
 FLOW_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 CorrelationId = Annotated[str, Field(min_length=1, max_length=128)]
-Provider = Literal["activepieces", "sandbox"]
+# Literals rather than the enums of db/models/automation_run.py: they give the validation
+# messages and the OpenAPI schema their plain strings. A test keeps them to the enums' values.
+ProviderName = Literal["activepieces", "sandbox"]
+CallbackStatus = Literal["running", "succeeded", "failed"]
 
-
-class RunStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    TIMED_OUT = "timed_out"
-
-
+# A run moves on only from an active status; a terminal one never changes (but for a DLQ retry).
+ACTIVE = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
 TERMINAL = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.TIMED_OUT})
 
 
@@ -32,12 +28,12 @@ class CreateRunIn(InputModel):
     flow_id: Annotated[str, Field(pattern=FLOW_ID_PATTERN)]
     input: JsonObject = Field(default_factory=dict)
     correlation_id: CorrelationId | None = None
-    provider: Provider = "activepieces"
+    provider: ProviderName = "activepieces"
 
 
 class CallbackIn(InputModel):
     correlation_id: CorrelationId
-    status: Literal["running", "succeeded", "failed"]
+    status: CallbackStatus
     output: JsonObject | None = None
     error: JsonObject | None = None
     provider_run_id: Annotated[str | None, Field(min_length=1, max_length=200)] = None

@@ -10,12 +10,12 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository
-from app.automation_runs.schemas import CreateRunIn, RunStatus
+from app.automation_runs.schemas import CreateRunIn
 from app.automation_runs.transitions import DispatchDue, announce
 from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
-from db.models.automation_run import AutomationRun
+from db.models.automation_run import AutomationRun, RunStatus
 from db.session import after_commit
 
 _ORDERING = "runs:created"
@@ -36,7 +36,7 @@ async def create_run(
             "tenant_id": tenant_id,
             "flow_id": run.flow_id,
             "provider": run.provider,
-            "status": RunStatus.QUEUED.value,
+            "status": RunStatus.QUEUED,
             "correlation_id": run.correlation_id or str(uuid.uuid4()),
             "trace_id": trace_id,
             "input": run.input,
@@ -71,7 +71,7 @@ async def list_page(
 ) -> Page[AutomationRun]:
     """One page of the tenant's runs, newest first."""
     return await page.for_list(_ordering(status)).fetch(
-        partial(repository.list_page, session, tenant_id, status.value if status else None),
+        partial(repository.list_page, session, tenant_id, status),
         lambda run: (run.created_at, run.id),
     )
 

@@ -5,6 +5,7 @@ published after commit for live subscribers."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository
 from app.automation_runs.live import RunChanged
-from app.automation_runs.schemas import TERMINAL, CallbackIn, RunOut, RunStatus
+from app.automation_runs.schemas import ACTIVE, TERMINAL, CallbackIn, RunOut
 from app.core.errors import NotFound, RunAlreadyCompleted
 from app.core.ids import parse_id
 from app.outbox import service as outbox
 from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, NewEvent
-from db.models.automation_run import AutomationRun
+from db.models.automation_run import AutomationRun, RunStatus
 from db.session import AfterCommit, after_commit
 
 TERMINAL_EVENTS = {
@@ -27,7 +28,6 @@ TERMINAL_EVENTS = {
     RunStatus.FAILED: RUN_FAILED,
     RunStatus.TIMED_OUT: RUN_TIMED_OUT,
 }
-ACTIVE = ("queued", "running")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ async def announce(
     """Publish the change after commit; a terminal one also becomes an outbox event."""
     representation = RunOut.model_validate(run).model_dump(mode="json")
     after_commit(session, RunChanged(run.tenant_id, representation))
-    event_type = TERMINAL_EVENTS.get(RunStatus(run.status))
+    event_type = TERMINAL_EVENTS.get(run.status)
     if event_type is not None:
         await outbox.record(
             session, [NewEvent(run.tenant_id, event_type, representation, correlation_id)]
@@ -63,10 +63,11 @@ async def apply_callback(
     run = await repository.lock_by_correlation(session, tenant_id, callback.correlation_id)
     if run is None or not _names_run(callback.run_id, run):
         raise NotFound("automation run")
-    if RunStatus(run.status) in TERMINAL:
+    if run.status in TERMINAL:
         raise RunAlreadyCompleted
+    status = RunStatus(callback.status)
     values: dict[str, Any] = {
-        "status": callback.status,
+        "status": status,
         "provider_run_id": func.coalesce(AutomationRun.provider_run_id, callback.provider_run_id),
         "started_at": func.coalesce(AutomationRun.started_at, func.now()),
         "next_attempt_at": None,
@@ -75,7 +76,7 @@ async def apply_callback(
         values["output"] = callback.output
     if callback.error is not None:
         values["error"] = callback.error
-    if callback.status != "running":
+    if status != RunStatus.RUNNING:
         values["completed_at"] = func.now()
     updated = await repository.update_if(session, run.id, statuses=ACTIVE, values=values)
     assert updated is not None  # the row is locked and active
@@ -95,10 +96,10 @@ async def mark_dispatched(
     updated = await repository.update_if(
         session,
         run.id,
-        statuses=("queued",),
+        statuses=(RunStatus.QUEUED,),
         attempts=attempt,
         values={
-            "status": "running",
+            "status": RunStatus.RUNNING,
             "started_at": func.coalesce(AutomationRun.started_at, func.now()),
             "provider_run_id": func.coalesce(AutomationRun.provider_run_id, provider_run_id),
             "next_attempt_at": None,
@@ -114,7 +115,7 @@ async def schedule_dispatch_retry(
     run: AutomationRun,
     *,
     attempt: int,
-    statuses: tuple[str, ...],
+    statuses: Collection[RunStatus],
     delay_seconds: float,
 ) -> None:
     await repository.update_if(
@@ -133,7 +134,7 @@ async def fail_dispatch(
     run: AutomationRun,
     *,
     attempt: int,
-    statuses: tuple[str, ...],
+    statuses: Collection[RunStatus],
     error: dict[str, Any],
 ) -> AutomationRun | None:
     """The dispatch is exhausted or rejected: `failed`, with the reason in `error`."""
@@ -143,7 +144,7 @@ async def fail_dispatch(
         statuses=statuses,
         attempts=attempt,
         values={
-            "status": "failed",
+            "status": RunStatus.FAILED,
             "error": error,
             "completed_at": func.now(),
             "next_attempt_at": None,

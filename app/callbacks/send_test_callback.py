@@ -14,10 +14,11 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 
+from app.automation_runs.schemas import CallbackStatus
 from app.webhooks.signing import signed_headers
 
 
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", required=True, help="the deployment's callback URL")
     parser.add_argument("--run-id", help="the run id (binds the callback to that run)")
     parser.add_argument("--correlation-id", required=True)
-    parser.add_argument("--status", required=True, choices=["running", "succeeded", "failed"])
+    parser.add_argument("--status", required=True, choices=get_args(CallbackStatus))
     parser.add_argument("--output", type=_json_object)
     parser.add_argument("--error", type=_json_object)
     parser.add_argument("--provider-run-id")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Iterable
+from enum import StrEnum
 from importlib.metadata import version
 
 from prometheus_client import (
@@ -35,9 +36,16 @@ CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 UNMATCHED_ROUTE = "unmatched"
 OTHER_METHOD = "OTHER"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-_DELIVERY_OUTCOMES = {"delivered": "delivered", "pending": "retry", "dead": "dead"}
 # Render sets it to the deployed commit; elsewhere the revision is unknown.
 _REVISION_VARIABLE = "RENDER_GIT_COMMIT"
+
+
+class DeliveryOutcome(StrEnum):
+    """What a webhook delivery attempt came to: delivered, a retry scheduled, or dead."""
+
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    DEAD = "dead"
 
 
 class MetricsTokenRequired(Unauthenticated):
@@ -106,8 +114,8 @@ build_info = Gauge(
 build_info.labels(
     version=version("aetherflow"), revision=os.environ.get(_REVISION_VARIABLE, "unknown")[:12]
 ).set(1)
-for _outcome in _DELIVERY_OUTCOMES.values():
-    webhook_deliveries.labels(outcome=_outcome)
+for _outcome in DeliveryOutcome:
+    webhook_deliveries.labels(outcome=_outcome.value)
 
 
 def record_http_request(route: str | None, method: str, status: int, seconds: float) -> None:
@@ -124,9 +132,8 @@ def record_load_shed() -> None:
     load_shed.inc()
 
 
-def record_webhook_attempt(status: str) -> None:
-    """Count one delivery attempt by the delivery's status after it (pending means a retry)."""
-    webhook_deliveries.labels(outcome=_DELIVERY_OUTCOMES[status]).inc()
+def record_webhook_attempt(outcome: DeliveryOutcome) -> None:
+    webhook_deliveries.labels(outcome=outcome.value).inc()
 
 
 class _Scrape(Collector):

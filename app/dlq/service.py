@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,18 +17,21 @@ from app.automation_runs.transitions import retry_exhausted
 from app.core.errors import NotFound
 from app.webhooks import service as webhooks
 from db.models.outbox_event import OutboxEvent
-from db.models.webhook_delivery import WebhookDelivery
+from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.session import after_commit
 
 LIST_LIMIT = 1000
 RETRY_BATCH_SIZE = 500
-DELIVERY = "delivery"
-AUTOMATION_RUN = "automation_run"
+
+
+class DeadLetterKind(StrEnum):
+    DELIVERY = "delivery"
+    AUTOMATION_RUN = "automation_run"
 
 
 @dataclass(frozen=True)
 class DeadLetter:
-    kind: str
+    kind: DeadLetterKind
     id: uuid.UUID
     tenant_id: uuid.UUID
     last_error: str | None
@@ -88,8 +92,8 @@ async def retry(
     retried: list[DeadLetter] = []
     for start in range(0, len(letters), RETRY_BATCH_SIZE):
         batch = letters[start : start + RETRY_BATCH_SIZE]
-        delivery_ids = [letter.id for letter in batch if letter.kind == DELIVERY]
-        run_ids = [letter.id for letter in batch if letter.kind == AUTOMATION_RUN]
+        delivery_ids = [letter.id for letter in batch if letter.kind is DeadLetterKind.DELIVERY]
+        run_ids = [letter.id for letter in batch if letter.kind is DeadLetterKind.AUTOMATION_RUN]
         revived: set[uuid.UUID] = set()
         if delivery_ids:
             revived.update(await _revive_deliveries(session, tenant_id, delivery_ids))
@@ -111,7 +115,7 @@ async def _dead_deliveries(
     query = (
         select(WebhookDelivery, OutboxEvent.event_type)
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
-        .where(WebhookDelivery.status == "dead")
+        .where(WebhookDelivery.status == DeliveryStatus.DEAD)
         .order_by(WebhookDelivery.updated_at.desc())
         .limit(limit)
     )
@@ -121,7 +125,7 @@ async def _dead_deliveries(
         query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
     return [
         DeadLetter(
-            kind=DELIVERY,
+            kind=DeadLetterKind.DELIVERY,
             id=delivery.id,
             tenant_id=delivery.tenant_id,
             last_error=delivery.last_error,
@@ -147,7 +151,7 @@ async def _exhausted_runs(
         status_code = error.get("statusCode")
         letters.append(
             DeadLetter(
-                kind=AUTOMATION_RUN,
+                kind=DeadLetterKind.AUTOMATION_RUN,
                 id=run.id,
                 tenant_id=run.tenant_id,
                 last_error=str(error.get("message")) if error.get("message") else None,
@@ -168,10 +172,13 @@ async def _revive_deliveries(
         .where(
             WebhookDelivery.tenant_id == tenant_id,
             WebhookDelivery.id.in_(delivery_ids),
-            WebhookDelivery.status == "dead",
+            WebhookDelivery.status == DeliveryStatus.DEAD,
         )
         .values(
-            status="pending", schedule_step=0, next_attempt_at=func.now(), updated_at=func.now()
+            status=DeliveryStatus.PENDING,
+            schedule_step=0,
+            next_attempt_at=func.now(),
+            updated_at=func.now(),
         )
         .returning(WebhookDelivery.id)
     )

@@ -9,16 +9,17 @@ from dataclasses import dataclass
 
 from loguru import logger
 from prometheus_client.core import GaugeMetricFamily, Metric
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
+from app.automation_runs.schemas import ACTIVE
 from app.outbox.relay import backlog
 from db.migrate import SchemaState, current_schema_state
-from db.models.automation_run import RUN_STATUSES
+from db.models.automation_run import RunStatus
+from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.session import Database
 
 STATE_TIMEOUT_SECONDS = 2.0
 _STATEMENT_TIMEOUT_MS = int(STATE_TIMEOUT_SECONDS * 1000)
-_ACTIVE_RUN_STATUSES = frozenset({"queued", "running"})
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,10 @@ async def _query_state(db: Database) -> StateSnapshot:
         unrelayed, oldest_age = await backlog(session)
         dead, pending = (
             await session.execute(
-                text(
-                    "SELECT count(*) FILTER (WHERE status = 'dead'), "
-                    "count(*) FILTER (WHERE status = 'pending') "
-                    "FROM webhook_deliveries WHERE status IN ('dead', 'pending')"
-                )
+                select(
+                    func.count().filter(WebhookDelivery.status == DeliveryStatus.DEAD),
+                    func.count().filter(WebhookDelivery.status == DeliveryStatus.PENDING),
+                ).where(WebhookDelivery.status.in_((DeliveryStatus.DEAD, DeliveryStatus.PENDING)))
             )
         ).one()
         runs = await session.execute(
@@ -63,11 +63,11 @@ async def _query_state(db: Database) -> StateSnapshot:
         )
         schema = await current_schema_state(await session.connection())
     # Every status of the contract (§6) is reported, even when no run has it.
-    by_status = dict.fromkeys(RUN_STATUSES, 0)
+    by_status = {status.value: 0 for status in RunStatus}
     oldest_active = 0.0
     for status, count, oldest in runs:
         by_status[str(status)] = int(count)
-        if status in _ACTIVE_RUN_STATUSES:
+        if status in ACTIVE:
             oldest_active = max(oldest_active, float(oldest))
     return StateSnapshot(
         outbox_backlog=unrelayed,

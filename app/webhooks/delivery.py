@@ -17,7 +17,7 @@ import httpx
 from loguru import logger
 
 from app.core.config import Settings
-from app.core.metrics import record_webhook_attempt
+from app.core.metrics import DeliveryOutcome, record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
 from app.webhooks import delivery_repository as repository
@@ -26,16 +26,23 @@ from app.webhooks.sender import SendResult, post_json
 from app.webhooks.signing import signature_header
 from db.leases import lease_for
 from db.models.outbox_event import OutboxEvent
+from db.models.webhook_delivery import DeliveryStatus
 from db.session import Database
 
 DISABLED_ENDPOINT_ERROR = "endpoint disabled"
+# How an attempt counts, by the delivery's status after it.
+_OUTCOMES = {
+    DeliveryStatus.DELIVERED: DeliveryOutcome.DELIVERED,
+    DeliveryStatus.PENDING: DeliveryOutcome.RETRY,
+    DeliveryStatus.DEAD: DeliveryOutcome.DEAD,
+}
 
 
 @dataclass(frozen=True)
 class AttemptReport:
     delivery_id: uuid.UUID
     attempt: int
-    status: str
+    status: DeliveryStatus
     retry_in: float | None
 
 
@@ -67,11 +74,11 @@ async def attempt_delivery(
         delivery, endpoint, event = found
         if not endpoint.enabled:
             delivery.status, delivery.last_error, delivery.next_attempt_at = (
-                "dead",
+                DeliveryStatus.DEAD,
                 DISABLED_ENDPOINT_ERROR,
                 None,
             )
-            return AttemptReport(delivery_id, delivery.attempts, "dead", None)
+            return AttemptReport(delivery_id, delivery.attempts, DeliveryStatus.DEAD, None)
         lease = lease_for(settings.webhook_timeout_seconds)
         attempt = await repository.start_attempt(session, delivery, lease=lease, holder=holder)
         step = delivery.schedule_step
@@ -101,7 +108,7 @@ async def attempt_delivery(
     report = await _record(
         db, settings, delivery_id=delivery_id, attempt=attempt, step=step, result=result
     )
-    record_webhook_attempt(report.status)
+    record_webhook_attempt(_OUTCOMES[report.status])
     logger.bind(
         deliveryId=str(delivery_id),
         eventId=str(event.id),
@@ -126,14 +133,14 @@ async def _record(
     now = utc_now()
     retry_in: float | None = None
     if result.succeeded:
-        status = "delivered"
+        status = DeliveryStatus.DELIVERED
     elif result.status_code is None or is_retryable_status(result.status_code):
         retry_in = next_delay(
             settings.webhook_retry_schedule, step, parse_retry_after(result.retry_after)
         )
-        status = "pending" if retry_in is not None else "dead"
+        status = DeliveryStatus.PENDING if retry_in is not None else DeliveryStatus.DEAD
     else:
-        status = "dead"
+        status = DeliveryStatus.DEAD
     error = result.error or (None if result.succeeded else f"HTTP {result.status_code}")
     async with db.unit_of_work() as session:
         recorded = await repository.record_outcome(
@@ -145,7 +152,7 @@ async def _record(
             error=error,
             response_excerpt=result.response_excerpt,
             next_attempt_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
-            delivered_at=now if status == "delivered" else None,
+            delivered_at=now if status == DeliveryStatus.DELIVERED else None,
         )
     if not recorded:
         logger.warning("delivery {} moved on during attempt {}", delivery_id, attempt)

@@ -4,7 +4,6 @@ release the leases of workers that are gone."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -12,18 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import leases
 from db.models.outbox_event import OutboxEvent
-from db.models.webhook_delivery import WebhookDelivery
+from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
-
-
-@dataclass(frozen=True)
-class ClaimedAttempt:
-    delivery_id: uuid.UUID
-    tenant_id: uuid.UUID
-    attempts: int
-    schedule_step: int
-    endpoint: WebhookEndpoint
-    event: OutboxEvent
 
 
 async def lock_due(
@@ -40,7 +29,7 @@ async def lock_due(
             .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
             .where(
                 WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == "pending",
+                WebhookDelivery.status == DeliveryStatus.PENDING,
                 WebhookDelivery.next_attempt_at <= func.now(),
             )
             .with_for_update(of=WebhookDelivery, skip_locked=True)
@@ -68,7 +57,7 @@ async def record_outcome(
     *,
     delivery_id: uuid.UUID,
     attempt: int,
-    status: str,
+    status: DeliveryStatus,
     status_code: int | None,
     error: str | None,
     response_excerpt: str | None,
@@ -80,7 +69,7 @@ async def record_outcome(
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == "pending",
+            WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.attempts == attempt,
         )
         .values(
@@ -104,7 +93,8 @@ async def due_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
         await session.scalars(
             select(WebhookDelivery.id)
             .where(
-                WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= func.now()
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at <= func.now(),
             )
             .order_by(WebhookDelivery.next_attempt_at)
             .limit(limit)
@@ -117,7 +107,7 @@ async def release_dead_leases(session: AsyncSession, *, limit: int) -> list[uuid
     return await leases.release_dead_leases(
         session,
         WebhookDelivery,
-        due_again=WebhookDelivery.status == "pending",
+        due_again=WebhookDelivery.status == DeliveryStatus.PENDING,
         limit=limit,
         updated_at=func.now(),
     )

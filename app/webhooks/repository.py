@@ -12,9 +12,8 @@ from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
-from app.webhooks.schemas import DeliveryStatus
 from db.models.outbox_event import OutboxEvent
-from db.models.webhook_delivery import WebhookDelivery
+from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
 
 
@@ -25,7 +24,7 @@ class DeliveryLogEntry:
     id: uuid.UUID
     event_id: uuid.UUID
     event_type: str
-    status: str
+    status: DeliveryStatus
     attempts: int
     last_status_code: int | None
     last_error: str | None
@@ -181,7 +180,7 @@ async def list_deliveries(
         .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.tenant_id == tenant_id)
     )
     if status is not None:
-        query = query.where(WebhookDelivery.status == status.value)
+        query = query.where(WebhookDelivery.status == status)
     if after is not None:
         query = query.where(
             tuple_(WebhookDelivery.created_at, WebhookDelivery.id)
@@ -206,11 +205,11 @@ async def revive_dead_delivery(
             .where(
                 WebhookDelivery.id == delivery_id,
                 WebhookDelivery.tenant_id == tenant_id,
-                WebhookDelivery.status == DeliveryStatus.DEAD.value,
+                WebhookDelivery.status == DeliveryStatus.DEAD,
                 OutboxEvent.id == WebhookDelivery.event_id,
             )
             .values(
-                status=DeliveryStatus.PENDING.value,
+                status=DeliveryStatus.PENDING,
                 schedule_step=0,
                 next_attempt_at=func.now(),
                 updated_at=func.now(),

@@ -25,7 +25,6 @@ from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
     DeliveryPageOut,
-    DeliveryStatus,
     EndpointCreatedEnvelope,
     EndpointEnvelope,
     EndpointIn,
@@ -39,6 +38,7 @@ from app.webhooks.schemas import (
 )
 from app.webhooks.secrets import SecretBox
 from app.webhooks.ssrf import CheckedUrl
+from db.models.webhook_delivery import DeliveryStatus
 from db.models.webhook_endpoint import WebhookEndpoint
 
 router = APIRouter(prefix=TENANT_PREFIX, tags=["webhooks"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, StrictBool, field_validator
@@ -13,6 +12,7 @@ from app.core.schemas import InputModel, OutputModel, PageOut
 from app.core.time import UtcDateTime
 from app.outbox.events import EVENT_TYPES
 from app.webhooks.ssrf import MAX_URL_LENGTH
+from db.models.webhook_delivery import DeliveryStatus
 
 MAX_DESCRIPTION_LENGTH = 1000
 
@@ -32,12 +32,6 @@ EventType = Annotated[str, AfterValidator(_known_event_type)]
 EventTypes = Annotated[list[EventType], Field(min_length=1), AfterValidator(_without_repeats)]
 WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH)]
 Description = Annotated[str | None, Field(max_length=MAX_DESCRIPTION_LENGTH)]
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    DEAD = "dead"
 
 
 class EndpointIn(InputModel):

@@ -17,9 +17,10 @@ from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
 from app.webhooks import repository
 from app.webhooks.repository import DeliveryLogEntry
-from app.webhooks.schemas import DeliveryStatus, EndpointPatchIn
+from app.webhooks.schemas import EndpointPatchIn
 from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.ssrf import CheckedUrl, validate_webhook_url
+from db.models.webhook_delivery import DeliveryStatus
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import AfterCommit, after_commit
 

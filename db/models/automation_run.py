@@ -2,25 +2,36 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IdMixin, TimestampsMixin
+from db.base import Base, EnumText, IdMixin, TimestampsMixin, one_of
 
-RUN_STATUSES = ("queued", "running", "succeeded", "failed", "timed_out")
-TERMINAL_RUN_STATUSES = ("succeeded", "failed", "timed_out")
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+
+
+class Provider(StrEnum):
+    """Where a run is dispatched: ActivePieces' webhook trigger, or the built-in sandbox."""
+
+    ACTIVEPIECES = "activepieces"
+    SANDBOX = "sandbox"
 
 
 class AutomationRun(IdMixin, TimestampsMixin, Base):
     __tablename__ = "automation_runs"
     __table_args__ = (
         UniqueConstraint("tenant_id", "correlation_id"),
-        CheckConstraint(
-            "status IN ('queued', 'running', 'succeeded', 'failed', 'timed_out')", name="status"
-        ),
-        CheckConstraint("provider IN ('activepieces', 'sandbox')", name="provider"),
+        CheckConstraint(one_of("status", RunStatus), name="status"),
+        CheckConstraint(one_of("provider", Provider), name="provider"),
         Index("ix_automation_runs_order", "tenant_id", text("created_at DESC"), text("id DESC")),
         Index(
             "ix_automation_runs_status_order",
@@ -33,13 +44,13 @@ class AutomationRun(IdMixin, TimestampsMixin, Base):
         Index(
             "ix_automation_runs_dispatch_due",
             "next_attempt_at",
-            postgresql_where=text("status = 'queued' AND next_attempt_at IS NOT NULL"),
+            postgresql_where=text(f"status = '{RunStatus.QUEUED}' AND next_attempt_at IS NOT NULL"),
         ),
         # The timeout sweep looks for runs running since before a cutoff.
         Index(
             "ix_automation_runs_running_since",
             "started_at",
-            postgresql_where=text("status = 'running'"),
+            postgresql_where=text(f"status = '{RunStatus.RUNNING}'"),
         ),
         # Crash recovery looks for leases held by workers that are gone (few rows at a time).
         Index(
@@ -51,8 +62,10 @@ class AutomationRun(IdMixin, TimestampsMixin, Base):
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     flow_id: Mapped[str]
-    provider: Mapped[str]
-    status: Mapped[str] = mapped_column(server_default=text("'queued'"))
+    provider: Mapped[Provider] = mapped_column(EnumText(Provider))
+    status: Mapped[RunStatus] = mapped_column(
+        EnumText(RunStatus), server_default=RunStatus.QUEUED.value
+    )
     correlation_id: Mapped[str]
     # The X-Correlation-Id of the request that created the run (a tracing id).
     trace_id: Mapped[str | None]

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, IdMixin, TimestampsMixin
+from db.base import Base, EnumText, IdMixin, TimestampsMixin, one_of
 
-DELIVERY_STATUSES = ("pending", "delivered", "dead")
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    DEAD = "dead"
 
 
 class WebhookDelivery(IdMixin, TimestampsMixin, Base):
@@ -17,18 +22,18 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("endpoint_id", "event_id"),
-        CheckConstraint("status IN ('pending', 'delivered', 'dead')", name="status"),
+        CheckConstraint(one_of("status", DeliveryStatus), name="status"),
         Index(
             "ix_webhook_deliveries_due",
             "next_attempt_at",
-            postgresql_where=text("status = 'pending'"),
+            postgresql_where=text(f"status = '{DeliveryStatus.PENDING}'"),
         ),
         Index("ix_webhook_deliveries_log", "endpoint_id", text("created_at DESC"), text("id DESC")),
         Index(
             "ix_webhook_deliveries_dead",
             "tenant_id",
             "updated_at",
-            postgresql_where=text("status = 'dead'"),
+            postgresql_where=text(f"status = '{DeliveryStatus.DEAD}'"),
         ),
         # Crash recovery looks for leases held by workers that are gone (few rows at a time).
         Index(
@@ -45,7 +50,9 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     event_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(server_default=text("'pending'"))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        EnumText(DeliveryStatus), server_default=DeliveryStatus.PENDING.value
+    )
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
     # Position in WEBHOOK_RETRY_SCHEDULE; back to 0 when a dead delivery is retried, while
     # `attempts` keeps counting.
