@@ -4,7 +4,7 @@ settings here, and every after-commit signal gets its handler here, the same in 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -135,19 +135,19 @@ async def cli_database(
     what the command commits is enqueued and published, and sent before this returns.
     Connections are made on first use."""
     redis_url = settings.redis_url or ""
-    db = Database.connect(settings.sqlalchemy_url, pool_size=1)
-    redis = connect_redis(redis_url)
-    # Not started: the API and the worker create the consumer group; enqueueing needs none.
-    queue = TaskQueue(create_broker(redis_url))
-    publisher = RunPublisher(redis)
-    revocation_publisher = RevocationPublisher(redis, on_failure=on_unannounced_revocation)
-    handle_after_commit(db, queue, publisher, revocation_publisher)
-    try:
+    async with AsyncExitStack() as closing:
+        # Closed in the reverse order, each even when an earlier one fails.
+        db = Database.connect(settings.sqlalchemy_url, pool_size=1)
+        closing.push_async_callback(db.dispose)
+        redis = connect_redis(redis_url)
+        closing.push_async_callback(redis.aclose)
+        # Not started: the API and the worker create the consumer group; enqueueing needs none.
+        queue = TaskQueue(create_broker(redis_url))
+        closing.push_async_callback(queue.broker.shutdown)
+        publisher = RunPublisher(redis)
+        revocation_publisher = RevocationPublisher(redis, on_failure=on_unannounced_revocation)
+        closing.push_async_callback(revocation_publisher.drain)
+        closing.push_async_callback(publisher.drain)
+        closing.push_async_callback(queue.drain)
+        handle_after_commit(db, queue, publisher, revocation_publisher)
         yield db
-    finally:
-        await queue.drain()
-        await publisher.drain()
-        await revocation_publisher.drain()
-        await queue.broker.shutdown()
-        await redis.aclose()
-        await db.dispose()

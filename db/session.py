@@ -30,7 +30,8 @@ Signal = TypeVar("Signal", bound=AfterCommit)
 
 def after_commit(session: AsyncSession, signal: AfterCommit) -> None:
     """Record `signal` for its handler, run once this session's transaction commits (never if
-    it rolls back)."""
+    it rolls back). Not for use inside a savepoint (`begin_nested`): a signal recorded there
+    would outlive the savepoint's rollback."""
     session.info.setdefault(_SIGNALS, []).append(signal)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from app.automation_runs.repository import due_dispatch_ids
+from app.automation_runs.dispatch import due_dispatch_ids
 from app.bootstrap import Runtime
 from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN
-from app.webhooks.delivery_repository import due_ids
+from app.webhooks.delivery import due_delivery_ids
 
 DUE_BATCH = 500
 
@@ -20,7 +20,7 @@ DUE_BATCH = 500
 async def enqueue_due_deliveries(runtime: Runtime, *, besides: Collection[uuid.UUID] = ()) -> int:
     """Enqueue due deliveries (other than `besides`, already enqueued); how many."""
     async with runtime.db.unit_of_work() as session:
-        due = await due_ids(session, limit=DUE_BATCH)
+        due = await due_delivery_ids(session, limit=DUE_BATCH)
     return await runtime.queue.kick_each(
         DELIVER_WEBHOOK, [id_ for id_ in due if id_ not in besides]
     )

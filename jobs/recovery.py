@@ -13,10 +13,10 @@ from functools import partial
 
 from loguru import logger
 
-from app.automation_runs import repository as runs
+from app.automation_runs.dispatch import release_abandoned_dispatches
 from app.bootstrap import Runtime
 from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN
-from app.webhooks import delivery_repository as deliveries
+from app.webhooks.delivery import release_abandoned_deliveries
 from jobs.due import enqueue_due_deliveries, enqueue_due_dispatches
 from jobs.parts import run_part
 
@@ -27,8 +27,8 @@ RECOVERY_BATCH = 500
 async def recover_once(runtime: Runtime) -> int:
     """Release and enqueue the work of workers that are gone; how many rows were released."""
     async with runtime.db.unit_of_work() as session:
-        delivery_ids = await deliveries.release_dead_leases(session, limit=RECOVERY_BATCH)
-        run_ids = await runs.release_dead_leases(session, limit=RECOVERY_BATCH)
+        delivery_ids = await release_abandoned_deliveries(session, limit=RECOVERY_BATCH)
+        run_ids = await release_abandoned_dispatches(session, limit=RECOVERY_BATCH)
     if not delivery_ids and not run_ids:
         return 0
     logger.bind(deliveries=len(delivery_ids), runs=len(run_ids)).warning(

@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 from app.automation_runs import live
 from app.automation_runs import service as runs
-from app.automation_runs.schemas import TERMINAL, CreateRunIn, RunEnvelope, RunOut
+from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut
 from app.core.ids import parse_id
 from app.idempotency.service import StoredResponse, stored_json
+from db.models.automation_run import TERMINAL_STATUSES
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
 from schema.pagination import connection, page_request
@@ -89,7 +90,7 @@ class AutomationRunMutations:
             return stored_json(202, RunEnvelope(data=RunOut.model_validate(run)))
 
         document = await run_idempotent(idempotent, effect)
-        return AutomationRun.from_representation(document["data"])
+        return AutomationRun.of(document["data"])
 
 
 @strawberry.type
@@ -134,13 +135,13 @@ async def _follow(
     Redis blip, a process that died after its commit), so a run quiet for RECHECK_SECONDS is
     read again from the database: the stream always ends."""
     try:
-        yield AutomationRun.from_representation(current)
-        while current["status"] not in TERMINAL:
+        yield AutomationRun.of(current)
+        while current["status"] not in TERMINAL_STATUSES:
             update = await updates.next_for(current["id"], within=RECHECK_SECONDS)
             if update is None:
                 update = await read_run()
             if update["updatedAt"] > current["updatedAt"]:
                 current = update
-                yield AutomationRun.from_representation(current)
+                yield AutomationRun.of(current)
     finally:
         await updates.close()

@@ -26,7 +26,7 @@ def page_request(runtime: Runtime, first: int, after: str | None) -> PageRequest
 def page_info(page: Page[Any]) -> PageInfo:
     return PageInfo(
         has_next_page=page.next_cursor is not None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
+        end_cursor=page.end_cursor,
     )
 
 

@@ -88,4 +88,4 @@ class ReportMutations:
             return stored_json(200, ReportBatchOut.of(outcomes))
 
         document = await run_idempotent(idempotent, effect)
-        return UpsertReportsPayload.from_representation(document)
+        return UpsertReportsPayload.of(document)

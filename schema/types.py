@@ -2,7 +2,8 @@
 
 Object types are derived from the REST output models (Strawberry's Pydantic integration), so
 each field is declared once. A field is written out here only where the GraphQL type differs:
-`ID` for uuid ids, `JSON` for objects, enums for status strings and literals. Inputs stay
+`ID` for uuid ids, `JSON` for objects, the run status enum, and a `String` for the provider
+(an enum in REST). Inputs stay
 written out: where the REST input models have defaults (`{}`, a provider), the GraphQL inputs
 default to null, so that validation through the REST models (schema/inputs.py) applies them.
 Connections have no REST twin.
@@ -11,7 +12,6 @@ Connections have no REST twin.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
@@ -20,7 +20,7 @@ from strawberry.scalars import JSON
 
 from app.automation_runs.schemas import RunOut
 from app.core.schemas import OutputModel
-from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut
+from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
 from app.webhooks.schemas import EndpointOut
@@ -29,13 +29,6 @@ from db.models.automation_run import RunStatus
 # The GraphQL enums are the domain's: the same names and values.
 ReportStatus = DomainReportStatus
 AutomationRunStatus = Annotated[RunStatus, strawberry.enum(name="AutomationRunStatus")]
-
-
-@strawberry.enum
-class UpsertResult(Enum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
 
 
 class _FromOutputModel:
@@ -53,10 +46,6 @@ class _FromOutputModel:
     def of(cls, source: object) -> Self:
         built: Self = cls.from_pydantic(cls._pydantic_type.model_validate(source))
         return built
-
-    @classmethod
-    def from_representation(cls, data: dict[str, Any]) -> Self:
-        return cls.of(data)
 
 
 @from_model(model=ReportOut, all_fields=True)
@@ -84,6 +73,8 @@ class UpsertReportsPayload(_FromOutputModel):
 @from_model(model=RunOut, all_fields=True)
 class AutomationRun(_FromOutputModel):
     id: strawberry.ID
+    # A String in the published SDL, not an enum.
+    provider: str
     status: AutomationRunStatus
     input: JSON
     output: JSON | None

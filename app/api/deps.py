@@ -8,7 +8,6 @@ from fastapi import Depends, Path, Request
 from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.security import SecurityScopes
 from fastapi.security.base import SecurityBase
-from starlette.requests import HTTPConnection
 
 from app.api.operation_docs import RATE_LIMIT_HEADERS, OperationDoc, documented
 from app.bootstrap import Runtime
@@ -24,15 +23,8 @@ from app.core.errors import (
 from app.http.auth import get_runtime, verify_key_for_tenant
 from app.rate_limit.enforce import limit_rest_request
 from app.tenants.auth import Principal
-from db.session import Database
-
-
-def get_database(connection: HTTPConnection) -> Database:
-    return get_runtime(connection).db
-
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-Db = Annotated[Database, Depends(get_database)]
 
 
 @documented(raises=(Unauthenticated, TenantForbidden, RateLimited, ServiceUnavailable, Overloaded))

@@ -20,6 +20,7 @@ from app.reports.schemas import (
     ReportOut,
     ReportPageOut,
     ReportUpsertOut,
+    UpsertResult,
     UpsertSummary,
 )
 from app.webhooks.schemas import (
@@ -129,7 +130,7 @@ _DELIVERY = DeliveryOut(
 
 _RESPONSES: tuple[BaseModel, ...] = (
     ReportBatchOut(
-        data=[ReportUpsertOut(result="created", report=REPORT)],
+        data=[ReportUpsertOut(result=UpsertResult.CREATED, report=REPORT)],
         summary=UpsertSummary(created=1, updated=0, unchanged=0),
     ),
     ReportEnvelope(data=REPORT),

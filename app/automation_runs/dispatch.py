@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from loguru import logger
 from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository, transitions
 from app.automation_runs.providers import (
@@ -18,11 +19,10 @@ from app.automation_runs.providers import (
     complete_in_sandbox,
     dispatch_to_activepieces,
 )
-from app.automation_runs.schemas import ACTIVE
 from app.core.config import Settings
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from db.leases import lease_for
-from db.models.automation_run import Provider, RunStatus
+from db.models.automation_run import ACTIVE_STATUSES, Provider, RunStatus
 from db.session import Database
 
 # HTTP calls one dispatch makes: the sandbox sends its `running` and `succeeded` callbacks.
@@ -58,7 +58,7 @@ async def dispatch_run(
     if run.provider == Provider.SANDBOX:
         result = await complete_in_sandbox(http, settings, run)
         # The sandbox's own callbacks move the run; they may leave it `running` if cut off.
-        statuses = ACTIVE
+        statuses = ACTIVE_STATUSES
     else:
         result = await dispatch_to_activepieces(http, settings, run)
         statuses = (RunStatus.QUEUED,)
@@ -128,3 +128,13 @@ def _error(code: str, result: DispatchResult, *, attempts: int) -> dict[str, Any
         "statusCode": result.status_code,
         "attempts": attempts,
     }
+
+
+async def due_dispatch_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
+    """Queued runs whose next dispatch attempt is due, the longest waiting first."""
+    return await repository.due_dispatch_ids(session, limit=limit)
+
+
+async def release_abandoned_dispatches(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
+    """Runs whose dispatch was leased by a worker that is gone, made due again; their ids."""
+    return await repository.release_dead_leases(session, limit=limit)

@@ -11,10 +11,9 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.automation_runs.schemas import ACTIVE
 from app.core.pagination import Position
 from db import leases
-from db.models.automation_run import AutomationRun, RunStatus
+from db.models.automation_run import ACTIVE_STATUSES, AutomationRun, RunStatus
 
 
 async def insert_run(session: AsyncSession, values: dict[str, Any]) -> AutomationRun | None:
@@ -89,7 +88,7 @@ async def lock_due_dispatch(session: AsyncSession, run_id: uuid.UUID) -> Automat
         select(AutomationRun)
         .where(
             AutomationRun.id == run_id,
-            AutomationRun.status.in_(ACTIVE),
+            AutomationRun.status.in_(ACTIVE_STATUSES),
             AutomationRun.next_attempt_at <= func.now(),
         )
         .with_for_update(skip_locked=True)
@@ -112,7 +111,7 @@ async def release_dead_leases(session: AsyncSession, *, limit: int) -> list[uuid
     """Runs whose dispatch is leased by a worker that is gone; the ones still to dispatch are
     made due. A callback may have moved a run on meanwhile (no next attempt, or terminal). Its
     `updatedAt` is kept: releasing a lease changes nothing a client sees."""
-    active = AutomationRun.status.in_(ACTIVE)
+    active = AutomationRun.status.in_(ACTIVE_STATUSES)
     still_dispatching = active & AutomationRun.next_attempt_at.is_not(None)
     return await leases.release_dead_leases(
         session, AutomationRun, due_again=still_dispatching, limit=limit
@@ -124,7 +123,7 @@ async def due_dispatch_ids(session: AsyncSession, *, limit: int) -> list[uuid.UU
         await session.scalars(
             select(AutomationRun.id)
             .where(
-                AutomationRun.status.in_(ACTIVE),
+                AutomationRun.status.in_(ACTIVE_STATUSES),
                 AutomationRun.next_attempt_at <= func.now(),
             )
             .order_by(AutomationRun.next_attempt_at)

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from app.core.schemas import InputModel, JsonObject, OutputModel, PageOut
 from app.core.time import UtcDateTime
-from db.models.automation_run import RunStatus
+from db.models.automation_run import Provider, RunStatus
 
 # Flow ids go into the dispatch URL path, so they are kept to URL-safe characters.
 FLOW_ID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
@@ -18,10 +18,6 @@ CorrelationId = Annotated[str, Field(min_length=1, max_length=128)]
 # messages and the OpenAPI schema their plain strings. A test keeps them to the enums' values.
 ProviderName = Literal["activepieces", "sandbox"]
 CallbackStatus = Literal["running", "succeeded", "failed"]
-
-# A run moves on only from an active status; a terminal one never changes (but for a DLQ retry).
-ACTIVE = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
-TERMINAL = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.TIMED_OUT})
 
 
 class CreateRunIn(InputModel):
@@ -44,8 +40,8 @@ class CallbackIn(InputModel):
 class RunOut(OutputModel):
     id: uuid.UUID
     flow_id: str
-    provider: str
-    status: str
+    provider: Provider
+    status: RunStatus
     correlation_id: str
     input: dict[str, Any]
     output: dict[str, Any] | None

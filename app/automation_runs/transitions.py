@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository
 from app.automation_runs.live import RunChanged
-from app.automation_runs.schemas import ACTIVE, TERMINAL, CallbackIn, RunOut
+from app.automation_runs.schemas import CallbackIn, RunOut
 from app.core.errors import NotFound, RunAlreadyCompleted
 from app.core.ids import parse_id
 from app.outbox import service as outbox
 from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, NewEvent
-from db.models.automation_run import AutomationRun, RunStatus
+from db.models.automation_run import ACTIVE_STATUSES, TERMINAL_STATUSES, AutomationRun, RunStatus
 from db.session import AfterCommit, after_commit
 
 TERMINAL_EVENTS = {
@@ -63,7 +63,7 @@ async def apply_callback(
     run = await repository.lock_by_correlation(session, tenant_id, callback.correlation_id)
     if run is None or not _names_run(callback.run_id, run):
         raise NotFound("automation run")
-    if run.status in TERMINAL:
+    if run.status in TERMINAL_STATUSES:
         raise RunAlreadyCompleted
     status = RunStatus(callback.status)
     values: dict[str, Any] = {
@@ -78,7 +78,7 @@ async def apply_callback(
         values["error"] = callback.error
     if status != RunStatus.RUNNING:
         values["completed_at"] = func.now()
-    updated = await repository.update_if(session, run.id, statuses=ACTIVE, values=values)
+    updated = await repository.update_if(session, run.id, statuses=ACTIVE_STATUSES, values=values)
     assert updated is not None  # the row is locked and active
     await announce(session, updated, correlation_id=correlation_id or run.trace_id)
     return updated

@@ -36,12 +36,27 @@ class Position:
 
 @dataclass(frozen=True)
 class Page(Generic[Item]):
-    """Items of one page, the cursor that resumes after each, and the next page's cursor (None
-    on the last page)."""
+    """Items of one page and where each ends. Cursors are signed only when asked for: REST
+    needs the next page's alone, GraphQL one per edge."""
 
     items: list[Item]
-    cursors: list[str]
-    next_cursor: str | None
+    positions: list[Position]
+    has_next: bool
+    codec: CursorCodec
+
+    @property
+    def next_cursor(self) -> str | None:
+        """The cursor of the next page; None on the last page."""
+        return self.codec.encode(self.positions[-1]) if self.has_next else None
+
+    @property
+    def end_cursor(self) -> str | None:
+        """The cursor after this page's last item; None when the page is empty."""
+        return self.codec.encode(self.positions[-1]) if self.positions else None
+
+    @property
+    def cursors(self) -> list[str]:
+        return [self.codec.encode(position) for position in self.positions]
 
     def with_cursors(self) -> Iterator[tuple[Item, str]]:
         return zip(self.items, self.cursors, strict=True)
@@ -109,7 +124,7 @@ class PageRequest:
 
 @dataclass(frozen=True)
 class Pager:
-    """Reads one page of a keyset-ordered list and signs a cursor for each of its items."""
+    """Reads one page of a keyset-ordered list."""
 
     cursors: CursorCodec
     ordering: str
@@ -120,8 +135,8 @@ class Pager:
         """One row beyond the page tells whether another page follows."""
         fetched = list(await rows(after=self.after, limit=self.limit + 1))
         items = fetched[: self.limit]
-        cursors = [self.cursors.encode(Position(self.ordering, *place_of(item))) for item in items]
-        return Page(items, cursors, cursors[-1] if len(fetched) > self.limit else None)
+        positions = [Position(self.ordering, *place_of(item)) for item in items]
+        return Page(items, positions, len(fetched) > self.limit, self.cursors)
 
 
 def _invalid_cursor() -> ValidationFailed:

@@ -9,16 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.automation_runs import repository as runs
 from app.automation_runs.transitions import retry_exhausted
 from app.core.errors import NotFound
+from app.webhooks import repository as deliveries
 from app.webhooks import service as webhooks
-from db.models.outbox_event import OutboxEvent
-from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
-from db.session import after_commit
 
 LIST_LIMIT = 1000
 RETRY_BATCH_SIZE = 500
@@ -96,7 +93,11 @@ async def retry(
         run_ids = [letter.id for letter in batch if letter.kind is DeadLetterKind.AUTOMATION_RUN]
         revived: set[uuid.UUID] = set()
         if delivery_ids:
-            revived.update(await _revive_deliveries(session, tenant_id, delivery_ids))
+            revived.update(
+                await webhooks.retry_dead_deliveries(
+                    session, tenant_id=tenant_id, delivery_ids=delivery_ids
+                )
+            )
         if run_ids:
             runs_revived = await retry_exhausted(session, tenant_id=tenant_id, run_ids=run_ids)
             revived.update(run.id for run in runs_revived)
@@ -112,17 +113,9 @@ async def _dead_deliveries(
     endpoint_id: uuid.UUID | None,
     limit: int | None,
 ) -> list[DeadLetter]:
-    query = (
-        select(WebhookDelivery, OutboxEvent.event_type)
-        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
-        .where(WebhookDelivery.status == DeliveryStatus.DEAD)
-        .order_by(WebhookDelivery.updated_at.desc())
-        .limit(limit)
+    dead = await deliveries.list_dead_deliveries(
+        session, tenant_id=tenant_id, endpoint_id=endpoint_id, limit=limit
     )
-    if tenant_id is not None:
-        query = query.where(WebhookDelivery.tenant_id == tenant_id)
-    if endpoint_id is not None:
-        query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
     return [
         DeadLetter(
             kind=DeadLetterKind.DELIVERY,
@@ -138,7 +131,7 @@ async def _dead_deliveries(
             },
             dead_since=delivery.updated_at,
         )
-        for delivery, event_type in await session.execute(query)
+        for delivery, event_type in dead
     ]
 
 
@@ -162,27 +155,3 @@ async def _exhausted_runs(
             )
         )
     return letters
-
-
-async def _revive_deliveries(
-    session: AsyncSession, tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]
-) -> list[uuid.UUID]:
-    revived = await session.scalars(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.tenant_id == tenant_id,
-            WebhookDelivery.id.in_(delivery_ids),
-            WebhookDelivery.status == DeliveryStatus.DEAD,
-        )
-        .values(
-            status=DeliveryStatus.PENDING,
-            schedule_step=0,
-            next_attempt_at=func.now(),
-            updated_at=func.now(),
-        )
-        .returning(WebhookDelivery.id)
-    )
-    deliveries = list(revived)
-    for delivery_id in deliveries:
-        after_commit(session, webhooks.DeliveryDue(delivery_id))
-    return deliveries

@@ -11,10 +11,9 @@ from loguru import logger
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy import func, select, text
 
-from app.automation_runs.schemas import ACTIVE
 from app.outbox.relay import backlog
 from db.migrate import SchemaState, current_schema_state
-from db.models.automation_run import RunStatus
+from db.models.automation_run import ACTIVE_STATUSES, RunStatus
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.session import Database
 
@@ -67,7 +66,7 @@ async def _query_state(db: Database) -> StateSnapshot:
     oldest_active = 0.0
     for status, count, oldest in runs:
         by_status[str(status)] = int(count)
-        if status in ACTIVE:
+        if status in ACTIVE_STATUSES:
             oldest_active = max(oldest_active, float(oldest))
     return StateSnapshot(
         outbox_backlog=unrelayed,

@@ -80,12 +80,12 @@ def window_keys(policy: Policy, identity: str) -> list[str]:
     """The previous and current window counters of `identity` under `policy`.
 
     The braces put both in one Redis Cluster hash slot (the scripts touch both); the quota is
-    part of the name, so a changed quota starts fresh counters.
+    part of the name, so a changed quota starts fresh counters. The names are those the
+    `limits` package gave them when it named our keys, so counters carry over a deploy.
     """
-    counter = (
-        f"{KEY_PREFIX}:{{{policy.group.value}/{identity}/{policy.quota}/{policy.window_seconds}}}"
-    )
-    return [f"{counter}:previous", f"{counter}:current"]
+    window = f"{policy.group.value}/{identity}/{policy.quota}/{policy.window_seconds}/second"
+    current = f"{KEY_PREFIX}:{{LIMITER/{window}}}"
+    return [f"{current}/-1", current]
 
 
 class FailOpenReporter:

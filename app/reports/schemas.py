@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Protocol
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
@@ -90,7 +90,10 @@ class ReportOut(OutputModel):
     updated_at: UtcDateTime
 
 
-UpsertResult = Literal["created", "updated", "unchanged"]
+class UpsertResult(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
 
 
 class UpsertOutcomeLike(Protocol):
@@ -124,9 +127,9 @@ class ReportBatchOut(OutputModel):
             for o in outcomes
         ]
         summary = UpsertSummary(
-            created=sum(o.result == "created" for o in outcomes),
-            updated=sum(o.result == "updated" for o in outcomes),
-            unchanged=sum(o.result == "unchanged" for o in outcomes),
+            created=sum(o.result is UpsertResult.CREATED for o in outcomes),
+            updated=sum(o.result is UpsertResult.UPDATED for o in outcomes),
+            unchanged=sum(o.result is UpsertResult.UNCHANGED for o in outcomes),
         )
         return cls(data=results, summary=summary)
 

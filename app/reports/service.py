@@ -44,10 +44,11 @@ async def upsert_batch(
     events: list[NewEvent] = []
     for slug in slugs:
         if slug not in written:
-            outcomes.append(UpsertOutcome("unchanged", stored[slug]))
+            outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, stored[slug]))
             continue
         report, inserted = written[slug]
-        outcomes.append(UpsertOutcome("created" if inserted else "updated", report))
+        result = UpsertResult.CREATED if inserted else UpsertResult.UPDATED
+        outcomes.append(UpsertOutcome(result, report))
         payload = ReportOut.model_validate(report).model_dump(mode="json")
         types = [REPORT_CREATED if inserted else REPORT_UPDATED]
         if report.published_at is not None and not was_published.get(slug, False):

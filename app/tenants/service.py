@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, ValidationFailed
-from app.core.ids import parse_id
+from app.core.ids import parse_id, spells_a_uuid
 from app.core.time import utc_now
 from app.tenants import repository
 from app.tenants.keys import SCOPES, generate_key, hash_key
@@ -130,7 +130,7 @@ async def seed_demo(session: AsyncSession, *, pepper: bytes) -> tuple[Tenant, Is
 
 async def _insert_tenant(session: AsyncSession, *, slug: str, name: str) -> Tenant | None:
     problems = []
-    if not TENANT_SLUG_PATTERN.match(slug) or parse_tenant_reference(slug) != slug:
+    if not TENANT_SLUG_PATTERN.match(slug) or spells_a_uuid(slug):
         problems.append({"path": "slug", "message": "must match ^[a-z0-9][a-z0-9-]{1,62}$"})
     if not name.strip() or len(name) > 200:
         problems.append({"path": "name", "message": "must be 1 to 200 characters"})

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from loguru import logger
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.metrics import DeliveryOutcome, record_webhook_attempt
@@ -157,3 +158,13 @@ async def _record(
     if not recorded:
         logger.warning("delivery {} moved on during attempt {}", delivery_id, attempt)
     return AttemptReport(delivery_id, attempt, status, retry_in)
+
+
+async def due_delivery_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
+    """Pending deliveries whose next attempt is due, the longest waiting first."""
+    return await repository.due_ids(session, limit=limit)
+
+
+async def release_abandoned_deliveries(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
+    """Deliveries leased by a worker that is gone, made due again; their ids."""
+    return await repository.release_dead_leases(session, limit=limit)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import Update, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
@@ -201,24 +201,42 @@ async def revive_dead_delivery(
     """
     row = (
         await session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.tenant_id == tenant_id,
-                WebhookDelivery.status == DeliveryStatus.DEAD,
-                OutboxEvent.id == WebhookDelivery.event_id,
-            )
-            .values(
-                status=DeliveryStatus.PENDING,
-                schedule_step=0,
-                next_attempt_at=func.now(),
-                updated_at=func.now(),
-            )
+            _revive(tenant_id, [delivery_id])
+            .where(OutboxEvent.id == WebhookDelivery.event_id)
             .returning(*_LOG_COLUMNS),
             execution_options={"synchronize_session": False},
         )
     ).one_or_none()
     return None if row is None else _log_entry(row._asdict())
+
+
+async def revive_dead_deliveries(
+    session: AsyncSession, tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Like `revive_dead_delivery`, for many: the ids of those that were dead."""
+    revived = await session.scalars(
+        _revive(tenant_id, delivery_ids).returning(WebhookDelivery.id),
+        execution_options={"synchronize_session": False},
+    )
+    return list(revived)
+
+
+def _revive(tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]) -> Update:
+    """Dead deliveries among `delivery_ids` back to pending, due now, at schedule step 0."""
+    return (
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id.in_(delivery_ids),
+            WebhookDelivery.tenant_id == tenant_id,
+            WebhookDelivery.status == DeliveryStatus.DEAD,
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            schedule_step=0,
+            next_attempt_at=func.now(),
+            updated_at=func.now(),
+        )
+    )
 
 
 async def delivery_exists(
@@ -230,3 +248,26 @@ async def delivery_exists(
         )
     )
     return found is not None
+
+
+async def list_dead_deliveries(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID | None,
+    endpoint_id: uuid.UUID | None,
+    limit: int | None,
+) -> list[tuple[WebhookDelivery, str]]:
+    """Dead deliveries with their event's type, the most recently dead first: of one tenant or
+    all, of one endpoint or all, at most `limit` (None: no bound)."""
+    query = (
+        select(WebhookDelivery, OutboxEvent.event_type)
+        .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.status == DeliveryStatus.DEAD)
+        .order_by(WebhookDelivery.updated_at.desc())
+        .limit(limit)
+    )
+    if tenant_id is not None:
+        query = query.where(WebhookDelivery.tenant_id == tenant_id)
+    if endpoint_id is not None:
+        query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
+    return [(delivery, event_type) for delivery, event_type in await session.execute(query)]

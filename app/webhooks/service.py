@@ -4,6 +4,7 @@ delivery log and the retry of a dead delivery. Sending is app/webhooks/delivery.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -215,6 +216,17 @@ async def retry_delivery(
     if await repository.delivery_exists(session, tenant_id, delivery_id):
         raise Conflict("Only a dead delivery can be retried.")
     raise NotFound(_DELIVERY)
+
+
+async def retry_dead_deliveries(
+    session: AsyncSession, *, tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Send the dead ones among these deliveries again, as `retry_delivery` does one; the ids
+    of those sent."""
+    revived = await repository.revive_dead_deliveries(session, tenant_id, delivery_ids)
+    for delivery_id in revived:
+        after_commit(session, DeliveryDue(delivery_id))
+    return revived
 
 
 def _created_place(row: WebhookEndpoint | DeliveryLogEntry) -> tuple[datetime, uuid.UUID]:

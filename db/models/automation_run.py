@@ -19,6 +19,11 @@ class RunStatus(StrEnum):
     TIMED_OUT = "timed_out"
 
 
+# A run moves on only from an active status; a terminal one never changes (but for a DLQ retry).
+ACTIVE_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+TERMINAL_STATUSES = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.TIMED_OUT})
+
+
 class Provider(StrEnum):
     """Where a run is dispatched: ActivePieces' webhook trigger, or the built-in sandbox."""
 

@@ -10,7 +10,7 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy import text
 
 from app.api.body import json_body
-from app.api.deps import Authenticated, Db, api_key
+from app.api.deps import Authenticated, RuntimeDep, api_key
 from app.api.v1 import include_v1
 from app.http.paths import TENANT_PREFIX
 from app.tenants.auth import Principal
@@ -41,8 +41,8 @@ async def boom(who: Authenticated) -> Any:
 
 
 @router.get("/database")
-async def database(who: Authenticated, db: Db) -> Any:
-    async with db.unit_of_work() as session:
+async def database(who: Authenticated, runtime: RuntimeDep) -> Any:
+    async with runtime.db.unit_of_work() as session:
         return {"data": await session.scalar(text("SELECT 1"))}
 
 
