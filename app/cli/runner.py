@@ -15,7 +15,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.bootstrap import cli_database
 from app.cli.console import PROG, fail, warn
 from app.core.config import Settings, SettingsError, load_settings
 from app.core.errors import AppError
@@ -63,6 +62,9 @@ async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awa
     """What the work commits is enqueued and published as the API and the worker do theirs
     (app/bootstrap.py): deliveries and dispatches due, run changes for live subscribers, key
     revocations to every API process."""
+    # Imported here: `aetherflow worker` and `api` start without the whole service loaded.
+    from app.bootstrap import cli_database
+
     async with (
         cli_database(
             settings, on_unannounced_revocation=partial(_revocation_not_announced, settings)
