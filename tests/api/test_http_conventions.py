@@ -35,6 +35,18 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     return dict(error)
 
 
+async def assert_only_the_canonical_form_names(
+    client: httpx.AsyncClient, collection: str, item_id: str, headers: dict[str, str]
+) -> None:
+    """`collection/<id>` answers for the canonical UUID in either case and 404 for every other
+    spelling of it (braces, bare hex, `urn:uuid:`)."""
+    upper = await client.get(f"{collection}/{item_id.upper()}", headers=headers)
+    assert upper.status_code == 200
+    assert upper.json()["data"]["id"] == item_id
+    for variant in (f"{{{item_id}}}", item_id.replace("-", ""), f"urn:uuid:{item_id}"):
+        assert_error(await client.get(f"{collection}/{variant}", headers=headers), 404, "not_found")
+
+
 async def test_client_request_id_is_reused(client: httpx.AsyncClient) -> None:
     response = await client.get("/health", headers={"X-Request-Id": "req-1.a:b_c"})
     assert response.headers["x-request-id"] == "req-1.a:b_c"

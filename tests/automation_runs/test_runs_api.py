@@ -11,7 +11,7 @@ import pytest
 
 from app.core.config import Settings
 from db.session import Database
-from tests.api.test_http_conventions import assert_error
+from tests.api.test_http_conventions import assert_error, assert_only_the_canonical_form_names
 from tests.automation_runs.helpers import RUNS, create_run, runs_in_db
 from tests.factories import Keys, bearer, make_key
 
@@ -186,9 +186,4 @@ async def test_only_the_canonical_uuid_form_names_a_run(
     client: httpx.AsyncClient, tenant_keys: Keys
 ) -> None:
     run_id = (await create_run(client, tenant_keys))["id"]
-    upper = await client.get(f"{URL}/{run_id.upper()}", headers=tenant_keys.headers)
-    assert upper.status_code == 200
-    assert upper.json()["data"]["id"] == run_id
-    for variant in (f"{{{run_id}}}", run_id.replace("-", ""), f"urn:uuid:{run_id}"):
-        response = await client.get(f"{URL}/{variant}", headers=tenant_keys.headers)
-        assert_error(response, 404, "not_found")
+    await assert_only_the_canonical_form_names(client, URL, run_id, tenant_keys.headers)

@@ -14,7 +14,7 @@ from app.core.config import Settings
 from app.webhooks.secrets import SecretBox
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
-from tests.api.test_http_conventions import assert_error
+from tests.api.test_http_conventions import assert_error, assert_only_the_canonical_form_names
 from tests.asgi import serve
 from tests.conftest import make_settings
 from tests.factories import PUBLIC_WEBHOOK_URL, UNKNOWN_ID, Keys, bearer, make_key
@@ -526,9 +526,4 @@ async def test_only_the_canonical_uuid_form_names_an_endpoint(
     client: httpx.AsyncClient, tenant_keys: Keys
 ) -> None:
     endpoint_id = (await create(client, tenant_keys))["id"]
-    upper = await client.get(f"{URL}/{endpoint_id.upper()}", headers=tenant_keys.headers)
-    assert upper.status_code == 200
-    assert upper.json()["data"]["id"] == endpoint_id
-    for variant in (f"{{{endpoint_id}}}", endpoint_id.replace("-", ""), f"urn:uuid:{endpoint_id}"):
-        response = await client.get(f"{URL}/{variant}", headers=tenant_keys.headers)
-        assert_error(response, 404, "not_found")
+    await assert_only_the_canonical_form_names(client, URL, endpoint_id, tenant_keys.headers)
