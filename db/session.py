@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.core import json_codec
+
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 30_000
 # Where a session keeps its after-commit signals, in `session.info`.
@@ -43,6 +45,8 @@ def create_engine(
     connection per burst. A checkout waits at most `pool_timeout` seconds."""
     return create_async_engine(
         url,
+        json_serializer=json_codec.dumps_text,
+        json_deserializer=json_codec.loads,
         pool_size=pool_size,
         max_overflow=0,
         pool_recycle=1800,

@@ -106,11 +106,15 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     logger.remove()
     logger.configure(patcher=_add_request_context)
     logger.add(JsonSink(stream or sys.stdout), level=level, backtrace=False, diagnose=False)
-    logging.basicConfig(handlers=[InterceptHandler()], level=0, force=True)
+    # Records below the configured level are never built: uvicorn builds its per-message TRACE
+    # records whenever its logger's own level is 0, whatever the sink would keep.
+    std_level = logger.level(level.upper()).no
+    logging.basicConfig(handlers=[InterceptHandler()], level=std_level, force=True)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "taskiq", "alembic", "httpx"):
         std_logger = logging.getLogger(name)
         std_logger.handlers = [InterceptHandler()]
         std_logger.propagate = False
+        std_logger.setLevel(std_level)
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

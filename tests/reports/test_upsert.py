@@ -227,6 +227,20 @@ async def test_content_of_exactly_256_kib_is_accepted(
     assert response.status_code == 200
 
 
+async def test_integers_beyond_64_bits_come_back_exactly(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    content = {"big": 123456789012345678901234567890, "neg": -(2**70), "small": 7, "f": 0.1}
+    written = await post(client, tenant_keys, batch(item("big", content=content)))
+    assert written.status_code == 200
+    assert written.json()["data"][0]["report"]["content"] == content
+    read = await client.get(f"{URL}/big", headers=tenant_keys.headers)
+    assert read.json()["data"]["content"] == content
+    assert "123456789012345678901234567890" in read.text
+    [event] = await outbox_events(db)
+    assert event.payload["content"] == content
+
+
 async def test_statement_count_does_not_grow_with_the_batch(
     client: httpx.AsyncClient, tenant_keys: Keys
 ) -> None:
