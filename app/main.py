@@ -6,9 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Scope
 
 from app.api import health, metrics
-from app.api.errors import install_error_handlers
+from app.api.admission import AdmissionMiddleware
+from app.api.errors import error_response, install_error_handlers
 from app.api.hardening import install_hardening
 from app.api.middleware import RequestContextMiddleware
 from app.api.openapi import install_openapi, operation_id
@@ -17,10 +20,13 @@ from app.automation_runs import routes as automation_runs
 from app.bootstrap import Runtime
 from app.callbacks import routes as callbacks
 from app.core.config import Settings, get_settings
+from app.core.errors import Overloaded
 from app.core.fleet_metrics import ProcessIdentity, Publisher
+from app.http.paths import GRAPHQL_PATH
 from app.reports import routes as reports
 from app.webhooks import routes as webhooks
 from schema.app import mount_graphql
+from schema.errors import graphql_error_body
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,7 +63,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     rest = (reports.router, webhooks.router, automation_runs.router, callbacks.router)
     include_v1(app, *rest)
     install_openapi(app)
+    app.add_middleware(
+        AdmissionMiddleware,
+        max_in_flight=settings.api_max_in_flight,
+        prefix="/v1/tenants/",
+        refusal=_overloaded,
+    )
     install_hardening(app, settings)
     mount_graphql(app, settings)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+def _overloaded(scope: Scope) -> ASGIApp:
+    """The 503 of a request refused for capacity, in its face's shape."""
+    error = Overloaded()
+    if scope["path"].count("/") == GRAPHQL_PATH.count("/") and scope["path"].endswith("/graphql"):
+        body = graphql_error_body(error)
+        return JSONResponse(body, status_code=error.status, headers=error.headers)
+    return error_response(error)

@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     # a free one before it is refused with 503 `overloaded`.
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_pool_timeout_seconds: float = Field(default=0.25, gt=0, le=30)
+    # The tenant requests an API process serves at once; past them it answers 503 `overloaded`
+    # at once rather than slowing every request down (app/api/admission.py).
+    api_max_in_flight: int = Field(default=64, ge=1, le=10_000)
 
     @field_validator("log_level")
     @classmethod

@@ -96,7 +96,8 @@ redis_fail_open = Counter(
 )
 load_shed = Counter(
     "aetherflow_overloaded_total",
-    "Requests refused with 503 overloaded: no database connection was free within the wait.",
+    "Requests refused with 503 overloaded: the process was at its in-flight limit, or no database "
+    "connection was free within the wait.",
     registry=registry,
 )
 task_enqueue_failures = Counter(
