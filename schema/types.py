@@ -48,8 +48,21 @@ class _FromOutputModel:
         return built
 
 
+class _FromRow:
+    """Built from a row read back (or anything with the output model's attribute names),
+    attribute by attribute: what the database returned needs no validation, and the output
+    model would only copy it."""
+
+    if TYPE_CHECKING:
+        _pydantic_type: ClassVar[type[OutputModel]]
+
+    @classmethod
+    def of(cls, row: object) -> Self:
+        return cls(**{name: getattr(row, name) for name in cls._pydantic_type.model_fields})
+
+
 @from_model(model=ReportOut, all_fields=True)
-class Report(_FromOutputModel):
+class Report(_FromRow):
     id: strawberry.ID
     content: JSON
 
