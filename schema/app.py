@@ -57,6 +57,7 @@ from schema.automation_runs import (
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
 from schema.document_cache import CachedDocuments
 from schema.errors import error_codes, graphql_error_body, with_code
+from schema.execution import LeafFieldsExecutor
 from schema.outages import (
     as_unavailable,
     close_connection_on_outage,
@@ -131,6 +132,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map={datetime: DateTime}),
+        execution_context_class=LeafFieldsExecutor,
     )
     schema.hide_suggestions = not settings.introspection_enabled
     return schema

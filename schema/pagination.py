@@ -36,6 +36,10 @@ def connection(
     edge: Callable[..., Any],
     of: Callable[..., Connection],
 ) -> Connection:
-    """A connection of `of`'s type: an `edge` per item of the page, with its node and cursor."""
-    edges = [edge(node=node(row), cursor=cursor) for row, cursor in page.with_cursors()]
+    """A connection of `of`'s type: an `edge` per item of the page, with its node and where it
+    ends (its cursor, signed when asked for)."""
+    edges = [
+        edge(node=node(row), position=position, codec=page.codec)
+        for row, position in zip(page.items, page.positions, strict=True)
+    ]
     return of(edges=edges, page_info=page_info(page))

@@ -6,7 +6,7 @@ each field is declared once. A field is written out here only where the GraphQL 
 (an enum in REST). Inputs stay
 written out: where the REST input models have defaults (`{}`, a provider), the GraphQL inputs
 default to null, so that validation through the REST models (schema/inputs.py) applies them.
-Connections have no REST twin.
+Connections have no REST twin; an edge's cursor is signed only when the document asks for it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 
 from app.automation_runs.schemas import RunOut
+from app.core.pagination import CursorCodec, Position
 from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
@@ -108,7 +109,12 @@ class PageInfo:
 @strawberry.type
 class ReportEdge:
     node: Report
-    cursor: str
+    position: strawberry.Private[Position]
+    codec: strawberry.Private[CursorCodec]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return self.codec.encode(self.position)
 
 
 @strawberry.type
@@ -120,7 +126,12 @@ class ReportConnection:
 @strawberry.type
 class AutomationRunEdge:
     node: AutomationRun
-    cursor: str
+    position: strawberry.Private[Position]
+    codec: strawberry.Private[CursorCodec]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return self.codec.encode(self.position)
 
 
 @strawberry.type
