@@ -23,13 +23,6 @@ def page_request(runtime: Runtime, first: int, after: str | None) -> PageRequest
     return PageRequest(runtime.cursors, after, first)
 
 
-def page_info(page: Page[Any]) -> PageInfo:
-    return PageInfo(
-        has_next_page=page.next_cursor is not None,
-        end_cursor=page.end_cursor,
-    )
-
-
 def connection(
     page: Page[Row],
     node: Callable[[Row], Any],
@@ -42,4 +35,4 @@ def connection(
         edge(node=node(row), position=position, codec=page.codec)
         for row, position in zip(page.items, page.positions, strict=True)
     ]
-    return of(edges=edges, page_info=page_info(page))
+    return of(edges=edges, page_info=PageInfo(page=page))

@@ -6,7 +6,7 @@ each field is declared once. A field is written out here only where the GraphQL 
 (an enum in REST). Inputs stay
 written out: where the REST input models have defaults (`{}`, a provider), the GraphQL inputs
 default to null, so that validation through the REST models (schema/inputs.py) applies them.
-Connections have no REST twin; an edge's cursor is signed only when the document asks for it.
+Connections have no REST twin; cursors are signed only when the document asks for them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 
 from app.automation_runs.schemas import RunOut
-from app.core.pagination import CursorCodec, Position
+from app.core.pagination import CursorCodec, Page, Position
 from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
@@ -102,8 +102,15 @@ class WebhookEndpoint(_FromOutputModel):
 
 @strawberry.type
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    page: strawberry.Private[Page[Any]]
+
+    @strawberry.field
+    def has_next_page(self) -> bool:
+        return self.page.has_next
+
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return self.page.end_cursor
 
 
 @strawberry.type
