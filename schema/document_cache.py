@@ -19,8 +19,12 @@ from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-# Distinct documents kept; bounded, so that no caller can grow the process.
-DOCUMENT_CACHE_SIZE = 256
+# Bounded, so that no caller can grow the process: a parsed document keeps its tokens (about
+# 140 bytes a character at worst), so at most 128 documents of up to 2,000 characters (some
+# 36 MB at worst, a few kilobytes for what clients send). Longer documents are parsed and
+# validated each time, as without the cache.
+DOCUMENT_CACHE_SIZE = 128
+CACHEABLE_DOCUMENT_CHARS = 2_000
 
 
 @lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
@@ -46,17 +50,22 @@ def validated(
 class CachedDocuments(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        if context.query:
-            context.graphql_document = parsed(context.query, **context.parse_options)
+        if query := self._cacheable_query():
+            context.graphql_document = parsed(query, **context.parse_options)
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if context.query and context.graphql_document is not None:
+        query = self._cacheable_query()
+        if query and context.graphql_document is not None:
             context.pre_execution_errors = validated(
                 context.schema._schema,
                 context.validation_rules,
-                context.query,
+                query,
                 **context.parse_options,
             )
         yield
+
+    def _cacheable_query(self) -> str | None:
+        query = self.execution_context.query
+        return query if query and len(query) <= CACHEABLE_DOCUMENT_CHARS else None

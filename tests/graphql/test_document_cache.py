@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from schema.document_cache import parsed, validated
+from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, parsed, validated
 from tests.asgi import serve
 from tests.conftest import make_settings
 from tests.factories import Keys
@@ -55,3 +55,17 @@ async def test_each_schema_applies_its_own_limits_to_a_cached_document(
         async with serve(make_settings(database_url, redis_url, **overrides)) as client:
             answers.append(set(error_codes(await gql(client, tenant_keys.headers, document))))
     assert answers == [set(), {"validation_error"}, {"validation_error"}, set()]
+
+
+async def test_a_long_document_is_answered_without_being_kept(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    padding = " " * CACHEABLE_DOCUMENT_CHARS
+    short = await gql(client, tenant_keys.headers, LIST)
+    parses, validations = parsed.cache_info(), validated.cache_info()
+    long = await gql(client, tenant_keys.headers, LIST + padding)
+    refused = await gql(client, tenant_keys.headers, UNKNOWN_FIELD + padding)
+    assert long == short
+    assert error_codes(refused) == ["validation_error"]
+    assert parsed.cache_info() == parses
+    assert validated.cache_info() == validations
