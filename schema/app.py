@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from starlette.responses import JSONResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -31,6 +32,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
+from app.core import json_codec
 from app.core.config import Settings
 from app.core.errors import (
     AppError,
@@ -53,7 +55,9 @@ from schema.automation_runs import (
     AutomationRunSubscriptions,
 )
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
+from schema.document_cache import CachedDocuments
 from schema.errors import error_codes, graphql_error_body, with_code
+from schema.execution import LeafFieldsExecutor
 from schema.outages import (
     as_unavailable,
     close_connection_on_outage,
@@ -110,20 +114,25 @@ async def _coded(
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # The limits' rule classes are built once: the validation cache is keyed by them.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+        *([] if settings.introspection_enabled else DisableIntrospection().validation_rules),
+    ]
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        CachedDocuments,
+        lambda: AddValidationRules(rules),
         error_codes(hide_suggestions=not settings.introspection_enabled),
     ]
-    if not settings.introspection_enabled:
-        extensions.append(DisableIntrospection)
     schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map={datetime: DateTime}),
+        execution_context_class=LeafFieldsExecutor,
     )
     schema.hide_suggestions = not settings.introspection_enabled
     return schema
@@ -162,6 +171,10 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         sub_response: Response,
     ) -> Response:
         return as_unavailable(super().create_response(response_data, sub_response), response_data)
+
+    def encode_json(self, data: object) -> str:
+        """Text (WebSocket messages are text frames), encoded by orjson."""
+        return json_codec.dumps_text(data)
 
     def decode_json(self, data: str | bytes) -> object:
         """Only a JSON object (or a list, refused as a batch) is a GraphQL request."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
@@ -61,13 +58,12 @@ async def read_body_within_limit(connection: HTTPConnection) -> None:
         raise GraphQLRequestRefused(error) from None
 
 
-async def get_context(
-    connection: HTTPConnection,
-    runtime: Annotated[Runtime, Depends(get_runtime)],
-    tenant_reference: Annotated[str, Path(alias="tenantId")],
-) -> Context:
+async def get_context(connection: HTTPConnection) -> Context:
     """HTTP requests authenticate here (401/403 as HTTP statuses); WebSockets authenticate
-    from `connection_init` instead."""
+    from `connection_init` instead. Read straight from the connection: every sub-dependency
+    costs FastAPI a resolution per request, and a sync one a trip to a worker thread."""
+    runtime = get_runtime(connection)
+    tenant_reference: str = connection.path_params["tenantId"]
     context = Context(runtime, tenant_reference)
     if connection.scope["type"] == "http":
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -19,8 +20,15 @@ class Loaders:
     def __init__(self, db: Database, tenant_id: uuid.UUID) -> None:
         self._db = db
         self._tenant_id = tenant_id
-        self.report_by_slug = DataLoader[str, Report | None](load_fn=self._reports_by_slug)
-        self.run_by_id = DataLoader[uuid.UUID, AutomationRun | None](load_fn=self._runs_by_id)
+
+    # Made when first used: most documents use none.
+    @cached_property
+    def report_by_slug(self) -> DataLoader[str, Report | None]:
+        return DataLoader(load_fn=self._reports_by_slug)
+
+    @cached_property
+    def run_by_id(self) -> DataLoader[uuid.UUID, AutomationRun | None]:
+        return DataLoader(load_fn=self._runs_by_id)
 
     async def _reports_by_slug(self, slugs: Sequence[str]) -> list[Report | None]:
         async with self._db.unit_of_work() as session:

@@ -23,19 +23,16 @@ def page_request(runtime: Runtime, first: int, after: str | None) -> PageRequest
     return PageRequest(runtime.cursors, after, first)
 
 
-def page_info(page: Page[Any]) -> PageInfo:
-    return PageInfo(
-        has_next_page=page.next_cursor is not None,
-        end_cursor=page.end_cursor,
-    )
-
-
 def connection(
     page: Page[Row],
     node: Callable[[Row], Any],
     edge: Callable[..., Any],
     of: Callable[..., Connection],
 ) -> Connection:
-    """A connection of `of`'s type: an `edge` per item of the page, with its node and cursor."""
-    edges = [edge(node=node(row), cursor=cursor) for row, cursor in page.with_cursors()]
-    return of(edges=edges, page_info=page_info(page))
+    """A connection of `of`'s type: an `edge` per item of the page, with its node and where it
+    ends (its cursor, signed when asked for)."""
+    edges = [
+        edge(node=node(row), position=position, codec=page.codec)
+        for row, position in zip(page.items, page.positions, strict=True)
+    ]
+    return of(edges=edges, page_info=PageInfo(page=page))

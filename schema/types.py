@@ -6,7 +6,7 @@ each field is declared once. A field is written out here only where the GraphQL 
 (an enum in REST). Inputs stay
 written out: where the REST input models have defaults (`{}`, a provider), the GraphQL inputs
 default to null, so that validation through the REST models (schema/inputs.py) applies them.
-Connections have no REST twin.
+Connections have no REST twin; cursors are signed only when the document asks for them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 
 from app.automation_runs.schemas import RunOut
+from app.core.pagination import CursorCodec, Page, Position
 from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
@@ -48,8 +49,21 @@ class _FromOutputModel:
         return built
 
 
+class _FromRow:
+    """Built from a row read back (or anything with the output model's attribute names),
+    attribute by attribute: what the database returned needs no validation, and the output
+    model would only copy it."""
+
+    if TYPE_CHECKING:
+        _pydantic_type: ClassVar[type[OutputModel]]
+
+    @classmethod
+    def of(cls, row: object) -> Self:
+        return cls(**{name: getattr(row, name) for name in cls._pydantic_type.model_fields})
+
+
 @from_model(model=ReportOut, all_fields=True)
-class Report(_FromOutputModel):
+class Report(_FromRow):
     id: strawberry.ID
     content: JSON
 
@@ -88,14 +102,26 @@ class WebhookEndpoint(_FromOutputModel):
 
 @strawberry.type
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    page: strawberry.Private[Page[Any]]
+
+    @strawberry.field
+    def has_next_page(self) -> bool:
+        return self.page.has_next
+
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return self.page.end_cursor
 
 
 @strawberry.type
 class ReportEdge:
     node: Report
-    cursor: str
+    position: strawberry.Private[Position]
+    codec: strawberry.Private[CursorCodec]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return self.codec.encode(self.position)
 
 
 @strawberry.type
@@ -107,7 +133,12 @@ class ReportConnection:
 @strawberry.type
 class AutomationRunEdge:
     node: AutomationRun
-    cursor: str
+    position: strawberry.Private[Position]
+    codec: strawberry.Private[CursorCodec]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return self.codec.encode(self.position)
 
 
 @strawberry.type
