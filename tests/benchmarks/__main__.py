@@ -72,6 +72,7 @@ def main(argv: list[str]) -> int:
     config = BenchConfig()
     run = BenchRun(config)
     say(f"stages {' '.join(chosen)}; {os.cpu_count()} CPUs; logs in {config.log_dir}")
+    say(f"settings: {config.summary()}")
     rows: list[Row] = []
     failed: list[str] = []
     started = time.monotonic()

@@ -43,6 +43,25 @@ class BenchConfig:
     # The product's working folder: empty, so no `.env` is read.
     work_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="aetherflow-cwd-")))
 
+    def summary(self) -> str:
+        """The run's settings, as the environment names them (for the record of a run)."""
+        names = {
+            "BENCH_DATABASE": self.database_prefix,
+            "BENCH_REDIS_URL": self.redis_url,
+            "BENCH_RUNS": self.runs,
+            "BENCH_WRK_SECONDS": self.wrk_seconds,
+            "BENCH_UPSERT_ROUNDS": self.upsert_rounds,
+            "BENCH_WEBHOOK_EVENTS": self.webhook_events,
+            "BENCH_WEBHOOK_SECONDS": self.webhook_floor_seconds,
+            "BENCH_LIMITER_BLOCKS": self.limiter_blocks,
+            "BENCH_QUEUE_MESSAGES": self.queue_messages,
+            "BENCH_E2E_RATE": self.e2e_rate,
+            "BENCH_E2E_SECONDS": self.e2e_seconds,
+            "BENCH_MEMORY_RATE": self.memory_rate,
+            "BENCH_MEMORY_SECONDS": self.memory_seconds,
+        }
+        return " ".join(f"{name}={value}" for name, value in names.items())
+
     def database_url(self, database: str) -> str:
         """As an operator writes DATABASE_URL."""
         return f"{self.pg}/{database}"

@@ -34,7 +34,8 @@ def signed(url_path: str) -> tuple[dict[str, str], bytes]:
     return headers, body
 
 
-async def deliveries_per_second(sink_port: int, seconds: float) -> float:
+async def deliveries_per_second(sink_port: int, seconds: float) -> tuple[float, int]:
+    """Deliveries per second, and how many were made."""
     url = f"http://127.0.0.1:{sink_port}/floor"
     limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
     done = 0
@@ -52,4 +53,4 @@ async def deliveries_per_second(sink_port: int, seconds: float) -> float:
                 done += 1
 
         await asyncio.gather(*(sender() for _ in range(IN_FLIGHT)))
-        return done / (time.perf_counter() - started)
+        return done / (time.perf_counter() - started), done
