@@ -58,10 +58,11 @@ def content(index: int, rev: int = 0) -> dict[str, Any]:
 
 
 def report(
-    index: int, rev: int = 0, *, prefix: str = "report", published: bool = True
+    index: int, rev: int = 0, *, prefix: str = "report", published: bool | None = None
 ) -> dict[str, Any]:
-    """One report of the API's batch body; one in ten is a draft."""
-    draft = not published or index % 10 == 9
+    """One report of the API's batch body: published (True), a draft (False), or by default
+    published except one in ten."""
+    draft = index % 10 == 9 if published is None else not published
     moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(EPOCH + 60 * index))
     return {
         "slug": f"{prefix}-{index}",
