@@ -137,7 +137,13 @@ def run_load(run: BenchRun, target: Webhooks, name: str, rate: int, seconds: int
 
 
 def _summary(result: LoadResult) -> str:
+    answered = [o for o in result.outcomes if o.status is not None]
+    post_ms = [o.latency * 1000 for o in answered] or [float("nan")]
+    # From when a request was due to when it was written: a lagging sender would hide load.
+    send_lag_ms = [(o.sent - o.due) * 1000 for o in answered] or [float("nan")]
     return (
+        f"POST p50 {percentile(post_ms, 50):.0f} ms, p99 {percentile(post_ms, 99):.0f} ms; "
+        f"send lag p99 {percentile(send_lag_ms, 99):.1f} ms; "
         f"acknowledged {result.acknowledged} of {len(result.outcomes)}, statuses "
         f"{dict(result.statuses)}, connection errors {dict(result.connection_errors)}, "
         f"drained {result.drained_after_s:.1f} s after the last send"

@@ -35,7 +35,7 @@ class WrkResult:
     failed: int  # socket errors and non-2xx answers (e.g. 503 `overloaded`)
 
 
-def wrk(run: BenchRun, server: Started, port: int, targets: Path, seconds: int) -> WrkResult:
+def wrk(server: Started, port: int, targets: Path, seconds: int) -> WrkResult:
     """One `wrk -t2 -c32` run."""
     env = {**os.environ, "BENCH_TARGETS": str(targets), "BENCH_BODY": json.dumps(GRAPHQL)}
     _, cpu_before = tree_usage(server.pid)
@@ -87,10 +87,10 @@ def http_rows(run: BenchRun, kinds: list[str]) -> list[Row]:
     order = [name for kind in kinds for name in (kind, "floor")]
     try:
         for name, (server, port) in servers.items():
-            wrk(run, server, port, files[name], WARM_UP_SECONDS)
+            wrk(server, port, files[name], WARM_UP_SECONDS)
         for round_number in range(run.config.runs):
             for name in order:
-                result = wrk(run, *servers[name], files[name], run.config.wrk_seconds)
+                result = wrk(*servers[name], files[name], run.config.wrk_seconds)
                 results[name].append(result)
                 say(
                     f"round {round_number + 1} {name}: {result.rps:.0f} req/s, "
