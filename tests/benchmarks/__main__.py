@@ -11,6 +11,7 @@ Settings: docs/TESTING.md, "make bench".
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import time
@@ -89,6 +90,7 @@ def main(argv: list[str]) -> int:
     finally:
         run.processes.stop_all()
         _empty_redis(config.redis_url)
+        shutil.rmtree(config.work_dir, ignore_errors=True)
     print(render(rows))  # noqa: T201
     say(f"done in {time.monotonic() - started:.0f} s; logs in {config.log_dir}")
     return 1 if failed else 0
