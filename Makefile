@@ -91,11 +91,13 @@ lock: install
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
 
-# Speed is measured here, never asserted in tests.
+# The product as shipped against the bare work of each hot path, in one run (about 20 minutes;
+# docs/TESTING.md, "make bench"). A subset: make bench ONLY="rest upsert". Speed is measured
+# here, never asserted in tests.
 bench: install
-	$(BIN)/python -m tests.benchmarks.bench_reports_batch
-	$(BIN)/python -m tests.benchmarks.bench_webhook_latency
-	$(BIN)/python -m tests.benchmarks.bench_rate_limit
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "make: bench needs wrk (the HTTP load generator); install it: sudo apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python -m tests.benchmarks $(ONLY)
 
 # Failure drills against private PostgreSQL, Redis, API and worker processes (about 5 minutes;
 # not part of `make test`): docs/TESTING.md. One scenario: `$(BIN)/python -m tests.chaos events`.

@@ -47,7 +47,7 @@ def run_worker() -> None:
         ]
     )
     # What is loaded by now lives as long as the process. Frozen, the collector's full passes
-    # no longer walk it: they paused the first tasks by up to ~150 ms (bench_webhook_latency).
+    # no longer walk it: they paused the first tasks by up to ~150 ms (`make bench`, e2e).
     gc.freeze()
     start_listen(args)
 
