@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,7 @@ from db.models.idempotency_key import IdempotencyKey
 from db.session import Database
 
 PURGE_BATCH = 1000
+_SORTED_DATETIMES_AS_TEXT = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,24 @@ def fingerprint(method: str, target: str, document: Any) -> bytes:
     REST: the HTTP method, the path and the body. GraphQL: `GRAPHQL`, the mutation's name and
     its input. Canonical JSON has sorted keys and no whitespace, so neither matters.
     """
-    canonical = json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_text
-    )
-    operation = f"{method.upper()}\n{target}\n"
-    return hashlib.sha256((operation + canonical).encode()).digest()
+    digest = hashlib.sha256(f"{method.upper()}\n{target}\n".encode())
+    digest.update(_canonical_json(document))
+    return digest.digest()
+
+
+def _canonical_json(document: Any) -> bytes:
+    """orjson, or the standard module for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(
+            document,
+            default=_as_text,
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME,
+        )
+    except orjson.JSONEncodeError:
+        text = json.dumps(
+            document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_text
+        )
+        return text.encode()
 
 
 def _as_text(value: object) -> str:
