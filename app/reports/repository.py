@@ -43,9 +43,9 @@ SELECT id, slug, title, summary, content, published_at, created_at, updated_at
  WHERE tenant_id = $1 AND slug = ANY($2::text[])"""
 _UPSERT = """
 INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
-SELECT u.id, $1, u.slug, u.title, u.summary, u.content::jsonb, u.published_at
-  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-       WITH ORDINALITY AS u(id, slug, title, summary, content, published_at, position)
+SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb, u.published_at
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+       WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
  ORDER BY u.position
     ON CONFLICT (tenant_id, slug) DO UPDATE
    SET title = EXCLUDED.title, summary = EXCLUDED.summary, content = EXCLUDED.content,
@@ -85,7 +85,6 @@ async def upsert(
     ordered = sorted(items, key=lambda item: item.slug)
     parameters = (
         tenant_id,
-        [uuid.uuid4() for _ in ordered],
         [item.slug for item in ordered],
         [item.title for item in ordered],
         [item.summary for item in ordered],
