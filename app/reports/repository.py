@@ -29,58 +29,65 @@ class ReportRow(NamedTuple):
     updated_at: datetime
 
 
+class Written(NamedTuple):
+    """What the upsert did to one item: `inserted` and `was_published` are None when the item
+    equalled its stored report (unchanged, `report` as stored)."""
+
+    report: ReportRow
+    inserted: bool | None
+    was_published: bool | None
+
+
 # Each statement is a fixed text, whatever the batch size: prepared once per connection
 # (asyncpg's statement cache) and never compiled by SQLAlchemy. Arrays carry the rows.
-_LOCK_EXISTING = """
-SELECT id, slug, title, summary, content, published_at, created_at, updated_at
-  FROM reports
- WHERE tenant_id = $1 AND slug = ANY($2::text[])
- ORDER BY slug
-   FOR UPDATE"""
+#
+# The upsert first locks the batch's existing rows in slug order (the count in WHERE makes the
+# insert wait for the locks), so concurrent batches cannot deadlock. Every CTE reads the
+# snapshot of the statement's start: `locked` holds the rows as they were before the insert.
+# An item equal to its stored report (timestamps as instants, content as JSON values) is
+# filtered by the conflict clause's WHERE: it is not rewritten, and comes back from `locked`.
+_UPSERT = """
+WITH locked AS MATERIALIZED (
+    SELECT id, slug, title, summary, content, published_at, created_at, updated_at
+      FROM reports
+     WHERE tenant_id = $1 AND slug = ANY($2::text[])
+     ORDER BY slug
+       FOR UPDATE
+), written AS (
+    INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
+    SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb, u.published_at
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+           WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
+     WHERE (SELECT count(*) FROM locked) >= 0
+     ORDER BY u.position
+        ON CONFLICT (tenant_id, slug) DO UPDATE
+       SET title = EXCLUDED.title, summary = EXCLUDED.summary, content = EXCLUDED.content,
+           published_at = EXCLUDED.published_at, updated_at = now()
+     WHERE (r.title, r.summary, r.content, r.published_at)
+           IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.summary, EXCLUDED.content,
+                             EXCLUDED.published_at)
+    RETURNING r.id, r.slug, r.title, r.summary, r.content, r.published_at, r.created_at,
+              r.updated_at, r.xmax = 0 AS inserted
+)
+SELECT w.*, l.published_at IS NOT NULL
+  FROM written AS w LEFT JOIN locked AS l ON l.slug = w.slug
+ UNION ALL
+SELECT l.*, NULL, NULL
+  FROM locked AS l
+ WHERE l.slug NOT IN (SELECT slug FROM written)"""
 _FIND_ROWS = """
 SELECT id, slug, title, summary, content, published_at, created_at, updated_at
   FROM reports
  WHERE tenant_id = $1 AND slug = ANY($2::text[])"""
-_UPSERT = """
-INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
-SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb, u.published_at
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-       WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
- ORDER BY u.position
-    ON CONFLICT (tenant_id, slug) DO UPDATE
-   SET title = EXCLUDED.title, summary = EXCLUDED.summary, content = EXCLUDED.content,
-       published_at = EXCLUDED.published_at, updated_at = now()
- WHERE (r.title, r.summary, r.content, r.published_at)
-       IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.summary, EXCLUDED.content, EXCLUDED.published_at)
-RETURNING r.id, r.slug, r.title, r.summary, r.content, r.published_at, r.created_at,
-          r.updated_at, r.xmax = 0"""
-
-
-async def lock_existing(
-    session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
-) -> dict[str, ReportRow]:
-    """The batch's existing reports, row-locked in slug order (so batches cannot deadlock)."""
-    connection = await session.connection()
-    result = await connection.exec_driver_sql(_LOCK_EXISTING, (tenant_id, list(slugs)))
-    return _by_slug(result.all())
-
-
-async def find_rows_by_slugs(
-    session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
-) -> dict[str, ReportRow]:
-    connection = await session.connection()
-    result = await connection.exec_driver_sql(_FIND_ROWS, (tenant_id, list(slugs)))
-    return _by_slug(result.all())
 
 
 async def upsert(
     session: AsyncSession, tenant_id: uuid.UUID, items: Sequence[ReportIn]
-) -> dict[str, tuple[ReportRow, bool]]:
-    """Insert or replace every item in one statement; only rows that changed come back.
+) -> dict[str, Written]:
+    """Insert or replace every item in one statement, by slug.
 
-    An item equal to its stored report (timestamps as instants, content as JSON values) is
-    filtered by the conflict clause's WHERE: it is not rewritten and not returned. Rows are
-    written in slug order, the order lock_existing locks in.
+    An item missing from the answer equalled a report that a concurrent batch created after
+    this statement began (find_rows_by_slugs reads it).
     """
     ordered = sorted(items, key=lambda item: item.slug)
     parameters = (
@@ -94,10 +101,15 @@ async def upsert(
     connection = await session.connection()
     result = await connection.exec_driver_sql(_UPSERT, parameters)
     rows: Sequence[Sequence[Any]] = result.all()
-    return {row[1]: (ReportRow._make(row[:8]), row[8]) for row in rows}
+    return {row[1]: Written(ReportRow._make(row[:8]), row[8], row[9]) for row in rows}
 
 
-def _by_slug(rows: Sequence[Sequence[Any]]) -> dict[str, ReportRow]:
+async def find_rows_by_slugs(
+    session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
+) -> dict[str, ReportRow]:
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(_FIND_ROWS, (tenant_id, list(slugs)))
+    rows: Sequence[Sequence[Any]] = result.all()
     return {row[1]: ReportRow._make(row) for row in rows}
 
 

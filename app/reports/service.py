@@ -15,6 +15,7 @@ from app.core.pagination import Page, PageRequest
 from app.outbox import service as outbox
 from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
 from app.reports import repository, representation
+from app.reports.repository import Written
 from app.reports.representation import report_json
 from app.reports.schemas import ReportIn, ReportStatus, UpsertResult, is_slug
 from db.models.report import Report
@@ -35,32 +36,27 @@ async def upsert_batch(
     correlation_id: str | None,
 ) -> list[UpsertOutcome]:
     """Create or replace every report of the batch, in input order, with its outbox events."""
-    slugs = [item.slug for item in items]
-    stored = await repository.lock_existing(session, tenant_id, slugs)
     written = await repository.upsert(session, tenant_id, items)
-    if missing := [slug for slug in slugs if slug not in written and slug not in stored]:
-        # Created by a concurrent batch after our lock, and equal to this item.
-        stored.update(await repository.find_rows_by_slugs(session, tenant_id, missing))
+    if missing := [item.slug for item in items if item.slug not in written]:
+        # Created by a concurrent batch after our statement began, and equal to this item.
+        found = await repository.find_rows_by_slugs(session, tenant_id, missing)
+        written.update({slug: Written(row, None, None) for slug, row in found.items()})
 
     outcomes: list[UpsertOutcome] = []
     events: list[NewEvent] = []
-    for slug in slugs:
-        if slug not in written:
-            outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, report_json(stored[slug])))
-            continue
-        row, inserted = written[slug]
+    for item in items:
+        row, inserted, was_published = written[item.slug]
         payload = report_json(row)
+        if inserted is None:
+            outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, payload))
+            continue
         outcomes.append(
             UpsertOutcome(UpsertResult.CREATED if inserted else UpsertResult.UPDATED, payload)
         )
         # The events of one report share its payload object: it is serialised once.
-        events.append(
-            NewEvent(
-                tenant_id, REPORT_CREATED if inserted else REPORT_UPDATED, payload, correlation_id
-            )
-        )
-        before = stored.get(slug)
-        if row.published_at is not None and (before is None or before.published_at is None):
+        kind = REPORT_CREATED if inserted else REPORT_UPDATED
+        events.append(NewEvent(tenant_id, kind, payload, correlation_id))
+        if row.published_at is not None and not was_published:
             events.append(NewEvent(tenant_id, REPORT_PUBLISHED, payload, correlation_id))
     await outbox.record(session, events)
     return outcomes
