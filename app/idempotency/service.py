@@ -24,7 +24,7 @@ from app.core import request_context
 from app.core.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from app.core.time import utc_now
 from app.idempotency import repository
-from db.models.idempotency_key import IdempotencyKey
+from app.idempotency.repository import StoredKey
 from db.session import Database
 
 PURGE_BATCH = 1000
@@ -115,18 +115,14 @@ async def execute(
                 return Outcome(stored, replayed=True)
         response = await effect(session)
         if request is not None and response.status < 500:
-            session.add(
-                IdempotencyKey(
-                    tenant_id=request.tenant_id,
-                    key=request.key,
-                    fingerprint=request.fingerprint,
-                    response_status=response.status,
-                    response_body=response.body,
-                    response_headers=response.headers,
-                    expires_at=utc_now() + timedelta(seconds=ttl_seconds),
-                )
+            record = StoredKey(
+                request.fingerprint,
+                response.status,
+                response.body,
+                response.headers,
+                utc_now() + timedelta(seconds=ttl_seconds),
             )
-            await session.flush()
+            await repository.store(session, request.tenant_id, request.key, record)
         return Outcome(response, replayed=False)
 
 
@@ -137,8 +133,7 @@ async def _reserve(session: AsyncSession, request: IdempotentRequest) -> StoredR
     if row is None:
         return None
     if row.expires_at <= utc_now():
-        await session.delete(row)
-        await session.flush()
+        await repository.remove(session, request.tenant_id, request.key)
         return None
     if row.fingerprint != request.fingerprint:
         raise IdempotencyKeyReused
