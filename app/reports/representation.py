@@ -9,6 +9,7 @@ equal).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -17,6 +18,10 @@ import pydantic_core
 from app.core.time import rfc3339
 from app.reports.repository import ReportRow
 from app.reports.schemas import UpsertResult
+
+# Reports written by one statement share their timestamps (now() of its transaction): each
+# distinct instant is formatted once. Equal instants have one text, so the cache is exact.
+_timestamp = lru_cache(maxsize=4096)(rfc3339)
 
 
 def report_json(row: ReportRow) -> dict[str, Any]:
@@ -28,9 +33,9 @@ def report_json(row: ReportRow) -> dict[str, Any]:
         "title": row.title,
         "summary": row.summary,
         "content": row.content,
-        "publishedAt": rfc3339(published_at) if published_at is not None else None,
-        "createdAt": rfc3339(row.created_at),
-        "updatedAt": rfc3339(row.updated_at),
+        "publishedAt": _timestamp(published_at) if published_at is not None else None,
+        "createdAt": _timestamp(row.created_at),
+        "updatedAt": _timestamp(row.updated_at),
     }
 
 
