@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import orjson
 from pydantic import AwareDatetime, Field, field_validator, model_validator
@@ -115,14 +114,6 @@ class UpsertResult(StrEnum):
     UNCHANGED = "unchanged"
 
 
-class UpsertOutcomeLike(Protocol):
-    @property
-    def result(self) -> UpsertResult: ...
-
-    @property
-    def report(self) -> Any: ...
-
-
 class ReportUpsertOut(OutputModel):
     result: UpsertResult
     report: ReportOut
@@ -134,23 +125,10 @@ class UpsertSummary(OutputModel):
     unchanged: int
 
 
+# The batch response as documented; its body is built by app/reports/representation.py.
 class ReportBatchOut(OutputModel):
     data: list[ReportUpsertOut]
     summary: UpsertSummary
-
-    @classmethod
-    def of(cls, outcomes: Sequence[UpsertOutcomeLike]) -> ReportBatchOut:
-        """The batch response: results in input order and their counts."""
-        results = [
-            ReportUpsertOut(result=o.result, report=ReportOut.model_validate(o.report))
-            for o in outcomes
-        ]
-        summary = UpsertSummary(
-            created=sum(o.result is UpsertResult.CREATED for o in outcomes),
-            updated=sum(o.result is UpsertResult.UPDATED for o in outcomes),
-            unchanged=sum(o.result is UpsertResult.UNCHANGED for o in outcomes),
-        )
-        return cls(data=results, summary=summary)
 
 
 class ReportEnvelope(OutputModel):
