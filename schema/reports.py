@@ -6,9 +6,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from app.idempotency.service import StoredResponse, stored_json
+from app.idempotency.service import StoredResponse
 from app.reports import service as reports
-from app.reports.schemas import ReportBatchIn, ReportBatchOut
+from app.reports.schemas import ReportBatchIn
 from app.reports.schemas import ReportStatus as RestReportStatus
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
@@ -85,7 +85,7 @@ class ReportMutations:
                 items=batch.reports,
                 correlation_id=context.correlation_id,
             )
-            return stored_json(200, ReportBatchOut.of(outcomes))
+            return StoredResponse(200, reports.batch_body(outcomes))
 
         document = await run_idempotent(idempotent, effect)
         return UpsertReportsPayload.of(document)

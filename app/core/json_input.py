@@ -9,11 +9,17 @@ import math
 import re
 from typing import Any
 
+import orjson
+
+from app.core import json_codec
+
 # The top-level object or array is level 1.
 MAX_JSON_DEPTH = 64
 TOO_DEEP_MESSAGE = f"JSON must not be nested deeper than {MAX_JSON_DEPTH} levels"
 # A `\uD800`-`\uDFFF` escape: the only way a decoded text can carry a surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# orjson writes at most this many levels; the standard module reads a few hundred more.
+_ORJSON_WRITE_DEPTH = 254
 # Linear-time pieces of the bracket count: escapes, then strings (which then hold no escapes).
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _STRING = re.compile(r'"[^"]*"')
@@ -33,6 +39,8 @@ def parse_json(data: str | bytes) -> Any:
     lone surrogate escape (`"\\ud800"`) into a string no UTF-8 encoder accepts; none of these
     is JSON.
     """
+    if isinstance(data, bytes) and (value := _parse_plain(data)) is not _NOT_PLAIN:
+        return value
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     text = text.removeprefix("\ufeff")
     try:
@@ -45,6 +53,31 @@ def parse_json(data: str | bytes) -> Any:
         raise ValueError("not JSON: unbalanced brackets") from None
     if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
         raise ValueError("JSON text holds a lone surrogate: it is not valid Unicode")
+    return value
+
+
+_NOT_PLAIN = object()
+
+
+def _parse_plain(data: bytes) -> Any:
+    """The document parsed by orjson, when that gives what the standard module's path gives,
+    else `_NOT_PLAIN`.
+
+    orjson refuses all the standard path refuses (NaN, `1e400`, lone surrogates, invalid
+    UTF-8), and more: a byte order mark, nesting past 1024 levels. What it refuses goes the
+    standard way, to be read or refused as before. It also reads up to 1024 levels where the
+    standard module stops sooner (JsonTooDeep): a document it could not write back (deeper
+    than 254 levels) goes the standard way too, and the brackets are counted first to skip
+    writing back a document that cannot be that deep.
+    """
+    if json_codec.has_long_digit_run(data):  # orjson would read a float
+        return _NOT_PLAIN
+    try:
+        value = orjson.loads(data)
+        if data.count(b"[") + data.count(b"{") > _ORJSON_WRITE_DEPTH:
+            orjson.dumps(value)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _NOT_PLAIN
     return value
 
 

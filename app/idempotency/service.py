@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,10 +24,11 @@ from app.core import request_context
 from app.core.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from app.core.time import utc_now
 from app.idempotency import repository
-from db.models.idempotency_key import IdempotencyKey
+from app.idempotency.repository import StoredKey
 from db.session import Database
 
 PURGE_BATCH = 1000
+_SORTED_DATETIMES_AS_TEXT = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,24 @@ def fingerprint(method: str, target: str, document: Any) -> bytes:
     REST: the HTTP method, the path and the body. GraphQL: `GRAPHQL`, the mutation's name and
     its input. Canonical JSON has sorted keys and no whitespace, so neither matters.
     """
-    canonical = json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_text
-    )
-    operation = f"{method.upper()}\n{target}\n"
-    return hashlib.sha256((operation + canonical).encode()).digest()
+    digest = hashlib.sha256(f"{method.upper()}\n{target}\n".encode())
+    digest.update(_canonical_json(document))
+    return digest.digest()
+
+
+def _canonical_json(document: Any) -> bytes:
+    """orjson, or the standard module for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(
+            document,
+            default=_as_text,
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME,
+        )
+    except orjson.JSONEncodeError:
+        text = json.dumps(
+            document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_text
+        )
+        return text.encode()
 
 
 def _as_text(value: object) -> str:
@@ -100,18 +115,14 @@ async def execute(
                 return Outcome(stored, replayed=True)
         response = await effect(session)
         if request is not None and response.status < 500:
-            session.add(
-                IdempotencyKey(
-                    tenant_id=request.tenant_id,
-                    key=request.key,
-                    fingerprint=request.fingerprint,
-                    response_status=response.status,
-                    response_body=response.body,
-                    response_headers=response.headers,
-                    expires_at=utc_now() + timedelta(seconds=ttl_seconds),
-                )
+            record = StoredKey(
+                request.fingerprint,
+                response.status,
+                response.body,
+                response.headers,
+                utc_now() + timedelta(seconds=ttl_seconds),
             )
-            await session.flush()
+            await repository.store(session, request.tenant_id, request.key, record)
         return Outcome(response, replayed=False)
 
 
@@ -122,8 +133,7 @@ async def _reserve(session: AsyncSession, request: IdempotentRequest) -> StoredR
     if row is None:
         return None
     if row.expires_at <= utc_now():
-        await session.delete(row)
-        await session.flush()
+        await repository.remove(session, request.tenant_id, request.key)
         return None
     if row.fingerprint != request.fingerprint:
         raise IdempotencyKeyReused

@@ -6,12 +6,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import json_codec
 from app.outbox.events import NewEvent
-from db.models.outbox_event import OutboxEvent
 from db.session import AfterCommit, after_commit
+
+# One text whatever the number of events: prepared once per connection, never compiled.
+_INSERT = """
+INSERT INTO outbox_events (id, tenant_id, event_type, payload, correlation_id)
+SELECT u.id, u.tenant_id, u.event_type, u.payload::jsonb, u.correlation_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+       AS u(id, tenant_id, event_type, payload, correlation_id)"""
 
 
 @dataclass(frozen=True)
@@ -20,20 +26,26 @@ class EventsRecorded(AfterCommit):
 
 
 async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid.UUID]:
-    """Insert the events in one statement; their ids (each becomes a `webhook-id`)."""
+    """Insert the events in one statement; their ids (each becomes a `webhook-id`).
+
+    Events that share one payload object (a report's `created` and `published`) have it
+    serialised once.
+    """
     if not events:
         return []
     ids = [uuid.uuid4() for _ in events]
-    rows = [
-        {
-            "id": event_id,
-            "tenant_id": event.tenant_id,
-            "event_type": event.event_type,
-            "payload": event.payload,
-            "correlation_id": event.correlation_id,
-        }
-        for event_id, event in zip(ids, events, strict=True)
-    ]
-    await session.execute(insert(OutboxEvent).values(rows))
+    payloads: dict[int, str] = {}
+    for event in events:
+        if id(event.payload) not in payloads:
+            payloads[id(event.payload)] = json_codec.dumps_text(event.payload)
+    parameters = (
+        ids,
+        [event.tenant_id for event in events],
+        [event.event_type for event in events],
+        [payloads[id(event.payload)] for event in events],
+        [event.correlation_id for event in events],
+    )
+    connection = await session.connection()
+    await connection.exec_driver_sql(_INSERT, parameters)
     after_commit(session, EventsRecorded())
     return ids

@@ -16,7 +16,7 @@ from app.api.paging import Paging
 from app.core import request_context
 from app.core.errors import NotFound
 from app.http.paths import TENANT_PREFIX
-from app.idempotency.service import StoredResponse, stored_json
+from app.idempotency.service import StoredResponse
 from app.reports import service as reports
 from app.reports.schemas import (
     ReportBatchIn,
@@ -47,7 +47,7 @@ async def upsert_reports(
             items=batch.reports,
             correlation_id=request_context.current_correlation_id(),
         )
-        return stored_json(200, ReportBatchOut.of(outcomes))
+        return StoredResponse(200, reports.batch_body(outcomes))
 
     outcome = await idempotent.run(effect)
     return respond(outcome)

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,15 +14,18 @@ from app.core.errors import NotFound
 from app.core.pagination import Page, PageRequest
 from app.outbox import service as outbox
 from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
-from app.reports import repository
-from app.reports.schemas import ReportIn, ReportOut, ReportStatus, UpsertResult, is_slug
+from app.reports import repository, representation
+from app.reports.repository import Written
+from app.reports.representation import report_json
+from app.reports.schemas import ReportIn, ReportStatus, UpsertResult, is_slug
 from db.models.report import Report
 
 
 @dataclass(frozen=True)
 class UpsertOutcome:
     result: UpsertResult
-    report: Report
+    report: dict[str, Any]
+    """The report's JSON representation (`ReportOut`), as answered and published."""
 
 
 async def upsert_batch(
@@ -32,30 +36,35 @@ async def upsert_batch(
     correlation_id: str | None,
 ) -> list[UpsertOutcome]:
     """Create or replace every report of the batch, in input order, with its outbox events."""
-    slugs = [item.slug for item in items]
-    stored = await repository.lock_existing(session, tenant_id, slugs)
-    was_published = {slug: report.published_at is not None for slug, report in stored.items()}
     written = await repository.upsert(session, tenant_id, items)
-    if missing := [slug for slug in slugs if slug not in written and slug not in stored]:
-        # Created by a concurrent batch after our lock, and equal to this item.
-        stored.update(await repository.find_by_slugs(session, tenant_id, missing))
+    if missing := [item.slug for item in items if item.slug not in written]:
+        # Created by a concurrent batch after our statement began, and equal to this item.
+        found = await repository.find_rows_by_slugs(session, tenant_id, missing)
+        written.update({slug: Written(row, None, None) for slug, row in found.items()})
 
     outcomes: list[UpsertOutcome] = []
     events: list[NewEvent] = []
-    for slug in slugs:
-        if slug not in written:
-            outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, stored[slug]))
+    for item in items:
+        row, inserted, was_published = written[item.slug]
+        payload = report_json(row)
+        if inserted is None:
+            outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, payload))
             continue
-        report, inserted = written[slug]
-        result = UpsertResult.CREATED if inserted else UpsertResult.UPDATED
-        outcomes.append(UpsertOutcome(result, report))
-        payload = ReportOut.model_validate(report).model_dump(mode="json")
-        types = [REPORT_CREATED if inserted else REPORT_UPDATED]
-        if report.published_at is not None and not was_published.get(slug, False):
-            types.append(REPORT_PUBLISHED)
-        events.extend(NewEvent(tenant_id, kind, payload, correlation_id) for kind in types)
+        outcomes.append(
+            UpsertOutcome(UpsertResult.CREATED if inserted else UpsertResult.UPDATED, payload)
+        )
+        # The events of one report share its payload object: it is serialised once.
+        kind = REPORT_CREATED if inserted else REPORT_UPDATED
+        events.append(NewEvent(tenant_id, kind, payload, correlation_id))
+        if row.published_at is not None and not was_published:
+            events.append(NewEvent(tenant_id, REPORT_PUBLISHED, payload, correlation_id))
     await outbox.record(session, events)
     return outcomes
+
+
+def batch_body(outcomes: Sequence[UpsertOutcome]) -> bytes:
+    """The batch response body (`ReportBatchOut`) of the outcomes."""
+    return representation.batch_body([(outcome.result, outcome.report) for outcome in outcomes])
 
 
 async def list_page(

@@ -1,0 +1,55 @@
+"""The JSON a batch upsert answers and publishes, built from rows without model validation.
+
+`ReportOut` describes this representation (and documents it); building it field by field here
+gives the same JSON as `ReportOut.model_validate(row).model_dump(mode="json")` at a fraction of
+the cost, which matters for 500 reports (tests/reports/test_representation.py holds the two
+equal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import orjson
+import pydantic_core
+
+from app.core.time import rfc3339
+from app.reports.repository import ReportRow
+from app.reports.schemas import UpsertResult
+
+# Reports written by one statement share their timestamps (now() of its transaction): each
+# distinct instant is formatted once. Equal instants have one text, so the cache is exact.
+_timestamp = lru_cache(maxsize=4096)(rfc3339)
+
+
+def report_json(row: ReportRow) -> dict[str, Any]:
+    """A report as the API shows it (`ReportOut`, by alias, JSON values)."""
+    published_at = row.published_at
+    return {
+        "id": str(row.id),
+        "slug": row.slug,
+        "title": row.title,
+        "summary": row.summary,
+        "content": row.content,
+        "publishedAt": _timestamp(published_at) if published_at is not None else None,
+        "createdAt": _timestamp(row.created_at),
+        "updatedAt": _timestamp(row.updated_at),
+    }
+
+
+def batch_body(results: Sequence[tuple[UpsertResult, dict[str, Any]]]) -> bytes:
+    """The batch response (`ReportBatchOut`): each result in input order, and their counts."""
+    counts = dict.fromkeys(UpsertResult, 0)
+    data = []
+    for result, report in results:
+        counts[result] += 1
+        data.append({"result": result.value, "report": report})
+    document = {"data": data, "summary": {result.value: n for result, n in counts.items()}}
+    try:
+        return orjson.dumps(document)
+    except TypeError:
+        # An integer beyond 64 bits: Pydantic's encoder writes it exactly, and every other
+        # value as orjson does.
+        return pydantic_core.to_json(document)

@@ -1,0 +1,67 @@
+"""The batch upsert answers and publishes reports built without Pydantic: the same JSON as the
+output models give, and the same as the stored rows read back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from app.reports.repository import ReportRow
+from app.reports.representation import batch_body, report_json
+from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
+from app.reports.schemas import UpsertSummary as UpsertSummaryOut
+from tests.factories import Keys
+from tests.reports.helpers import REPORTS, batch, item
+
+CONTENTS: list[dict[str, Any]] = [
+    {},
+    {"floats": [1e20, 1.5e-7, 0.1, 1.0, -0.0, 1e16, 12345678.9, 0.00001]},
+    {"text": 'é \u2028 \x01 / " \\ 😀', "nested": {"a": [None, True, False, {"b": []}]}},
+    {"big": 123456789012345678901234567890, "float": 2.5e-8},
+]
+
+
+def row(content: dict[str, Any], published: datetime | None) -> ReportRow:
+    moment = datetime(2026, 11, 1, 10, 0, 0, 123456, tzinfo=UTC)
+    return ReportRow(uuid.uuid4(), "s", "T", None, content, published, moment, moment)
+
+
+@pytest.mark.parametrize("content", CONTENTS)
+@pytest.mark.parametrize("published", [None, datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)])
+def test_report_and_batch_json_are_the_output_models_json(
+    content: dict[str, Any], published: datetime | None
+) -> None:
+    stored = row(content, published)
+    assert report_json(stored) == ReportOut.model_validate(stored).model_dump(mode="json")
+    results = [
+        (UpsertResult.CREATED, report_json(stored)),
+        (UpsertResult.UNCHANGED, report_json(stored)),
+    ]
+    expected = ReportBatchOut(
+        data=[
+            ReportUpsertOut(result=result, report=ReportOut.model_validate(stored))
+            for result, _ in results
+        ],
+        summary=UpsertSummaryOut(created=1, updated=0, unchanged=1),
+    )
+    assert batch_body(results) == expected.model_dump_json().encode()
+
+
+async def test_answered_reports_equal_the_stored_ones(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    url = REPORTS.format("acme")
+    items = [item(f"r{n}", content=content) for n, content in enumerate(CONTENTS)]
+    written = await client.post(url, json=batch(*items), headers=tenant_keys.headers)
+    again = await client.post(url, json=batch(*items), headers=tenant_keys.headers)
+    assert [entry["result"] for entry in again.json()["data"]] == ["unchanged"] * len(items)
+    for entry in written.json()["data"]:
+        read = await client.get(f"{url}/{entry['report']['slug']}", headers=tenant_keys.headers)
+        assert read.json()["data"] == entry["report"]
+    assert again.json()["data"] == [
+        {**entry, "result": "unchanged"} for entry in written.json()["data"]
+    ]
