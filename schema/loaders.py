@@ -10,8 +10,8 @@ from strawberry.dataloader import DataLoader
 
 from app.automation_runs import service as runs
 from app.reports import service as reports
+from app.reports.rows import ReportRow
 from db.models.automation_run import AutomationRun
-from db.models.report import Report
 from db.session import Database
 
 
@@ -19,10 +19,10 @@ class Loaders:
     def __init__(self, db: Database, tenant_id: uuid.UUID) -> None:
         self._db = db
         self._tenant_id = tenant_id
-        self.report_by_slug = DataLoader[str, Report | None](load_fn=self._reports_by_slug)
+        self.report_by_slug = DataLoader[str, ReportRow | None](load_fn=self._reports_by_slug)
         self.run_by_id = DataLoader[uuid.UUID, AutomationRun | None](load_fn=self._runs_by_id)
 
-    async def _reports_by_slug(self, slugs: Sequence[str]) -> list[Report | None]:
+    async def _reports_by_slug(self, slugs: Sequence[str]) -> list[ReportRow | None]:
         async with self._db.unit_of_work() as session:
             found = await reports.find_by_slugs(session, tenant_id=self._tenant_id, slugs=slugs)
         return [found.get(slug) for slug in slugs]

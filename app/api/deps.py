@@ -20,11 +20,11 @@ from app.core.errors import (
     TenantForbidden,
     Unauthenticated,
 )
-from app.http.auth import get_runtime, verify_key_for_tenant
+from app.http.auth import get_runtime, runtime_of, verify_key_for_tenant
 from app.rate_limit.enforce import limit_rest_request
 from app.tenants.auth import Principal
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 
 @documented(raises=(Unauthenticated, TenantForbidden, RateLimited, ServiceUnavailable, Overloaded))

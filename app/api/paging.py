@@ -10,7 +10,7 @@ from app.api.deps import RuntimeDep
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 
-def page_request(
+async def page_request(
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,

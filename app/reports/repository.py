@@ -5,14 +5,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Select, func, literal_column, select, tuple_
+from sqlalchemy import Boolean, func, literal_column, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
+from app.reports.rows import COLUMNS, ReportRow
 from app.reports.schemas import ReportIn, ReportStatus
 from db.models.report import Report
+from db.session import fetch_rows
 
 
 async def lock_existing(
@@ -78,24 +81,19 @@ async def find_by_slugs(
     return {report.slug: report for report in rows}
 
 
-async def find_by_slug(session: AsyncSession, tenant_id: uuid.UUID, slug: str) -> Report | None:
-    return await session.scalar(
-        select(Report).where(Report.tenant_id == tenant_id, Report.slug == slug)
-    )
+async def find_rows_by_slugs(
+    session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
+) -> dict[str, ReportRow]:
+    rows = await _fetch(session, _BY_SLUGS, tenant_id, list(slugs))
+    return {row.slug: row for row in rows}
 
 
-def _ordered(tenant_id: uuid.UUID, status: ReportStatus) -> tuple[Select[Report], str]:
-    """The query for a status and the name of the column it is ordered by."""
-    query = select(Report).where(Report.tenant_id == tenant_id)
-    if status is ReportStatus.PUBLISHED:
-        query = query.where(Report.published_at.is_not(None))
-        return query.order_by(Report.published_at.desc(), Report.id.desc()), "published_at"
-    if status is ReportStatus.DRAFT:
-        query = query.where(Report.published_at.is_(None))
-    return query.order_by(Report.updated_at.desc(), Report.id.desc()), "updated_at"
+async def find_by_slug(session: AsyncSession, tenant_id: uuid.UUID, slug: str) -> ReportRow | None:
+    rows = await _fetch(session, _BY_SLUG, tenant_id, slug)
+    return rows[0] if rows else None
 
 
-def place(report: Report, status: ReportStatus) -> tuple[datetime, uuid.UUID]:
+def place(report: ReportRow, status: ReportStatus) -> tuple[datetime, uuid.UUID]:
     """Where the report stands in the status's order (what list_page's `after` compares)."""
     moment = report.published_at if status is ReportStatus.PUBLISHED else report.updated_at
     assert moment is not None
@@ -109,15 +107,44 @@ async def list_page(
     *,
     after: Position | None,
     limit: int,
-) -> Sequence[Report]:
+) -> list[ReportRow]:
     """Up to `limit` reports after a position, newest first."""
-    query, column_name = _ordered(tenant_id, status)
-    if after is not None:
-        column = getattr(Report, column_name)
-        query = query.where(tuple_(column, Report.id) < tuple_(after.sort_key, after.id))
-    return (await session.scalars(query.limit(limit))).all()
+    first, following = _PAGES[status]
+    if after is None:
+        return await _fetch(session, first, tenant_id, limit)
+    return await _fetch(session, following, tenant_id, limit, after.sort_key, after.id)
 
 
-async def latest_published(session: AsyncSession, tenant_id: uuid.UUID) -> Report | None:
-    query, _ = _ordered(tenant_id, ReportStatus.PUBLISHED)
-    return await session.scalar(query.limit(1))
+async def latest_published(session: AsyncSession, tenant_id: uuid.UUID) -> ReportRow | None:
+    rows = await _fetch(session, _PAGES[ReportStatus.PUBLISHED][0], tenant_id, 1)
+    return rows[0] if rows else None
+
+
+# Reads go to the driver with SQL written once: no ORM identity map, no statement compiled or
+# cache key built per call, and no BEGIN/COMMIT around a single SELECT.
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM reports WHERE tenant_id = $1"  # noqa: S608
+_BY_SLUG = f"{_SELECT} AND slug = $2"
+_BY_SLUGS = f"{_SELECT} AND slug = ANY($2::text[])"
+
+
+def _keyset_queries(condition: str, column: str) -> tuple[str, str]:
+    """The first page and the page after ($3, $4) of one ordering: newest first, limit $2.
+
+    Each matches one of the partial or full indexes on (tenant_id, column DESC, id DESC).
+    """
+    order = f"ORDER BY {column} DESC, id DESC LIMIT $2"
+    return (
+        f"{_SELECT}{condition} {order}",
+        f"{_SELECT}{condition} AND ({column}, id) < ($3, $4) {order}",
+    )
+
+
+_PAGES = {
+    ReportStatus.PUBLISHED: _keyset_queries(" AND published_at IS NOT NULL", "published_at"),
+    ReportStatus.DRAFT: _keyset_queries(" AND published_at IS NULL", "updated_at"),
+    ReportStatus.ALL: _keyset_queries("", "updated_at"),
+}
+
+
+async def _fetch(session: AsyncSession, query: str, *args: Any) -> list[ReportRow]:
+    return [ReportRow(*record) for record in await fetch_rows(session, query, *args)]

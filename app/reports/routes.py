@@ -16,13 +16,14 @@ from app.api.paging import Paging
 from app.core import request_context
 from app.core.errors import NotFound
 from app.http.paths import TENANT_PREFIX
+from app.http.responses import json_response
 from app.idempotency.service import StoredResponse, stored_json
+from app.reports import rendering
 from app.reports import service as reports
 from app.reports.schemas import (
     ReportBatchIn,
     ReportBatchOut,
     ReportEnvelope,
-    ReportOut,
     ReportPageOut,
     ReportStatus,
 )
@@ -53,33 +54,33 @@ async def upsert_reports(
     return respond(outcome)
 
 
-@router.get("")
+@router.get("", response_model=ReportPageOut)
 async def list_reports(
     who: ReportsReader,
     runtime: RuntimeDep,
     status: ReportStatus = ReportStatus.PUBLISHED,
     *,
     paging: Paging,
-) -> ReportPageOut:
+) -> Response:
     """Reports newest first: published by publishedAt, draft and all by updatedAt."""
     async with runtime.db.unit_of_work() as session:
         page = await reports.list_page(session, tenant_id=who.tenant_id, status=status, page=paging)
-    return ReportPageOut.of(page)
+    return json_response(rendering.page_body(page))
 
 
-@router.get("/latest")
+@router.get("/latest", response_model=ReportEnvelope)
 @documented(raises=(NotFound,))
-async def get_latest_report(who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
+async def get_latest_report(who: ReportsReader, runtime: RuntimeDep) -> Response:
     """The published report with the greatest publishedAt."""
     async with runtime.db.unit_of_work() as session:
         report = await reports.latest(session, tenant_id=who.tenant_id)
-    return ReportEnvelope(data=ReportOut.model_validate(report))
+    return json_response(rendering.envelope_body(report))
 
 
-@router.get("/{slug}")
+@router.get("/{slug}", response_model=ReportEnvelope)
 @documented(raises=(NotFound,))
-async def get_report(slug: str, who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
+async def get_report(slug: str, who: ReportsReader, runtime: RuntimeDep) -> Response:
     """One report by slug, drafts included."""
     async with runtime.db.unit_of_work() as session:
         report = await reports.get_by_slug(session, tenant_id=who.tenant_id, slug=slug)
-    return ReportEnvelope(data=ReportOut.model_validate(report))
+    return json_response(rendering.envelope_body(report))
