@@ -46,6 +46,20 @@ async def authenticate(
 Authenticated = Annotated[Principal, Depends(authenticate)]
 
 
+async def authorize(request: Request, scope: str) -> Principal:
+    """`Security(api_key, scopes=[scope])` as one plain call, for lean routes: the key for the
+    path's tenant (401, 403), the scope (403), then the tenant's rate limit (429)."""
+    runtime = get_runtime(request)
+    principal = await verify_key_for_tenant(
+        request, runtime, request.path_params["tenantId"], request.headers.get("authorization")
+    )
+    if (context := request_context.current()) is not None:
+        context.tenant_id = str(principal.tenant_id)
+    principal.require(scope)
+    await limit_rest_request(request, runtime, principal.tenant_id)
+    return principal
+
+
 class ApiKey(SecurityBase):
     """The API key as a security scheme: `Security(api_key, scopes=[...])` gives the
     authenticated principal, which must hold every scope (else 403) and whose tenant has quota
