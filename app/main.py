@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -42,9 +43,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.metrics_publish_seconds,
         )
         publisher.start()
+        # What is loaded by now lives as long as the process. Frozen, the collector's full
+        # passes no longer walk it: each one walked ~170,000 objects, stopping every request
+        # for ~100 ms about once per thousand requests.
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await publisher.stop()
             await runtime.close()
 

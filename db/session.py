@@ -62,6 +62,27 @@ def create_engine(
     )
 
 
+async def fetch_rows(session: AsyncSession, query: str, *args: Any) -> list[Any]:
+    """The records of a read sent straight to the session's asyncpg connection.
+
+    It skips SQLAlchemy's execution layers, and starts no transaction: a unit of work that
+    only reads this way costs its queries alone, with no BEGIN or COMMIT round trip (the
+    dialect sends BEGIN lazily, before the first statement SQLAlchemy itself executes). Inside
+    a transaction that has begun, it runs in that transaction. Listeners of the engine's
+    `before_cursor_execute` event (statement counters) still see it.
+    """
+    session_connection = await session.connection()
+    driver = (await session_connection.get_raw_connection()).driver_connection
+    connection = session_connection.sync_connection
+    assert driver is not None
+    assert connection is not None
+    announce = connection.dispatch.before_cursor_execute
+    if announce:
+        announce(connection, None, query, args, None, False)
+    records: list[Any] = await driver.fetch(query, *args)
+    return records
+
+
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
@@ -58,12 +61,13 @@ async def read_body_within_limit(connection: HTTPConnection) -> None:
         raise GraphQLRequestRefused(error) from None
 
 
-async def get_context(connection: HTTPConnection) -> Context:
+async def get_context(
+    connection: HTTPConnection, tenant_reference: Annotated[str, Path(alias="tenantId")]
+) -> Context:
     """HTTP requests authenticate here (401/403 as HTTP statuses); WebSockets authenticate
-    from `connection_init` instead. Read straight from the connection: every sub-dependency
-    costs FastAPI a resolution per request, and a sync one a trip to a worker thread."""
+    from `connection_init` instead. The runtime is read straight from the connection: a
+    sub-dependency costs FastAPI a resolution per request, and a sync one a worker thread."""
     runtime = get_runtime(connection)
-    tenant_reference: str = connection.path_params["tenantId"]
     context = Context(runtime, tenant_reference)
     if connection.scope["type"] == "http":
         try:

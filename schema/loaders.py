@@ -11,8 +11,8 @@ from strawberry.dataloader import DataLoader
 
 from app.automation_runs import service as runs
 from app.reports import service as reports
+from app.reports.rows import ReportRow
 from db.models.automation_run import AutomationRun
-from db.models.report import Report
 from db.session import Database
 
 
@@ -23,14 +23,14 @@ class Loaders:
 
     # Made when first used: most documents use none.
     @cached_property
-    def report_by_slug(self) -> DataLoader[str, Report | None]:
+    def report_by_slug(self) -> DataLoader[str, ReportRow | None]:
         return DataLoader(load_fn=self._reports_by_slug)
 
     @cached_property
     def run_by_id(self) -> DataLoader[uuid.UUID, AutomationRun | None]:
         return DataLoader(load_fn=self._runs_by_id)
 
-    async def _reports_by_slug(self, slugs: Sequence[str]) -> list[Report | None]:
+    async def _reports_by_slug(self, slugs: Sequence[str]) -> list[ReportRow | None]:
         async with self._db.unit_of_work() as session:
             found = await reports.find_by_slugs(session, tenant_id=self._tenant_id, slugs=slugs)
         return [found.get(slug) for slug in slugs]

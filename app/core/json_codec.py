@@ -3,7 +3,8 @@ would not give the standard module's result.
 
 orjson reads an integer beyond 64 bits as a float and cannot write one. jsonb keeps such
 integers exactly, and the API returns them exactly, so a document holding a run of 19 or more
-digits goes through the standard module instead (a string of digits also does: harmless).
+digits is read by the standard module instead (a string of digits also is: harmless), and a
+value orjson cannot write is written by Pydantic's encoder.
 Untrusted input is parsed by app/core/json_input.py, never here.
 """
 
@@ -13,25 +14,23 @@ import json
 from typing import Any
 
 import orjson
+import pydantic_core
 
-# Every digit to "0", every other byte to a space: a run of 19 digits is then a plain substring
-# search, ten times faster than a regular expression's.
-_DIGITS_ONLY = bytes(b if b in b"0123456789" else 0x20 for b in range(256)).replace(
-    b"123456789", b"000000000"
-)
+# Every digit becomes "0", so a run of 19 digits becomes a run of 19 zeros: a substring
+# search, ten times cheaper than the regular expression \d{19} on a jsonb document.
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_RUN = b"0" * 19
 
 
-def has_long_digit_run(data: bytes) -> bool:
-    """Whether `data` holds 19 digits in a row (an integer orjson might not read exactly)."""
-    return _LONG_RUN in data.translate(_DIGITS_ONLY)
+def has_long_digit_run(data: bytes | str) -> bool:
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return _LONG_RUN in raw.translate(_DIGITS_AS_ZERO)
 
 
 def loads(data: bytes | str) -> Any:
-    raw = data.encode() if isinstance(data, str) else data
-    if has_long_digit_run(raw):
-        return json.loads(raw)
-    return orjson.loads(raw)
+    if has_long_digit_run(data):
+        return json.loads(data)
+    return orjson.loads(data)
 
 
 def dumps(value: Any) -> bytes:
@@ -39,7 +38,9 @@ def dumps(value: Any) -> bytes:
     try:
         return orjson.dumps(value)
     except TypeError:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        # An integer beyond 64 bits: Pydantic's encoder writes it exactly, and every other
+        # value as orjson does (so a response is the same bytes as its output model's).
+        return pydantic_core.to_json(value)
 
 
 def dumps_text(value: Any) -> str:

@@ -120,13 +120,25 @@ for _outcome in DeliveryOutcome:
 
 
 def record_http_request(route: str | None, method: str, status: int, seconds: float) -> None:
-    labels = {
-        "route": route or UNMATCHED_ROUTE,
-        "method": method if method in _METHODS else OTHER_METHOD,
-        "status": str(status),
-    }
-    http_requests.labels(**labels).inc()
-    http_request_duration.labels(**labels).observe(seconds)
+    key = (route, method, status)
+    series = _http_series.get(key)
+    if series is None:
+        labels = {
+            "route": route or UNMATCHED_ROUTE,
+            "method": method if method in _METHODS else OTHER_METHOD,
+            "status": str(status),
+        }
+        series = (http_requests.labels(**labels), http_request_duration.labels(**labels))
+        # Route templates, methods and statuses are few; an unknown method is still one key.
+        if method in _METHODS:
+            _http_series[key] = series
+    count, duration = series
+    count.inc()
+    duration.observe(seconds)
+
+
+# The children of one label set, found once: `labels()` costs a lock and a validation per call.
+_http_series: dict[tuple[str | None, str, int], tuple[Counter, Histogram]] = {}
 
 
 def record_load_shed() -> None:

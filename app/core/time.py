@@ -14,9 +14,11 @@ def utc_now() -> datetime:
 
 def rfc3339(moment: datetime) -> str:
     """`2026-11-24T10:00:00.123Z`: millisecond precision, always UTC."""
-    if moment.tzinfo is not UTC:  # rows read back are in UTC already
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
+    if moment.tzinfo is UTC:  # as the database driver returns them: no conversion needed
+        return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 UtcDateTime = Annotated[datetime, PlainSerializer(rfc3339, return_type=str)]

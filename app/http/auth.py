@@ -15,6 +15,11 @@ def get_runtime(connection: HTTPConnection) -> Runtime:
     return runtime
 
 
+async def runtime_of(connection: HTTPConnection) -> Runtime:
+    """`get_runtime` as a dependency: FastAPI runs a plain function in a worker thread."""
+    return get_runtime(connection)
+
+
 async def verify_key_for_tenant(
     connection: HTTPConnection, runtime: Runtime, tenant_reference: str, authorization: str | None
 ) -> Principal:

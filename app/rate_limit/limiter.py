@@ -15,7 +15,7 @@ from loguru import logger
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from app.core import metrics
 from app.core.config import Settings
@@ -24,6 +24,7 @@ from app.rate_limit.window import Decision, WindowCounts, decide
 
 KEY_PREFIX = "aetherflow:rate-limit"
 FAIL_OPEN_WARNING_INTERVAL_SECONDS = 60.0
+MAX_CACHED_KEY_PAIRS = 10_000
 _UNAVAILABLE = (RedisError, OSError, asyncio.TimeoutError)
 
 # Count `cost` units if they fit, and report the counts the decision was made on (TTLs in
@@ -116,17 +117,21 @@ class RateLimiter:
         self._acquire = redis.register_script(_ACQUIRE_AND_REPORT)
         self._refund = redis.register_script(_REFUND)
         self._fail_open = FailOpenReporter()
+        self._keys: dict[tuple[RateLimitGroup, str], list[str]] = {}
 
     @classmethod
     def connect(cls, settings: Settings) -> RateLimiter:
         """A limiter on its own Redis client: tight timeouts, no retries (connects lazily).
 
         A limiter that cannot answer quickly is skipped: it must never be what makes the API slow.
+        Each call is bounded as a whole by one deadline (connect, write and read); the client has
+        no socket timeout of its own, because redis-py then writes every command through
+        `asyncio.wait_for`, a task and an event-loop turn per command.
         """
         timeout = settings.rate_limit_redis_timeout_seconds
         redis = Redis.from_url(
             settings.redis_url or "",
-            socket_timeout=timeout,
+            socket_timeout=None,
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),
         )
@@ -135,12 +140,23 @@ class RateLimiter:
     async def consume(self, group: RateLimitGroup, identity: str) -> Decision | None:
         """Count one request against `identity`'s quota; None when Redis did not answer."""
         policy = self.policies[group]
+        previous, current = self._window_keys(group, identity)
         try:
             async with asyncio.timeout(self._timeout_seconds):
-                reply = await self._acquire(
-                    keys=window_keys(policy, identity),
-                    args=[policy.quota, policy.window_seconds, 1],
-                )
+                try:
+                    reply = await self._redis.evalsha(
+                        self._acquire.sha,
+                        2,
+                        previous,
+                        current,
+                        policy.quota,
+                        policy.window_seconds,
+                        1,
+                    )
+                except NoScriptError:  # Redis restarted or flushed its script cache
+                    reply = await self._acquire(
+                        keys=[previous, current], args=[policy.quota, policy.window_seconds, 1]
+                    )
         except _UNAVAILABLE as exc:
             self._fail_open.report(exc)
             return None
@@ -149,6 +165,14 @@ class RateLimiter:
         )
         counts = WindowCounts(previous_count, previous_ttl, current_count, current_ttl)
         return decide(policy, allowed=bool(allowed), counts=counts)
+
+    def _window_keys(self, group: RateLimitGroup, identity: str) -> list[str]:
+        found = self._keys.get((group, identity))
+        if found is None:
+            if len(self._keys) >= MAX_CACHED_KEY_PAIRS:
+                self._keys.clear()
+            found = self._keys[group, identity] = window_keys(self.policies[group], identity)
+        return found
 
     async def refund(self, group: RateLimitGroup, identity: str) -> bool:
         """Give back one counted request (an idempotent replay); False if Redis did not answer.
@@ -165,7 +189,8 @@ class RateLimiter:
 
     async def clear(self, group: RateLimitGroup, identity: str) -> None:
         """Forget what `identity` used of its quota (operators and tests)."""
-        await self._redis.delete(*window_keys(self.policies[group], identity))
+        async with asyncio.timeout(self._timeout_seconds):
+            await self._redis.delete(*window_keys(self.policies[group], identity))
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -7,26 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import json_codec
 from app.core.pagination import Position
+from app.reports.rows import COLUMNS, ReportRow
 from app.reports.schemas import ReportIn, ReportStatus
-from db.models.report import Report
-
-
-class ReportRow(NamedTuple):
-    """A stored report as the batch upsert reads it: plain values, no ORM state."""
-
-    id: uuid.UUID
-    slug: str
-    title: str
-    summary: str | None
-    content: dict[str, Any]
-    published_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+from db.session import fetch_rows
 
 
 class Written(NamedTuple):
@@ -41,24 +28,30 @@ class Written(NamedTuple):
 # Each statement is a fixed text, whatever the batch size: prepared once per connection
 # (asyncpg's statement cache) and never compiled by SQLAlchemy. Arrays carry the rows.
 #
-# The upsert first locks the batch's existing rows in slug order (the count in WHERE makes the
-# insert wait for the locks), so concurrent batches cannot deadlock. Every CTE reads the
-# snapshot of the statement's start: `locked` holds the rows as they were before the insert.
-# An item equal to its stored report (timestamps as instants, content as JSON values) is
-# filtered by the conflict clause's WHERE: it is not rewritten, and comes back from `locked`.
+# Every writer of a report first takes a transaction-scoped advisory lock per (tenant, slug),
+# in the order of the lock keys, so concurrent batches cannot deadlock, and the upsert (a
+# statement of its own, so a snapshot taken once the locks are held) sees the last committed
+# state of every report it writes, including reports another batch created meanwhile: which
+# items are new, and which were published before, is then exact.
+_LOCK_SLUGS = """
+SELECT pg_advisory_xact_lock(key)
+  FROM (SELECT DISTINCT hashtextextended('report/' || $1::uuid || '/' || slug, 0) AS key
+          FROM unnest($2::text[]) AS slug
+         ORDER BY key) AS keys"""
+# Every CTE reads the snapshot of the statement's start: `stored` holds the rows as they were
+# before the insert. An item equal to its stored report (timestamps as instants, content as
+# JSON values) is filtered by the conflict clause's WHERE: it is not rewritten, and comes back
+# from `stored`.
 _UPSERT = """
-WITH locked AS MATERIALIZED (
+WITH stored AS (
     SELECT id, slug, title, summary, content, published_at, created_at, updated_at
       FROM reports
      WHERE tenant_id = $1 AND slug = ANY($2::text[])
-     ORDER BY slug
-       FOR UPDATE
 ), written AS (
     INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
     SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb, u.published_at
       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
            WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
-     WHERE (SELECT count(*) FROM locked) >= 0
      ORDER BY u.position
         ON CONFLICT (tenant_id, slug) DO UPDATE
        SET title = EXCLUDED.title, summary = EXCLUDED.summary, content = EXCLUDED.content,
@@ -69,26 +62,18 @@ WITH locked AS MATERIALIZED (
     RETURNING r.id, r.slug, r.title, r.summary, r.content, r.published_at, r.created_at,
               r.updated_at, r.xmax = 0 AS inserted
 )
-SELECT w.*, l.published_at IS NOT NULL
-  FROM written AS w LEFT JOIN locked AS l ON l.slug = w.slug
+SELECT w.*, s.published_at IS NOT NULL
+  FROM written AS w LEFT JOIN stored AS s ON s.slug = w.slug
  UNION ALL
-SELECT l.*, NULL, NULL
-  FROM locked AS l
- WHERE l.slug NOT IN (SELECT slug FROM written)"""
-_FIND_ROWS = """
-SELECT id, slug, title, summary, content, published_at, created_at, updated_at
-  FROM reports
- WHERE tenant_id = $1 AND slug = ANY($2::text[])"""
+SELECT s.*, NULL, NULL
+  FROM stored AS s
+ WHERE s.slug NOT IN (SELECT slug FROM written)"""
 
 
 async def upsert(
     session: AsyncSession, tenant_id: uuid.UUID, items: Sequence[ReportIn]
 ) -> dict[str, Written]:
-    """Insert or replace every item in one statement, by slug.
-
-    An item missing from the answer equalled a report that a concurrent batch created after
-    this statement began (find_rows_by_slugs reads it).
-    """
+    """Insert or replace every item, by slug: its locks, then one statement."""
     ordered = sorted(items, key=lambda item: item.slug)
     parameters = (
         tenant_id,
@@ -99,6 +84,7 @@ async def upsert(
         [item.published_at for item in ordered],
     )
     connection = await session.connection()
+    await connection.exec_driver_sql(_LOCK_SLUGS, parameters[:2])
     result = await connection.exec_driver_sql(_UPSERT, parameters)
     rows: Sequence[Sequence[Any]] = result.all()
     return {row[1]: Written(ReportRow._make(row[:8]), row[8], row[9]) for row in rows}
@@ -107,39 +93,16 @@ async def upsert(
 async def find_rows_by_slugs(
     session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
 ) -> dict[str, ReportRow]:
-    connection = await session.connection()
-    result = await connection.exec_driver_sql(_FIND_ROWS, (tenant_id, list(slugs)))
-    rows: Sequence[Sequence[Any]] = result.all()
-    return {row[1]: ReportRow._make(row) for row in rows}
+    rows = await _fetch(session, _BY_SLUGS, tenant_id, list(slugs))
+    return {row.slug: row for row in rows}
 
 
-async def find_by_slugs(
-    session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
-) -> dict[str, Report]:
-    rows = await session.scalars(
-        select(Report).where(Report.tenant_id == tenant_id, Report.slug.in_(slugs))
-    )
-    return {report.slug: report for report in rows}
+async def find_by_slug(session: AsyncSession, tenant_id: uuid.UUID, slug: str) -> ReportRow | None:
+    rows = await _fetch(session, _BY_SLUG, tenant_id, slug)
+    return rows[0] if rows else None
 
 
-async def find_by_slug(session: AsyncSession, tenant_id: uuid.UUID, slug: str) -> Report | None:
-    return await session.scalar(
-        select(Report).where(Report.tenant_id == tenant_id, Report.slug == slug)
-    )
-
-
-def _ordered(tenant_id: uuid.UUID, status: ReportStatus) -> tuple[Select[Report], str]:
-    """The query for a status and the name of the column it is ordered by."""
-    query = select(Report).where(Report.tenant_id == tenant_id)
-    if status is ReportStatus.PUBLISHED:
-        query = query.where(Report.published_at.is_not(None))
-        return query.order_by(Report.published_at.desc(), Report.id.desc()), "published_at"
-    if status is ReportStatus.DRAFT:
-        query = query.where(Report.published_at.is_(None))
-    return query.order_by(Report.updated_at.desc(), Report.id.desc()), "updated_at"
-
-
-def place(report: Report, status: ReportStatus) -> tuple[datetime, uuid.UUID]:
+def place(report: ReportRow, status: ReportStatus) -> tuple[datetime, uuid.UUID]:
     """Where the report stands in the status's order (what list_page's `after` compares)."""
     moment = report.published_at if status is ReportStatus.PUBLISHED else report.updated_at
     assert moment is not None
@@ -153,15 +116,44 @@ async def list_page(
     *,
     after: Position | None,
     limit: int,
-) -> Sequence[Report]:
+) -> list[ReportRow]:
     """Up to `limit` reports after a position, newest first."""
-    query, column_name = _ordered(tenant_id, status)
-    if after is not None:
-        column = getattr(Report, column_name)
-        query = query.where(tuple_(column, Report.id) < tuple_(after.sort_key, after.id))
-    return (await session.scalars(query.limit(limit))).all()
+    first, following = _PAGES[status]
+    if after is None:
+        return await _fetch(session, first, tenant_id, limit)
+    return await _fetch(session, following, tenant_id, limit, after.sort_key, after.id)
 
 
-async def latest_published(session: AsyncSession, tenant_id: uuid.UUID) -> Report | None:
-    query, _ = _ordered(tenant_id, ReportStatus.PUBLISHED)
-    return await session.scalar(query.limit(1))
+async def latest_published(session: AsyncSession, tenant_id: uuid.UUID) -> ReportRow | None:
+    rows = await _fetch(session, _PAGES[ReportStatus.PUBLISHED][0], tenant_id, 1)
+    return rows[0] if rows else None
+
+
+# Reads go to the driver with SQL written once: no ORM identity map, no statement compiled or
+# cache key built per call, and no BEGIN/COMMIT around a single SELECT.
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM reports WHERE tenant_id = $1"  # noqa: S608
+_BY_SLUG = f"{_SELECT} AND slug = $2"
+_BY_SLUGS = f"{_SELECT} AND slug = ANY($2::text[])"
+
+
+def _keyset_queries(condition: str, column: str) -> tuple[str, str]:
+    """The first page and the page after ($3, $4) of one ordering: newest first, limit $2.
+
+    Each matches one of the partial or full indexes on (tenant_id, column DESC, id DESC).
+    """
+    order = f"ORDER BY {column} DESC, id DESC LIMIT $2"
+    return (
+        f"{_SELECT}{condition} {order}",
+        f"{_SELECT}{condition} AND ({column}, id) < ($3, $4) {order}",
+    )
+
+
+_PAGES = {
+    ReportStatus.PUBLISHED: _keyset_queries(" AND published_at IS NOT NULL", "published_at"),
+    ReportStatus.DRAFT: _keyset_queries(" AND published_at IS NULL", "updated_at"),
+    ReportStatus.ALL: _keyset_queries("", "updated_at"),
+}
+
+
+async def _fetch(session: AsyncSession, query: str, *args: Any) -> list[ReportRow]:
+    return [ReportRow(*record) for record in await fetch_rows(session, query, *args)]

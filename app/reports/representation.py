@@ -1,9 +1,10 @@
-"""The JSON a batch upsert answers and publishes, built from rows without model validation.
+"""Reports as the API shows them, rendered straight from trusted rows without model validation:
+the JSON a read answers, and a batch upsert answers and publishes.
 
 `ReportOut` describes this representation (and documents it); building it field by field here
 gives the same JSON as `ReportOut.model_validate(row).model_dump(mode="json")` at a fraction of
-the cost, which matters for 500 reports (tests/reports/test_representation.py holds the two
-equal).
+the cost, which matters for a page of 100 or a batch of 500 (tests/reports/test_representation.py
+and test_read_path.py hold the two equal).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-import orjson
-import pydantic_core
-
+from app.core import json_codec
+from app.core.pagination import Page
 from app.core.time import rfc3339
-from app.reports.repository import ReportRow
+from app.reports.rows import ReportRow
 from app.reports.schemas import UpsertResult
 
 # Reports written by one statement share their timestamps (now() of its transaction): each
@@ -47,9 +47,16 @@ def batch_body(results: Sequence[tuple[UpsertResult, dict[str, Any]]]) -> bytes:
         counts[result] += 1
         data.append({"result": result.value, "report": report})
     document = {"data": data, "summary": {result.value: n for result, n in counts.items()}}
-    try:
-        return orjson.dumps(document)
-    except TypeError:
-        # An integer beyond 64 bits: Pydantic's encoder writes it exactly, and every other
-        # value as orjson does.
-        return pydantic_core.to_json(document)
+    return json_codec.dumps(document)
+
+
+def envelope_body(row: ReportRow) -> bytes:
+    """ReportEnvelope: `{"data": report}`."""
+    return json_codec.dumps({"data": report_json(row)})
+
+
+def page_body(page: Page[ReportRow]) -> bytes:
+    """ReportPageOut: `{"data": [...], "nextCursor": ...}`."""
+    return json_codec.dumps(
+        {"data": [report_json(row) for row in page.items], "nextCursor": page.next_cursor}
+    )

@@ -6,29 +6,34 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Security
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 from starlette.responses import Response
 
 from app.api.body import json_body
-from app.api.deps import RuntimeDep, api_key
+from app.api.deps import RuntimeDep, api_key, authorize
 from app.api.idempotency import Idempotency, respond
+from app.api.lean_route import LeanRoute, served_lean
 from app.api.operation_docs import documented
-from app.api.paging import Paging
+from app.api.paging import Paging, plain_page_request
 from app.core import request_context
 from app.core.errors import NotFound
+from app.core.pagination import PageRequest
+from app.http.auth import get_runtime
 from app.http.paths import TENANT_PREFIX
+from app.http.responses import json_response
 from app.idempotency.service import StoredResponse
+from app.reports import representation
 from app.reports import service as reports
 from app.reports.schemas import (
     ReportBatchIn,
     ReportBatchOut,
     ReportEnvelope,
-    ReportOut,
     ReportPageOut,
     ReportStatus,
 )
 from app.tenants.auth import Principal
 
-router = APIRouter(prefix=f"{TENANT_PREFIX}/reports", tags=["reports"])
+router = APIRouter(prefix=f"{TENANT_PREFIX}/reports", tags=["reports"], route_class=LeanRoute)
 ReportsReader = Annotated[Principal, Security(api_key, scopes=["reports:read"])]
 ReportsWriter = Annotated[Principal, Security(api_key, scopes=["reports:write"])]
 ReportBatch = Annotated[ReportBatchIn, Depends(json_body(ReportBatchIn))]
@@ -53,33 +58,71 @@ async def upsert_reports(
     return respond(outcome)
 
 
-@router.get("")
+async def _lean_list(request: Request) -> Response | None:
+    status = _STATUSES.get(request.query_params.get("status", ReportStatus.PUBLISHED))
+    paging = plain_page_request(request)
+    if status is None or paging is None:
+        return None
+    who = await authorize(request, "reports:read")
+    return await _list(get_runtime(request), who, status, paging)
+
+
+async def _list(
+    runtime: RuntimeDep, who: Principal, status: ReportStatus, paging: PageRequest
+) -> Response:
+    async with runtime.db.unit_of_work() as session:
+        page = await reports.list_page(session, tenant_id=who.tenant_id, status=status, page=paging)
+    return json_response(representation.page_body(page))
+
+
+_STATUSES = {status.value: status for status in ReportStatus}
+
+
+@router.get("", response_model=ReportPageOut)
+@served_lean(_lean_list)
 async def list_reports(
     who: ReportsReader,
     runtime: RuntimeDep,
     status: ReportStatus = ReportStatus.PUBLISHED,
     *,
     paging: Paging,
-) -> ReportPageOut:
+) -> Response:
     """Reports newest first: published by publishedAt, draft and all by updatedAt."""
-    async with runtime.db.unit_of_work() as session:
-        page = await reports.list_page(session, tenant_id=who.tenant_id, status=status, page=paging)
-    return ReportPageOut.of(page)
+    return await _list(runtime, who, status, paging)
 
 
-@router.get("/latest")
-@documented(raises=(NotFound,))
-async def get_latest_report(who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
-    """The published report with the greatest publishedAt."""
+async def _lean_latest(request: Request) -> Response:
+    return await _latest(get_runtime(request), await authorize(request, "reports:read"))
+
+
+async def _latest(runtime: RuntimeDep, who: Principal) -> Response:
     async with runtime.db.unit_of_work() as session:
         report = await reports.latest(session, tenant_id=who.tenant_id)
-    return ReportEnvelope(data=ReportOut.model_validate(report))
+    return json_response(representation.envelope_body(report))
 
 
-@router.get("/{slug}")
+@router.get("/latest", response_model=ReportEnvelope)
 @documented(raises=(NotFound,))
-async def get_report(slug: str, who: ReportsReader, runtime: RuntimeDep) -> ReportEnvelope:
-    """One report by slug, drafts included."""
+@served_lean(_lean_latest)
+async def get_latest_report(who: ReportsReader, runtime: RuntimeDep) -> Response:
+    """The published report with the greatest publishedAt."""
+    return await _latest(runtime, who)
+
+
+async def _lean_get(request: Request) -> Response:
+    who = await authorize(request, "reports:read")
+    return await _get(get_runtime(request), who, request.path_params["slug"])
+
+
+async def _get(runtime: RuntimeDep, who: Principal, slug: str) -> Response:
     async with runtime.db.unit_of_work() as session:
         report = await reports.get_by_slug(session, tenant_id=who.tenant_id, slug=slug)
-    return ReportEnvelope(data=ReportOut.model_validate(report))
+    return json_response(representation.envelope_body(report))
+
+
+@router.get("/{slug}", response_model=ReportEnvelope)
+@documented(raises=(NotFound,))
+@served_lean(_lean_get)
+async def get_report(slug: str, who: ReportsReader, runtime: RuntimeDep) -> Response:
+    """One report by slug, drafts included."""
+    return await _get(runtime, who, slug)

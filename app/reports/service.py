@@ -15,10 +15,9 @@ from app.core.pagination import Page, PageRequest
 from app.outbox import service as outbox
 from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
 from app.reports import repository, representation
-from app.reports.repository import Written
 from app.reports.representation import report_json
+from app.reports.rows import ReportRow
 from app.reports.schemas import ReportIn, ReportStatus, UpsertResult, is_slug
-from db.models.report import Report
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ async def upsert_batch(
 ) -> list[UpsertOutcome]:
     """Create or replace every report of the batch, in input order, with its outbox events."""
     written = await repository.upsert(session, tenant_id, items)
-    if missing := [item.slug for item in items if item.slug not in written]:
-        # Created by a concurrent batch after our statement began, and equal to this item.
-        found = await repository.find_rows_by_slugs(session, tenant_id, missing)
-        written.update({slug: Written(row, None, None) for slug, row in found.items()})
 
     outcomes: list[UpsertOutcome] = []
     events: list[NewEvent] = []
@@ -69,15 +64,15 @@ def batch_body(outcomes: Sequence[UpsertOutcome]) -> bytes:
 
 async def list_page(
     session: AsyncSession, *, tenant_id: uuid.UUID, status: ReportStatus, page: PageRequest
-) -> Page[Report]:
-    """One page of the tenant's reports in the status's order."""
+) -> Page[ReportRow]:
+    """One page of the tenant's reports in the status's order, in one query."""
     return await page.for_list(status.value).fetch(
         partial(repository.list_page, session, tenant_id, status),
         partial(repository.place, status=status),
     )
 
 
-async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report:
+async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> ReportRow:
     """The published report with the greatest publishedAt, or NotFound."""
     report = await find_latest(session, tenant_id=tenant_id)
     if report is None:
@@ -85,20 +80,20 @@ async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report:
     return report
 
 
-async def find_latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> Report | None:
+async def find_latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> ReportRow | None:
     """The published report with the greatest publishedAt, if the tenant has published one."""
     return await repository.latest_published(session, tenant_id)
 
 
 async def find_by_slugs(
     session: AsyncSession, *, tenant_id: uuid.UUID, slugs: Sequence[str]
-) -> dict[str, Report]:
+) -> dict[str, ReportRow]:
     """The tenant's reports among `slugs`, by slug; a text that cannot be a slug names none."""
     wanted = [slug for slug in slugs if is_slug(slug)]
-    return await repository.find_by_slugs(session, tenant_id, wanted) if wanted else {}
+    return await repository.find_rows_by_slugs(session, tenant_id, wanted) if wanted else {}
 
 
-async def get_by_slug(session: AsyncSession, *, tenant_id: uuid.UUID, slug: str) -> Report:
+async def get_by_slug(session: AsyncSession, *, tenant_id: uuid.UUID, slug: str) -> ReportRow:
     """The tenant's report (drafts included), or NotFound."""
     report = await repository.find_by_slug(session, tenant_id, slug) if is_slug(slug) else None
     if report is None:

@@ -10,6 +10,8 @@ from collections import Counter
 
 import httpx
 
+from app.reports import service as reports
+from app.reports.schemas import ReportIn
 from db.session import Database
 from tests.factories import Keys
 from tests.reports.helpers import REPORTS, batch, count_reports, item, outbox_events
@@ -64,3 +66,35 @@ async def test_identical_concurrent_batches_create_once_and_find_the_rest_unchan
     reports = [[e["report"] for e in r.json()["data"]] for r in responses]
     assert all(answer == reports[0] for answer in reports)
     assert len(await outbox_events(db)) == len(SLUGS)
+
+
+async def test_a_batch_that_waited_for_another_sees_what_that_one_created_and_published(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    published = "2026-11-01T10:00:00Z"
+    await client.get(URL, headers=tenant_keys.headers)  # the key is verified and cached
+    async with db.unit_of_work() as session:
+        await reports.upsert_batch(
+            session,
+            tenant_id=tenant_keys.tenant.id,
+            items=[ReportIn.model_validate(item("late", title="first", publishedAt=published))],
+            correlation_id=None,
+        )
+        second = asyncio.create_task(
+            client.post(
+                URL,
+                json=batch(item("late", title="second", publishedAt=published)),
+                headers=tenant_keys.headers,
+            )
+        )
+        await asyncio.sleep(0.5)
+        assert not second.done()  # it waits for the first batch's locks
+    response = await second
+    assert response.status_code == 200, response.text
+    assert response.json()["data"][0]["result"] == "updated"
+    events = Counter((e.event_type, e.payload["title"]) for e in await outbox_events(db))
+    assert events == {
+        ("report.created", "first"): 1,
+        ("report.published", "first"): 1,
+        ("report.updated", "second"): 1,
+    }

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.reports.repository import ReportRow
 from app.reports.representation import batch_body, report_json
+from app.reports.rows import ReportRow
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
 from tests.factories import Keys

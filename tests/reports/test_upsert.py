@@ -256,8 +256,8 @@ async def test_statement_count_does_not_grow_with_the_batch(
         counts.append(counted())
     assert counts[0] == counts[1]
     assert counts[2] < counts[1]  # all unchanged: no outbox insert
-    # advisory lock, stored key, row locks with the upsert, outbox insert, stored response
-    assert counts[1] == 5
+    # the key's lock, stored key, the reports' locks, upsert, outbox insert, stored response
+    assert counts[1] == 6
 
 
 async def test_scope_and_tenant_are_enforced(
