@@ -32,6 +32,8 @@ class DeliveryLoop:
     def __init__(self, runtime: Runtime, *, holder: Callable[[], int | None]) -> None:
         self.runtime = runtime
         self.slots = runtime.settings.worker_concurrency
+        # Claims wait for half the slots to be free: fewer, larger batches.
+        self._claim_at_least = max(1, self.slots // 2)
         self.clients = ClientPool()
         self._holder = holder
         self._wake = asyncio.Event()
@@ -88,7 +90,7 @@ class DeliveryLoop:
             self._wake.clear()
             while self._claiming:
                 free = self.slots - self._in_flight
-                if free <= 0:
+                if free < self._claim_at_least:
                     self._slot_freed.clear()
                     await self._slot_freed.wait()
                     continue

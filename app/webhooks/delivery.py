@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from loguru import logger
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core import json_codec
 from app.core.config import Settings
@@ -78,14 +79,14 @@ async def claim_deliveries(
     only: Sequence[uuid.UUID] | None = None,
 ) -> list[ClaimedDelivery]:
     """Claim up to `limit` due deliveries (among `only`, when given), oldest due first, in one
-    statement and its own transaction.
+    statement.
 
     `holder` is the worker's liveness lock id (None: the leases only end by time). A delivery
     whose endpoint is disabled ends `dead` in the claim; it comes back with
     `endpoint_enabled` false, not to be sent.
     """
     lease = lease_for(settings.webhook_timeout_seconds)
-    async with db.engine.begin() as connection:
+    async with _autocommit(db) as connection:
         return await repository.claim_due(
             connection,
             limit=limit,
@@ -153,9 +154,8 @@ def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -
 
 
 async def record_attempts(db: Database, attempts: Sequence[Attempted]) -> list[AttemptReport]:
-    """Write the attempts' outcomes in one statement and its own transaction; count and log
-    each attempt."""
-    async with db.engine.begin() as connection:
+    """Write the attempts' outcomes in one statement; count and log each attempt."""
+    async with _autocommit(db) as connection:
         written = await repository.record_outcomes(connection, [a.outcome for a in attempts])
     reports = []
     for attempted in attempts:
@@ -176,6 +176,14 @@ async def record_attempts(db: Database, attempts: Sequence[Attempted]) -> list[A
             AttemptReport(delivery.id, outcome.attempt, outcome.status, attempted.retry_in)
         )
     return reports
+
+
+@asynccontextmanager
+async def _autocommit(db: Database) -> AsyncIterator[AsyncConnection]:
+    """A connection whose statements each commit on their own: a claim and a record are single
+    statements, which need no BEGIN and COMMIT round trips around them."""
+    async with db.engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def attempt_delivery(
