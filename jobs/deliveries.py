@@ -19,7 +19,13 @@ from loguru import logger
 from app.bootstrap import Runtime
 from app.core.outages import is_outage, outage_name
 from app.webhooks.claims import ClaimedDelivery
-from app.webhooks.delivery import Attempted, claim_deliveries, record_attempts, send
+from app.webhooks.delivery import (
+    Attempted,
+    claim_deliveries,
+    failed_attempt,
+    record_attempts,
+    send,
+)
 from app.webhooks.sender import ClientPool
 from jobs.heartbeat import last_task
 
@@ -116,8 +122,12 @@ class DeliveryLoop:
         return claimed
 
     async def _attempt(self, delivery: ClaimedDelivery) -> None:
+        settings = self.runtime.settings
         try:
-            attempted = await send(self.clients, self.runtime.settings, delivery)
+            attempted = await send(self.clients, settings, delivery)
+        except Exception as exc:
+            logger.bind(deliveryId=str(delivery.id)).exception("webhook attempt failed")
+            attempted = failed_attempt(settings, delivery, f"internal error: {type(exc).__name__}")
         except BaseException:
             self._release(1)
             raise

@@ -126,6 +126,12 @@ async def send(
     return _judged(settings, delivery, result)
 
 
+def failed_attempt(settings: Settings, delivery: ClaimedDelivery, error: str) -> Attempted:
+    """An attempt that failed before any response (an error of ours, such as a secret no
+    configured key opens): retried on the schedule, like a connection error."""
+    return _judged(settings, delivery, SendResult(None, error, None, None))
+
+
 def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -> Attempted:
     now = utc_now()
     retry_in: float | None = None

@@ -7,19 +7,29 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import update
 
 from app.bootstrap import Runtime
 from app.core.config import Settings
 from app.core.queue import create_broker
 from app.outbox.relay import relay_batch
 from app.webhooks.delivery import claim_deliveries, record_attempts, send
+from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.sender import ClientPool
+from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from jobs.deliveries import DeliveryLoop
 from tests.benchmarks.engine_probe import statement_counter
 from tests.factories import Keys, make_endpoint
 from tests.receiver import Answer, Receiver
-from tests.worker.helpers import all_deliveries, delivery_settings, record_event, relay
+from tests.worker.helpers import (
+    all_deliveries,
+    delivery,
+    delivery_settings,
+    record_event,
+    relay,
+)
 
 BATCH = 8
 
@@ -142,3 +152,36 @@ async def test_the_delivery_loop_keeps_at_most_its_slots_in_flight(
     assert {(row.status, row.attempts) for row in rows} == {("delivered", 1)}
     # Fewer than a claim and a record per delivery (polls that found nothing included).
     assert counted() < 2 * events
+
+
+async def test_an_attempt_that_fails_on_our_side_is_recorded_and_retried(
+    db: Database, database_url: str, redis_url: str, tenant_keys: Keys, receiver: Receiver
+) -> None:
+    settings = delivery_settings(database_url, redis_url, webhook_retry_schedule=[0, 60])
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, receiver.url("/hook"))
+    unknown_key = SecretBox([Fernet.generate_key().decode()])
+    async with db.unit_of_work() as session:
+        await session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint.id)
+            .values(secret_encrypted=unknown_key.encrypt(generate_secret()))
+        )
+    await record_event(db, tenant_keys.tenant)
+    [delivery_id] = await relay(db)
+    broker = create_broker(redis_url)
+    runtime = await Runtime.start(settings, broker=broker)
+    loop = DeliveryLoop(runtime, holder=lambda: None)
+    try:
+        loop.start()
+        loop.wake()
+        async with asyncio.timeout(30):
+            while (row := await delivery(db, delivery_id)).last_error is None:
+                await asyncio.sleep(0.05)
+        await loop.stop(drain_seconds=10)
+    finally:
+        await runtime.close()
+        await broker.shutdown()
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == "internal error: InvalidToken"
+    assert row.lease_holder is None
+    assert receiver.received == []
