@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from db.models.webhook_delivery import DeliveryStatus
 
@@ -26,7 +25,8 @@ class ClaimedDelivery:
     event_id: uuid.UUID
     tenant_id: uuid.UUID
     event_type: str
-    payload: Any
+    # The event's data as PostgreSQL prints it: JSON, numbers exactly as stored.
+    payload_json: str
     occurred_at: datetime
     correlation_id: str | None
 

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.webhooks.claims import ClaimedDelivery, Outcome
@@ -48,9 +47,9 @@ _CLAIM = text(
     RETURNING delivery.id, delivery.attempts, delivery.schedule_step, endpoint.enabled,
         endpoint.url, endpoint.secret_encrypted, endpoint.previous_secret_encrypted,
         endpoint.previous_secret_expires_at, event.id, event.tenant_id, event.event_type,
-        event.payload, event.occurred_at, event.correlation_id
+        CAST(event.payload AS text), event.occurred_at, event.correlation_id
     """
-).columns(payload=JSONB)
+)
 
 # Each outcome is written unless its row moved on meanwhile (a later attempt, a retry): the
 # guard is `attempts` = the attempt that produced it. The lease holder is cleared.
