@@ -30,7 +30,7 @@ from app.webhooks.sender import ClientPool
 from jobs.heartbeat import last_task
 
 POLL_SECONDS = 1.0
-# After a failed claim or record (the database is down), wait this long before the next claim.
+# After a failed claim (the database is down), wait this long before claiming again.
 FAILURE_PAUSE_SECONDS = 1.0
 
 
