@@ -30,6 +30,7 @@ from app.webhooks.sender import ClientPool
 from jobs.heartbeat import last_task
 
 POLL_SECONDS = 1.0
+RETRY_TIMER_SECONDS = 60.0
 # After a failed claim (the database is down), wait this long before claiming again.
 FAILURE_PAUSE_SECONDS = 1.0
 
@@ -150,8 +151,9 @@ class DeliveryLoop:
                 last_task.set_to_current_time()
             self._release(len(batch))
             for report in reports:
-                # On time rather than at the next poll; a crash meanwhile leaves it to a poll.
-                if report.retry_in is not None:
+                # A short wait is kept on time by a timer here (a crash meanwhile leaves it to
+                # a poll); longer ones, which could pile up timers, are found by the polls.
+                if report.retry_in is not None and report.retry_in <= RETRY_TIMER_SECONDS:
                     self.wake_after(report.retry_in)
 
     def _release(self, count: int) -> None:
