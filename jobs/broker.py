@@ -20,7 +20,7 @@ from jobs.recovery import start_recovery
 from jobs.schema_gate import wait_for_compatible_schema
 from jobs.state import WorkerState
 from jobs.sweeper import start_sweeper
-from jobs.worker import arm_shutdown_deadline
+from jobs.worker import DELIVERIES_DRAIN_SECONDS, arm_shutdown_deadline
 
 
 def worker_broker() -> ResilientStreamBroker:
@@ -33,7 +33,7 @@ def worker_broker() -> ResilientStreamBroker:
 async def _start(broker: ResilientStreamBroker, state: TaskiqState) -> None:
     settings = get_settings()
     runtime = await Runtime.start(settings, broker=broker)
-    # One request at a time per task.
+    # For run dispatches: one request at a time per task.
     http = create_http_client(max_connections=settings.worker_concurrency)
     state.worker = worker = WorkerState(
         runtime=runtime,
@@ -44,12 +44,14 @@ async def _start(broker: ResilientStreamBroker, state: TaskiqState) -> None:
             settings.metrics_publish_seconds,
         ),
     )
-    arm_shutdown_deadline()
+    loop = asyncio.get_running_loop()
+    arm_shutdown_deadline(lambda: loop.call_soon_threadsafe(worker.deliveries.stop_claiming))
     worker.metrics_publisher.start()
     await wait_for_compatible_schema(runtime.db)
     # Held before the first claim, so that every claim names a live holder.
     worker.background.append(await worker.liveness.start(settings.sqlalchemy_url))
-    worker.background.append(start_recovery(runtime))
+    worker.deliveries.start()
+    worker.background.append(start_recovery(runtime, worker.deliveries.wake))
     worker.background.append(start_sweeper(worker))
     worker.background.append(start_metrics_server(worker))
 
@@ -58,6 +60,7 @@ async def _stop(state: TaskiqState) -> None:
     worker: WorkerState | None = getattr(state, "worker", None)
     if worker is None:
         return
+    await worker.deliveries.stop(DELIVERIES_DRAIN_SECONDS)
     for task in worker.background:
         task.cancel()
     await asyncio.gather(*worker.background, return_exceptions=True)

@@ -1,5 +1,5 @@
 """The worker process's state, which tasks reach through `worker_state`: its runtime, HTTP
-client, metrics publisher, liveness lock and background tasks."""
+client, metrics publisher, liveness lock, outbox relay, delivery loop and background tasks."""
 
 from __future__ import annotations
 
@@ -11,16 +11,25 @@ from taskiq import Context, TaskiqDepends
 
 from app.bootstrap import Runtime
 from app.core.fleet_metrics import Publisher
+from jobs.deliveries import DeliveryLoop
 from jobs.liveness import LivenessLock
+from jobs.relay import OutboxRelay
 
 
 @dataclass
 class WorkerState:
     runtime: Runtime
+    # For run dispatches; webhook deliveries have the delivery loop's clients.
     http: httpx.AsyncClient
     metrics_publisher: Publisher
     liveness: LivenessLock = field(default_factory=LivenessLock)
     background: list[asyncio.Task[None]] = field(default_factory=list)
+    deliveries: DeliveryLoop = field(init=False)
+    relay: OutboxRelay = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deliveries = DeliveryLoop(self.runtime, holder=lambda: self.liveness.holder)
+        self.relay = OutboxRelay(self.runtime, on_deliveries=self.deliveries.wake)
 
     def retry_soon(self, task_name: str, item_id: str, retry_in: float | None) -> None:
         """Enqueue the task's next attempt after `retry_in` seconds if that is within a sweep

@@ -1,10 +1,10 @@
 """Periodic work in every worker process: the safety net under the nudges and retries.
 
-Each sweep relays unrelayed events, enqueues due deliveries and run dispatches, times out runs
-left `running`, and purges expired idempotency keys: five parts, each run whatever happened to
-the others. Several workers may sweep at once: the relay, the timeouts and the purge claim rows
-with `FOR UPDATE SKIP LOCKED`, and an enqueued delivery or dispatch is attempted only by
-whoever claims its row.
+Each sweep relays unrelayed events, nudges a worker when deliveries are due, enqueues due run
+dispatches, times out runs left `running`, and purges expired idempotency keys: five parts, each
+run whatever happened to the others. Several workers may sweep at once: the relay, the timeouts
+and the purge claim rows with `FOR UPDATE SKIP LOCKED`, and a delivery or dispatch is attempted
+only by whoever claims its row.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from functools import partial
 from app.automation_runs.transitions import time_out_stale
 from app.bootstrap import Runtime
 from app.idempotency.service import purge_expired
-from jobs.due import DUE_BATCH, enqueue_due_deliveries, enqueue_due_dispatches
+from jobs.due import DUE_BATCH, enqueue_due_dispatches, nudge_due_deliveries
 from jobs.heartbeat import sweep_finished
-from jobs.outbox import relay_outbox
 from jobs.parts import run_part
 from jobs.state import WorkerState
 
@@ -38,19 +37,18 @@ async def purge_idempotency_keys(runtime: Runtime) -> int:
         return await purge_expired(session)
 
 
-SWEEP_PARTS: dict[str, Callable[[Runtime], Awaitable[object]]] = {
-    "relay": relay_outbox,
-    "due deliveries": enqueue_due_deliveries,
-    "due dispatches": enqueue_due_dispatches,
-    "run time-outs": time_out_runs,
-    "idempotency purge": purge_idempotency_keys,
+SWEEP_PARTS: dict[str, Callable[[WorkerState], Awaitable[object]]] = {
+    "relay": lambda worker: worker.relay.run(),
+    "due deliveries": lambda worker: nudge_due_deliveries(worker.runtime),
+    "due dispatches": lambda worker: enqueue_due_dispatches(worker.runtime),
+    "run time-outs": lambda worker: time_out_runs(worker.runtime),
+    "idempotency purge": lambda worker: purge_idempotency_keys(worker.runtime),
 }
 
 
 async def sweep_once(worker: WorkerState) -> None:
-    runtime = worker.runtime
     for part, work in SWEEP_PARTS.items():
-        await run_part(f"sweep: {part}", partial(work, runtime))
+        await run_part(f"sweep: {part}", partial(work, worker))
 
 
 async def _sweep_forever(worker: WorkerState) -> None:

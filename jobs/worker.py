@@ -6,6 +6,7 @@ import gc
 import os
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from loguru import logger
@@ -18,6 +19,9 @@ TASK_MODULES = ["jobs.outbox", "jobs.webhooks", "jobs.automation_runs"]
 # Tasks in flight get this long to finish after SIGTERM (a webhook attempt is bounded by
 # WEBHOOK_TIMEOUT_SECONDS); the process leaves by the deadline whatever happens.
 WAIT_TASKS_SECONDS = 10
+# Webhook attempts in flight, which are not Taskiq tasks, are sent and recorded meanwhile, and
+# waited for this long once Taskiq's own have finished.
+DELIVERIES_DRAIN_SECONDS = WAIT_TASKS_SECONDS - 2
 SHUTDOWN_DEADLINE_SECONDS = WAIT_TASKS_SECONDS + 5
 
 
@@ -43,7 +47,7 @@ def run_worker() -> None:
             "--wait-tasks-timeout",
             str(WAIT_TASKS_SECONDS),
             "--shutdown-timeout",
-            "5",
+            str(WAIT_TASKS_SECONDS),
         ]
     )
     # What is loaded by now lives as long as the process. Frozen, the collector's full passes
@@ -52,8 +56,9 @@ def run_worker() -> None:
     start_listen(args)
 
 
-def arm_shutdown_deadline() -> None:
-    """Make a stop signal also start a deadline after which the process exits.
+def arm_shutdown_deadline(on_stop: Callable[[], None]) -> None:
+    """Make a stop signal also call `on_stop` and start a deadline after which the process
+    exits.
 
     Taskiq's listener was seen, now and then, to wait indefinitely while closing the stream
     reader after the tasks in flight had finished. Leaving at the deadline is safe: PostgreSQL
@@ -67,6 +72,7 @@ def arm_shutdown_deadline() -> None:
             timer = threading.Timer(SHUTDOWN_DEADLINE_SECONDS, _leave)
             timer.daemon = True
             timer.start()
+            on_stop()
             if callable(previous):
                 previous(received, frame)
 

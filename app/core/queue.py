@@ -35,6 +35,9 @@ IDLE_TIMEOUT_MS = 120_000
 FETCH_COUNT = 1
 STREAM_MAX_LENGTH = 100_000
 RECONNECT_DELAY_SECONDS = 1.0
+# Commits that write events this close together are relayed by one message, and so in one
+# batch: a relay, a claim and a record per burst of writes rather than per write.
+RELAY_NUDGE_WINDOW_SECONDS = 0.01
 _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -126,7 +129,8 @@ class TaskQueue:
         return len(ids)
 
     def nudge_relay(self) -> None:
-        """Ask a worker to relay the outbox now (after a commit that wrote events)."""
+        """Ask a worker to relay the outbox now (after a commit that wrote events): within
+        RELAY_NUDGE_WINDOW_SECONDS, so that the commits of that window share one message."""
         if self._relay_nudged:
             return
         self._relay_nudged = True
@@ -146,6 +150,7 @@ class TaskQueue:
         self._spawn(later())
 
     async def _kick_relay(self) -> None:
+        await asyncio.sleep(RELAY_NUDGE_WINDOW_SECONDS)
         self._relay_nudged = False
         await self.kick(RELAY_OUTBOX)
 

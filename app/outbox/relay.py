@@ -9,22 +9,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 RELAY_BATCH = 200
 
-# An endpoint gets an event when it is enabled, has been since before the event occurred
-# (so nothing that happened while it was disabled, or before it existed), and its eventTypes
-# are null (every type) or name the event's type.
-_FAN_OUT = text(
+# Up to :limit unrelayed events, oldest first, skipping those another relay holds, are marked
+# relayed and fanned out in one statement. An endpoint gets an event when it is enabled, has
+# been since before the event occurred (so nothing that happened while it was disabled, or
+# before it existed), and its eventTypes are null (every type) or name the event's type.
+_RELAY = text(
     """
-    INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, next_attempt_at)
-    SELECT gen_random_uuid(), event.tenant_id, endpoint.id, event.id, now()
-    FROM outbox_events AS event
-    JOIN webhook_endpoints AS endpoint
-      ON endpoint.tenant_id = event.tenant_id
-     AND endpoint.enabled
-     AND endpoint.enabled_since <= event.occurred_at
-     AND (endpoint.event_types IS NULL OR event.event_type = ANY (endpoint.event_types))
-    WHERE event.id = ANY (:event_ids)
-    ON CONFLICT (endpoint_id, event_id) DO NOTHING
-    RETURNING id
+    WITH batch AS (
+        SELECT id, tenant_id, event_type, occurred_at FROM outbox_events
+        WHERE relayed_at IS NULL
+        ORDER BY occurred_at
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED
+    ), relayed AS (
+        UPDATE outbox_events SET relayed_at = now()
+        FROM batch WHERE outbox_events.id = batch.id
+        RETURNING outbox_events.id
+    ), fanned_out AS (
+        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, next_attempt_at)
+        SELECT gen_random_uuid(), batch.tenant_id, endpoint.id, batch.id, now()
+        FROM batch
+        JOIN webhook_endpoints AS endpoint
+          ON endpoint.tenant_id = batch.tenant_id
+         AND endpoint.enabled
+         AND endpoint.enabled_since <= batch.occurred_at
+         AND (endpoint.event_types IS NULL OR batch.event_type = ANY (endpoint.event_types))
+        ON CONFLICT (endpoint_id, event_id) DO NOTHING
+        RETURNING id
+    )
+    SELECT (SELECT count(*) FROM relayed), ARRAY(SELECT id FROM fanned_out)
     """
 )
 
@@ -32,28 +45,14 @@ _FAN_OUT = text(
 async def relay_batch(
     session: AsyncSession, *, limit: int = RELAY_BATCH
 ) -> tuple[int, list[uuid.UUID]]:
-    """Relay up to `limit` unrelayed events, oldest first; several relays may run at once.
+    """Relay up to `limit` unrelayed events, oldest first, in one statement; several relays
+    may run at once.
 
     Returns how many events were relayed and the ids of the deliveries created, which are due
-    now. The caller commits, then enqueues them.
+    now. The caller commits.
     """
-    event_ids = list(
-        await session.scalars(
-            text(
-                "SELECT id FROM outbox_events WHERE relayed_at IS NULL "
-                "ORDER BY occurred_at LIMIT :limit FOR UPDATE SKIP LOCKED"
-            ),
-            {"limit": limit},
-        )
-    )
-    if not event_ids:
-        return 0, []
-    deliveries = list(await session.scalars(_FAN_OUT, {"event_ids": event_ids}))
-    await session.execute(
-        text("UPDATE outbox_events SET relayed_at = now() WHERE id = ANY (:event_ids)"),
-        {"event_ids": event_ids},
-    )
-    return len(event_ids), deliveries
+    count, deliveries = (await session.execute(_RELAY, {"limit": limit})).one()
+    return int(count), list(deliveries)
 
 
 async def backlog(session: AsyncSession) -> tuple[int, float]:

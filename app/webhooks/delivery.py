@@ -1,32 +1,35 @@
-"""One delivery attempt: claim the due row, sign, POST, record the outcome (CONTRACT.md §8).
+"""Delivery attempts: claim due deliveries, sign, POST, record the outcomes (CONTRACT.md §8).
 
-PostgreSQL holds the delivery's state. A task may run twice (a duplicated or reclaimed
-message): the claim only succeeds for a pending row that is due and not locked, and counting
-the attempt leases the row to this worker, so each schedule step is attempted once while the
-worker lives (db/leases.py).
+PostgreSQL holds every delivery's state. Claims and outcomes are written a batch at a time,
+one statement each. A claim only takes pending rows that are due and not locked, and counting
+the attempt leases the row to the claiming worker, so each schedule step is attempted once
+while that worker lives (db/leases.py); an outcome is written only to the attempt it belongs to.
 """
 
 from __future__ import annotations
 
-import json
+import time
 import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from loguru import logger
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.core import json_codec
 from app.core.config import Settings
 from app.core.metrics import DeliveryOutcome, record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
 from app.webhooks import delivery_repository as repository
+from app.webhooks.claims import ClaimedDelivery, Outcome
 from app.webhooks.secrets import SecretBox, signing_secrets
-from app.webhooks.sender import SendResult, post_json
-from app.webhooks.signing import signature_header
+from app.webhooks.sender import ClientPool, SendResult, post_json
+from app.webhooks.signing import signatures
 from db.leases import lease_for
-from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus
 from db.session import Database
 
@@ -47,117 +50,168 @@ class AttemptReport:
     retry_in: float | None
 
 
-def webhook_body(event: OutboxEvent) -> str:
-    """`{type, timestamp, data}`: the same bytes on every attempt and for every endpoint."""
-    return json.dumps(
-        {"type": event.event_type, "timestamp": rfc3339(event.occurred_at), "data": event.payload},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+@dataclass(frozen=True)
+class Attempted:
+    """An attempt made, with its outcome still to be recorded."""
+
+    delivery: ClaimedDelivery
+    outcome: Outcome
+    retry_in: float | None
 
 
-async def attempt_delivery(
-    db: Database,
-    http: httpx.AsyncClient,
-    settings: Settings,
-    delivery_id: uuid.UUID,
-    *,
-    holder: int | None = None,
-) -> AttemptReport | None:
-    """Attempt the delivery if it is due; None when there was nothing to do.
+def webhook_body(delivery: ClaimedDelivery) -> bytes:
+    """`{type, timestamp, data}`: the same bytes on every attempt and for every endpoint.
 
-    `holder` is the worker's liveness lock id (None: the lease only ends by time).
+    `data` is spliced in as PostgreSQL prints the stored JSON, never decoded and encoded again.
     """
-    async with db.unit_of_work() as session:
-        found = await repository.lock_due(session, delivery_id)
-        if found is None:
-            return None
-        delivery, endpoint, event = found
-        if not endpoint.enabled:
-            delivery.status, delivery.last_error, delivery.next_attempt_at = (
-                DeliveryStatus.DEAD,
-                DISABLED_ENDPOINT_ERROR,
-                None,
-            )
-            return AttemptReport(delivery_id, delivery.attempts, DeliveryStatus.DEAD, None)
-        lease = lease_for(settings.webhook_timeout_seconds)
-        attempt = await repository.start_attempt(session, delivery, lease=lease, holder=holder)
-        step = delivery.schedule_step
-        secrets = signing_secrets(
-            endpoint, SecretBox.from_keys(settings.data_encryption_key), utc_now()
-        )
-        url = endpoint.url
+    head = json_codec.dumps(
+        {"type": delivery.event_type, "timestamp": rfc3339(delivery.occurred_at)}
+    )
+    return b'%b,"data":%b}' % (head[:-1], delivery.payload_json.encode())
 
-    body = webhook_body(event)
-    sent_at = datetime.now(UTC).replace(microsecond=0)
+
+async def claim_deliveries(
+    db: Database,
+    settings: Settings,
+    *,
+    limit: int,
+    holder: int | None,
+    only: Sequence[uuid.UUID] | None = None,
+) -> list[ClaimedDelivery]:
+    """Claim up to `limit` due deliveries (among `only`, when given), oldest due first, in one
+    statement.
+
+    `holder` is the worker's liveness lock id (None: the leases only end by time). A delivery
+    whose endpoint is disabled ends `dead` in the claim; it comes back with
+    `endpoint_enabled` false, not to be sent.
+    """
+    lease = lease_for(settings.webhook_timeout_seconds)
+    async with _autocommit(db) as connection:
+        return await repository.claim_due(
+            connection,
+            limit=limit,
+            lease_seconds=lease.total_seconds(),
+            holder=holder,
+            disabled_error=DISABLED_ENDPOINT_ERROR,
+            only=only,
+        )
+
+
+async def send(
+    http: httpx.AsyncClient | ClientPool, settings: Settings, delivery: ClaimedDelivery
+) -> Attempted:
+    """Sign and POST one claimed delivery; what came of it, to record."""
+    secrets = signing_secrets(
+        delivery, SecretBox.from_keys(settings.data_encryption_key), utc_now()
+    )
+    body = webhook_body(delivery)
+    event_id = str(delivery.event_id)
+    sent_at = int(time.time())
     headers = {
         "content-type": "application/json",
-        "webhook-id": str(event.id),
-        "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": signature_header(secrets, str(event.id), sent_at, body),
-        "x-correlation-id": event.correlation_id or str(event.id),
+        "webhook-id": event_id,
+        "webhook-timestamp": str(sent_at),
+        "webhook-signature": signatures(secrets, event_id, sent_at, body),
+        "x-correlation-id": delivery.correlation_id or event_id,
     }
     result = await post_json(
         http,
-        url,
-        body=body.encode(),
+        delivery.url,
+        body=body,
         headers=headers,
         timeout_seconds=settings.webhook_timeout_seconds,
         allow_http=settings.webhook_allow_http,
         allow_private=settings.webhook_allow_private_targets,
     )
-    report = await _record(
-        db, settings, delivery_id=delivery_id, attempt=attempt, step=step, result=result
-    )
-    record_webhook_attempt(_OUTCOMES[report.status])
-    logger.bind(
-        deliveryId=str(delivery_id),
-        eventId=str(event.id),
-        tenant_id=str(event.tenant_id),
-        correlation_id=event.correlation_id,
-        attempt=attempt,
-        statusCode=result.status_code,
-        outcome=report.status,
-    ).info("webhook attempt")
-    return report
+    return _judged(settings, delivery, result)
 
 
-async def _record(
-    db: Database,
-    settings: Settings,
-    *,
-    delivery_id: uuid.UUID,
-    attempt: int,
-    step: int,
-    result: SendResult,
-) -> AttemptReport:
+def failed_attempt(settings: Settings, delivery: ClaimedDelivery, error: str) -> Attempted:
+    """An attempt that failed before any response (an error of ours, such as a secret no
+    configured key opens): retried on the schedule, like a connection error."""
+    return _judged(settings, delivery, SendResult(None, error, None, None))
+
+
+def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -> Attempted:
     now = utc_now()
     retry_in: float | None = None
     if result.succeeded:
         status = DeliveryStatus.DELIVERED
     elif result.status_code is None or is_retryable_status(result.status_code):
         retry_in = next_delay(
-            settings.webhook_retry_schedule, step, parse_retry_after(result.retry_after)
+            settings.webhook_retry_schedule,
+            delivery.schedule_step,
+            parse_retry_after(result.retry_after),
         )
         status = DeliveryStatus.PENDING if retry_in is not None else DeliveryStatus.DEAD
     else:
         status = DeliveryStatus.DEAD
-    error = result.error or (None if result.succeeded else f"HTTP {result.status_code}")
-    async with db.unit_of_work() as session:
-        recorded = await repository.record_outcome(
-            session,
-            delivery_id=delivery_id,
-            attempt=attempt,
-            status=status,
-            status_code=result.status_code,
-            error=error,
-            response_excerpt=result.response_excerpt,
-            next_attempt_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
-            delivered_at=now if status == DeliveryStatus.DELIVERED else None,
+    outcome = Outcome(
+        delivery_id=delivery.id,
+        attempt=delivery.attempts,
+        status=status,
+        status_code=result.status_code,
+        error=result.error or (None if result.succeeded else f"HTTP {result.status_code}"),
+        response_excerpt=result.response_excerpt,
+        next_attempt_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
+        delivered_at=now if status == DeliveryStatus.DELIVERED else None,
+    )
+    return Attempted(delivery, outcome, retry_in)
+
+
+async def record_attempts(db: Database, attempts: Sequence[Attempted]) -> list[AttemptReport]:
+    """Write the attempts' outcomes in one statement; count and log each attempt."""
+    async with _autocommit(db) as connection:
+        written = await repository.record_outcomes(connection, [a.outcome for a in attempts])
+    reports = []
+    for attempted in attempts:
+        delivery, outcome = attempted.delivery, attempted.outcome
+        if delivery.id not in written:
+            logger.warning("delivery {} moved on during attempt {}", delivery.id, outcome.attempt)
+        record_webhook_attempt(_OUTCOMES[outcome.status])
+        logger.bind(
+            deliveryId=str(delivery.id),
+            eventId=str(delivery.event_id),
+            tenant_id=str(delivery.tenant_id),
+            correlation_id=delivery.correlation_id,
+            attempt=outcome.attempt,
+            statusCode=outcome.status_code,
+            outcome=outcome.status,
+        ).info("webhook attempt")
+        reports.append(
+            AttemptReport(delivery.id, outcome.attempt, outcome.status, attempted.retry_in)
         )
-    if not recorded:
-        logger.warning("delivery {} moved on during attempt {}", delivery_id, attempt)
-    return AttemptReport(delivery_id, attempt, status, retry_in)
+    return reports
+
+
+@asynccontextmanager
+async def _autocommit(db: Database) -> AsyncIterator[AsyncConnection]:
+    """A connection whose statements each commit on their own: a claim and a record are single
+    statements, which need no BEGIN and COMMIT round trips around them."""
+    async with db.engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def attempt_delivery(
+    db: Database,
+    http: httpx.AsyncClient | ClientPool,
+    settings: Settings,
+    delivery_id: uuid.UUID,
+    *,
+    holder: int | None = None,
+) -> AttemptReport | None:
+    """Attempt this one delivery if it is due; None when there was nothing to do.
+
+    `holder` is the worker's liveness lock id (None: the lease only ends by time).
+    """
+    claimed = await claim_deliveries(db, settings, limit=1, holder=holder, only=[delivery_id])
+    if not claimed:
+        return None
+    [delivery] = claimed
+    if not delivery.endpoint_enabled:
+        return AttemptReport(delivery.id, delivery.attempts, DeliveryStatus.DEAD, None)
+    [report] = await record_attempts(db, [await send(http, settings, delivery)])
+    return report
 
 
 async def due_delivery_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:

@@ -1,90 +1,125 @@
-"""SQL for delivery attempts: claim a due delivery, record its outcome, find due ones, and
-release the leases of workers that are gone."""
+"""SQL for delivery attempts: claim due deliveries, record their outcomes (one statement for a
+whole batch each), find due ones, and release the leases of workers that are gone."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.webhooks.claims import ClaimedDelivery, Outcome
 from db import leases
-from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
-from db.models.webhook_endpoint import WebhookEndpoint
 
-
-async def lock_due(
-    session: AsyncSession, delivery_id: uuid.UUID
-) -> tuple[WebhookDelivery, WebhookEndpoint, OutboxEvent] | None:
-    """The delivery with its endpoint and event, row-locked, if it is pending and due now.
-
-    A locked row (another worker is claiming it) is skipped, so a duplicate task does nothing.
+# Pending, due, unlocked deliveries, oldest due first (a locked one is being claimed by someone
+# else: skipped, so a duplicate claim does nothing). An enabled endpoint's delivery counts the
+# attempt and is leased to the claiming worker until `now + lease`: until the lease ends, or its
+# holder is gone, nobody else attempts it (db/leases.py). A disabled endpoint's delivery ends
+# dead without an attempt.
+_CLAIM = text(
     """
-    row = (
-        await session.execute(
-            select(WebhookDelivery, WebhookEndpoint, OutboxEvent)
-            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-            .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == DeliveryStatus.PENDING,
-                WebhookDelivery.next_attempt_at <= func.now(),
-            )
-            .with_for_update(of=WebhookDelivery, skip_locked=True)
-        )
-    ).first()
-    return (row[0], row[1], row[2]) if row else None
-
-
-async def start_attempt(
-    session: AsyncSession, delivery: WebhookDelivery, *, lease: timedelta, holder: int | None
-) -> int:
-    """Count the attempt and lease the row to `holder`: until the lease ends, or the holder is
-    gone, nobody else attempts it."""
-    delivery.attempts += 1
-    delivery.schedule_step += 1
-    delivery.next_attempt_at = func.now() + lease
-    delivery.lease_holder = holder
-    delivery.updated_at = func.now()
-    await session.flush()
-    return delivery.attempts
-
-
-async def record_outcome(
-    session: AsyncSession,
-    *,
-    delivery_id: uuid.UUID,
-    attempt: int,
-    status: DeliveryStatus,
-    status_code: int | None,
-    error: str | None,
-    response_excerpt: str | None,
-    next_attempt_at: datetime | None,
-    delivered_at: datetime | None,
-) -> bool:
-    """Write an attempt's outcome unless the row moved on meanwhile (a later attempt, a retry)."""
-    result = await session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            WebhookDelivery.attempts == attempt,
-        )
-        .values(
-            status=status,
-            last_status_code=status_code,
-            last_error=error,
-            last_response_body=response_excerpt,
-            next_attempt_at=next_attempt_at,
-            lease_holder=None,
-            delivered_at=delivered_at,
-            updated_at=func.now(),
-        )
-        .returning(WebhookDelivery.id)
+    WITH due AS (
+        SELECT id FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= now()
+          AND (CAST(:only AS uuid[]) IS NULL OR id = ANY (CAST(:only AS uuid[])))
+        ORDER BY next_attempt_at
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED
     )
-    return result.first() is not None
+    UPDATE webhook_deliveries AS delivery SET
+        attempts = delivery.attempts + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
+        schedule_step = delivery.schedule_step + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
+        status = CASE WHEN endpoint.enabled THEN delivery.status
+                      ELSE 'dead' END,
+        last_error = CASE WHEN endpoint.enabled THEN delivery.last_error
+                          ELSE :disabled_error END,
+        next_attempt_at = CASE WHEN endpoint.enabled
+                               THEN now() + CAST(:lease_seconds AS float8) * interval '1 second'
+                          END,
+        lease_holder = CASE WHEN endpoint.enabled THEN CAST(:holder AS integer) END,
+        updated_at = now()
+    FROM due, webhook_endpoints AS endpoint, outbox_events AS event
+    WHERE delivery.id = due.id
+      AND endpoint.id = delivery.endpoint_id
+      AND event.id = delivery.event_id
+    RETURNING delivery.id, delivery.attempts, delivery.schedule_step, endpoint.enabled,
+        endpoint.url, endpoint.secret_encrypted, endpoint.previous_secret_encrypted,
+        endpoint.previous_secret_expires_at, event.id, event.tenant_id, event.event_type,
+        CAST(event.payload AS text), event.occurred_at, event.correlation_id
+    """
+)
+
+# Each outcome is written unless its row moved on meanwhile (a later attempt, a retry): the
+# guard is `attempts` = the attempt that produced it. The lease holder is cleared.
+_RECORD = text(
+    """
+    UPDATE webhook_deliveries AS delivery SET
+        status = outcome.status,
+        last_status_code = outcome.status_code,
+        last_error = outcome.error,
+        last_response_body = outcome.response_excerpt,
+        next_attempt_at = outcome.next_attempt_at,
+        lease_holder = NULL,
+        delivered_at = outcome.delivered_at,
+        updated_at = now()
+    FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:statuses AS text[]),
+        CAST(:status_codes AS integer[]), CAST(:errors AS text[]),
+        CAST(:excerpts AS text[]), CAST(:next_attempts AS timestamptz[]),
+        CAST(:delivered AS timestamptz[])
+    ) AS outcome(id, attempt, status, status_code, error, response_excerpt, next_attempt_at,
+                 delivered_at)
+    WHERE delivery.id = outcome.id
+      AND delivery.status = 'pending'
+      AND delivery.attempts = outcome.attempt
+    RETURNING delivery.id
+    """
+)
+
+
+async def claim_due(
+    connection: AsyncConnection,
+    *,
+    limit: int,
+    lease_seconds: float,
+    holder: int | None,
+    disabled_error: str,
+    only: Sequence[uuid.UUID] | None = None,
+) -> list[ClaimedDelivery]:
+    """Claim up to `limit` due deliveries (among `only`, when given) in one statement."""
+    rows = await connection.execute(
+        _CLAIM,
+        {
+            "limit": limit,
+            "lease_seconds": lease_seconds,
+            "holder": holder,
+            "disabled_error": disabled_error,
+            "only": None if only is None else list(only),
+        },
+    )
+    return [ClaimedDelivery(*row) for row in rows]
+
+
+async def record_outcomes(
+    connection: AsyncConnection, outcomes: Sequence[Outcome]
+) -> set[uuid.UUID]:
+    """Write the outcomes in one statement; the ids of the deliveries written."""
+    rows = await connection.execute(
+        _RECORD,
+        {
+            "ids": [o.delivery_id for o in outcomes],
+            "attempts": [o.attempt for o in outcomes],
+            "statuses": [o.status.value for o in outcomes],
+            "status_codes": [o.status_code for o in outcomes],
+            "errors": [o.error for o in outcomes],
+            "excerpts": [o.response_excerpt for o in outcomes],
+            "next_attempts": [o.next_attempt_at for o in outcomes],
+            "delivered": [o.delivered_at for o in outcomes],
+        },
+    )
+    return {row_id for (row_id,) in rows}
 
 
 async def due_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:

@@ -7,10 +7,9 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import Protocol
 
 from cryptography.fernet import Fernet, MultiFernet
-
-from db.models.webhook_endpoint import WebhookEndpoint
 
 SECRET_PREFIX = "whsec_"  # noqa: S105
 SECRET_BYTES = 32
@@ -28,6 +27,7 @@ class SecretBox:
         if not keys:
             raise ValueError("at least one Fernet key is required")
         self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in keys])
+        self._opened = lru_cache(maxsize=1024)(self._open)
 
     @classmethod
     def from_keys(cls, keys: Sequence[str]) -> SecretBox:
@@ -38,7 +38,13 @@ class SecretBox:
         return self._fernet.encrypt(secret.encode()).decode("ascii")
 
     def decrypt(self, token: str) -> str:
-        """The secret; cryptography's InvalidToken when no configured key opens the token."""
+        """The secret; cryptography's InvalidToken when no configured key opens the token.
+
+        Tokens opened recently are remembered: every delivery to an endpoint needs its secret.
+        """
+        return self._opened(token)
+
+    def _open(self, token: str) -> str:
         return self._fernet.decrypt(token.encode("ascii")).decode()
 
 
@@ -47,7 +53,18 @@ def _box_for(keys: tuple[str, ...]) -> SecretBox:
     return SecretBox(keys)
 
 
-def signing_secrets(endpoint: WebhookEndpoint, box: SecretBox, now: datetime) -> list[str]:
+class EndpointSecrets(Protocol):
+    """An endpoint's stored secrets: a WebhookEndpoint, or the columns read with a claim."""
+
+    @property
+    def secret_encrypted(self) -> str: ...
+    @property
+    def previous_secret_encrypted(self) -> str | None: ...
+    @property
+    def previous_secret_expires_at(self) -> datetime | None: ...
+
+
+def signing_secrets(endpoint: EndpointSecrets, box: SecretBox, now: datetime) -> list[str]:
     """The secrets a delivery is signed with: the current one, then the previous one until it
     expires."""
     current = [box.decrypt(endpoint.secret_encrypted)]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import ssl
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 
 import httpx
 
@@ -38,7 +43,7 @@ def _host_header(target: Target) -> str:
 
 
 async def post_json(
-    http: httpx.AsyncClient,
+    http: httpx.AsyncClient | ClientPool,
     url: str,
     *,
     body: bytes,
@@ -57,18 +62,20 @@ async def post_json(
         async with asyncio.timeout(timeout_seconds):
             target = parse_target(url, allow_http=allow_http)
             addresses = await resolve_public(target, allow_private=allow_private)
-            request = http.build_request(
-                "POST",
-                _address_url(target, addresses[0]),
-                content=body,
-                headers={**headers, "host": _host_header(target)},
-                extensions={"sni_hostname": target.host},
-            )
-            response = await http.send(request, stream=True)
-            try:
-                excerpt = await _read_excerpt(response)
-            finally:
-                await response.aclose()
+            address_url = _address_url(target, addresses[0])
+            async with _client(http, (address_url, target.host)) as client:
+                request = client.build_request(
+                    "POST",
+                    address_url,
+                    content=body,
+                    headers={**headers, "host": _host_header(target)},
+                    extensions={"sni_hostname": target.host},
+                )
+                response = await client.send(request, stream=True)
+                try:
+                    excerpt = await _read_excerpt(response)
+                finally:
+                    await response.aclose()
     except UnsafeTarget as exc:
         return SendResult(None, f"target refused: {exc}", None, None)
     except TimeoutError:
@@ -87,11 +94,107 @@ async def _read_excerpt(response: httpx.Response) -> str:
     return collected[:RESPONSE_EXCERPT_BYTES].decode("utf-8", errors="replace")
 
 
-def create_http_client(*, max_connections: int = 20) -> httpx.AsyncClient:
-    """The worker's shared client: bounded pool, no redirects, TLS verified."""
+def create_http_client(
+    *, max_connections: int = 20, max_keepalive_connections: int = 10
+) -> httpx.AsyncClient:
+    """A client with a bounded pool, no redirects, TLS verified."""
     return httpx.AsyncClient(
+        verify=_tls_context(),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=10),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
+        ),
         timeout=httpx.Timeout(30.0),
         headers={"user-agent": "AetherFlow-Webhooks/1"},
     )
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """The certificate-verifying TLS context, built once: building one (the CA bundle read and
+    parsed) costs tens of milliseconds, and clients are made as destinations need them."""
+    return httpx.create_ssl_context()
+
+
+# A destination: the checked address URL's origin and the TLS server name.
+Destination = tuple[str, str]
+
+
+@dataclass
+class _PooledClient:
+    client: httpx.AsyncClient
+    in_flight: int = 0
+
+
+class ClientPool:
+    """httpx clients per destination, each with at most `per_client` requests in flight.
+
+    httpcore's pool looks at every connection of a client on each request (a socket poll for
+    each idle one), so a client's CPU per request grows with the requests it has in flight:
+    one each costs least. A slow destination never holds connections another one needs.
+    Clients of destinations unused for a while are closed once more than `max_destinations`
+    are open.
+    """
+
+    def __init__(self, *, per_client: int = 1, max_destinations: int = 64) -> None:
+        self.per_client = per_client
+        self.max_destinations = max_destinations
+        self._clients: OrderedDict[str, list[_PooledClient]] = OrderedDict()
+
+    @asynccontextmanager
+    async def client(self, destination: Destination) -> AsyncIterator[httpx.AsyncClient]:
+        key = _origin(destination)
+        pooled = self._clients.get(key)
+        if pooled is None:
+            pooled = self._clients[key] = []
+            await self._close_idle()
+        self._clients.move_to_end(key)
+        chosen = min(pooled, key=lambda c: c.in_flight, default=None)
+        if chosen is None or chosen.in_flight >= self.per_client:
+            chosen = _PooledClient(
+                create_http_client(
+                    max_connections=self.per_client, max_keepalive_connections=self.per_client
+                )
+            )
+            pooled.append(chosen)
+        chosen.in_flight += 1
+        try:
+            yield chosen.client
+        finally:
+            chosen.in_flight -= 1
+
+    async def _close_idle(self) -> None:
+        """Close the least recently used idle destinations beyond `max_destinations`."""
+        excess = len(self._clients) - self.max_destinations
+        for key in list(self._clients)[:-1]:
+            if excess <= 0:
+                return
+            pooled = self._clients[key]
+            if all(c.in_flight == 0 for c in pooled):
+                del self._clients[key]
+                excess -= 1
+                for c in pooled:
+                    await c.client.aclose()
+
+    async def aclose(self) -> None:
+        clients, self._clients = self._clients, OrderedDict()
+        for pooled in clients.values():
+            for c in pooled:
+                await c.client.aclose()
+
+
+def _origin(destination: Destination) -> str:
+    address_url, server_name = destination
+    scheme, _, rest = address_url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]} {server_name}"
+
+
+@asynccontextmanager
+async def _client(
+    http: httpx.AsyncClient | ClientPool, destination: Destination
+) -> AsyncIterator[httpx.AsyncClient]:
+    if isinstance(http, ClientPool):
+        async with http.client(destination) as client:
+            yield client
+    else:
+        yield http

@@ -1,0 +1,181 @@
+"""The worker's webhook deliveries: claimed from PostgreSQL in batches, sent with at most
+WORKER_CONCURRENCY attempts in flight, their outcomes recorded in batches.
+
+No queue message per delivery: PostgreSQL says what is due. The loop claims when woken (this
+process relayed events, a `webhooks.deliver` task arrived, a retry of its own came due, crash
+recovery released leases) and otherwise every POLL_SECONDS, which is how deliveries relayed by
+another worker process reach this one. A slot is held from the claim until the outcome is
+recorded: a killed process cuts off at most WORKER_CONCURRENCY attempts, the only ones repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from loguru import logger
+
+from app.bootstrap import Runtime
+from app.core.outages import is_outage, outage_name
+from app.webhooks.claims import ClaimedDelivery
+from app.webhooks.delivery import (
+    Attempted,
+    claim_deliveries,
+    failed_attempt,
+    record_attempts,
+    send,
+)
+from app.webhooks.sender import ClientPool
+from jobs.heartbeat import last_task
+
+POLL_SECONDS = 1.0
+RETRY_TIMER_SECONDS = 60.0
+# After a failed claim (the database is down), wait this long before claiming again.
+FAILURE_PAUSE_SECONDS = 1.0
+
+
+class DeliveryLoop:
+    def __init__(self, runtime: Runtime, *, holder: Callable[[], int | None]) -> None:
+        self.runtime = runtime
+        self.slots = runtime.settings.worker_concurrency
+        # Claims wait for half the slots to be free: fewer, larger batches.
+        self._claim_at_least = max(1, self.slots // 2)
+        self.clients = ClientPool()
+        self._holder = holder
+        self._wake = asyncio.Event()
+        self._slot_freed = asyncio.Event()
+        self._recorded = asyncio.Event()
+        self._outcomes: list[Attempted] = []
+        self._outcome_ready = asyncio.Event()
+        self._in_flight = 0
+        self._claiming = True
+        self._failing = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def wake(self) -> None:
+        """Claim what is due now."""
+        self._wake.set()
+
+    def wake_after(self, delay: float) -> None:
+        asyncio.get_running_loop().call_later(delay, self._wake.set)
+
+    def start(self) -> None:
+        self._spawn(self._claim_forever())
+        self._spawn(self._record_forever())
+
+    def stop_claiming(self) -> None:
+        """Claim nothing more; the attempts in flight go on (a stop signal came)."""
+        self._claiming = False
+        self._wake.set()
+        self._slot_freed.set()
+
+    async def stop(self, drain_seconds: float) -> None:
+        """Stop claiming, give the attempts in flight `drain_seconds` to be sent and recorded,
+        then cancel what is left (its rows stay leased: crash recovery or the lease brings
+        them back)."""
+        self.stop_claiming()
+        try:
+            async with asyncio.timeout(drain_seconds):
+                while self._in_flight:
+                    self._recorded.clear()
+                    await self._recorded.wait()
+        except TimeoutError:
+            logger.warning("{} webhook attempts still in flight at shutdown", self._in_flight)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.clients.aclose()
+
+    async def _claim_forever(self) -> None:
+        while self._claiming:
+            try:
+                async with asyncio.timeout(POLL_SECONDS):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            while self._claiming:
+                free = self.slots - self._in_flight
+                if free < self._claim_at_least:
+                    self._slot_freed.clear()
+                    await self._slot_freed.wait()
+                    continue
+                claimed = await self._claim(free)
+                if claimed is None or len(claimed) < free:
+                    break  # nothing more is due now (or the database is down)
+
+    async def _claim(self, limit: int) -> list[ClaimedDelivery] | None:
+        runtime = self.runtime
+        try:
+            claimed = await claim_deliveries(
+                runtime.db, runtime.settings, limit=limit, holder=self._holder()
+            )
+        except Exception as exc:
+            self._failed("claim", exc)
+            await asyncio.sleep(FAILURE_PAUSE_SECONDS)
+            return None
+        self._failing = False
+        for delivery in claimed:
+            if delivery.endpoint_enabled:  # otherwise the claim ended it
+                self._in_flight += 1
+                self._spawn(self._attempt(delivery))
+        return claimed
+
+    async def _attempt(self, delivery: ClaimedDelivery) -> None:
+        settings = self.runtime.settings
+        try:
+            attempted = await send(self.clients, settings, delivery)
+        except Exception as exc:
+            logger.bind(deliveryId=str(delivery.id)).exception("webhook attempt failed")
+            attempted = failed_attempt(settings, delivery, f"internal error: {type(exc).__name__}")
+        except BaseException:
+            self._release(1)
+            raise
+        self._outcomes.append(attempted)
+        self._outcome_ready.set()
+
+    async def _record_forever(self) -> None:
+        while True:
+            await self._outcome_ready.wait()
+            self._outcome_ready.clear()
+            batch, self._outcomes = self._outcomes, []
+            try:
+                reports = await record_attempts(self.runtime.db, batch)
+            except Exception as exc:
+                # Not recorded: the rows stay leased to this live worker until their lease
+                # ends, then the sweep finds them due.
+                self._failed("record", exc)
+                reports = []
+            else:
+                last_task.set_to_current_time()
+            self._release(len(batch))
+            for report in reports:
+                # A short wait is kept on time by a timer here (a crash meanwhile leaves it to
+                # a poll); longer ones, which could pile up timers, are found by the polls.
+                if report.retry_in is not None and report.retry_in <= RETRY_TIMER_SECONDS:
+                    self.wake_after(report.retry_in)
+
+    def _release(self, count: int) -> None:
+        self._in_flight -= count
+        self._slot_freed.set()
+        self._recorded.set()
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        """Log an outage once (until a claim succeeds again), anything else every time."""
+        failure = logger.bind(part=f"webhook {what}", error=outage_name(exc))
+        if not is_outage(exc):
+            failure.opt(exception=exc).error("webhook {} failed", what)
+        elif not self._failing:
+            failure.warning("webhook {} failed ({})", what, outage_name(exc))
+        self._failing = True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            logger.opt(exception=exc).error("webhook attempt failed")

@@ -1,0 +1,187 @@
+"""Deliveries a batch at a time: one statement claims a batch, one records its outcomes, one
+relays a batch of events; the worker's delivery loop keeps no more than its slots in flight."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import update
+
+from app.bootstrap import Runtime
+from app.core.config import Settings
+from app.core.queue import create_broker
+from app.outbox.relay import relay_batch
+from app.webhooks.delivery import claim_deliveries, record_attempts, send
+from app.webhooks.secrets import SecretBox, generate_secret
+from app.webhooks.sender import ClientPool
+from db.models.webhook_endpoint import WebhookEndpoint
+from db.session import Database
+from jobs.deliveries import DeliveryLoop
+from tests.benchmarks.engine_probe import statement_counter
+from tests.factories import Keys, make_endpoint
+from tests.receiver import Answer, Receiver
+from tests.worker.helpers import (
+    all_deliveries,
+    delivery,
+    delivery_settings,
+    record_event,
+    relay,
+)
+
+BATCH = 8
+
+
+@pytest.fixture
+async def clients() -> AsyncIterator[ClientPool]:
+    pool = ClientPool()
+    yield pool
+    await pool.aclose()
+
+
+async def test_a_batch_is_claimed_with_one_statement_and_recorded_with_one(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
+) -> None:
+    await make_endpoint(db, settings, tenant_keys.tenant, receiver.script("/hook", Answer(200)))
+    for _ in range(BATCH):
+        await record_event(db, tenant_keys.tenant)
+    assert len(await relay(db)) == BATCH
+    with statement_counter() as counted:
+        claimed = await claim_deliveries(db, settings, limit=BATCH, holder=7)
+        assert counted() == 1
+        attempts = await asyncio.gather(*[send(clients, settings, d) for d in claimed])
+        assert counted() == 1
+        reports = await record_attempts(db, attempts)
+        assert counted() == 2
+    assert len(claimed) == BATCH
+    assert {report.status for report in reports} == {"delivered"}
+    assert len(receiver.at("/hook")) == BATCH
+    outcomes = {(row.status, row.attempts, row.lease_holder) for row in await all_deliveries(db)}
+    assert outcomes == {("delivered", 1, None)}
+
+
+async def test_one_record_statement_writes_different_outcomes(
+    db: Database,
+    database_url: str,
+    redis_url: str,
+    tenant_keys: Keys,
+    receiver: Receiver,
+    clients: ClientPool,
+) -> None:
+    settings = delivery_settings(database_url, redis_url, webhook_retry_schedule=[0, 60])
+    answers = {"/ok": Answer(201), "/later": Answer(503, body=b"busy"), "/gone": Answer(410)}
+    for path, answer in answers.items():
+        await make_endpoint(db, settings, tenant_keys.tenant, receiver.script(path, answer))
+    await record_event(db, tenant_keys.tenant)
+    await relay(db)
+    claimed = await claim_deliveries(db, settings, limit=BATCH, holder=None)
+    with statement_counter() as counted:
+        await record_attempts(db, [await send(clients, settings, d) for d in claimed])
+    assert counted() == 1
+    paths = {delivery.id: delivery.url.rsplit("/", 1)[1] for delivery in claimed}
+    by_path = {paths[row.id]: row for row in await all_deliveries(db)}
+    ok, later, gone = by_path["ok"], by_path["later"], by_path["gone"]
+    assert (ok.status, ok.last_status_code, ok.next_attempt_at) == ("delivered", 201, None)
+    assert ok.delivered_at is not None
+    assert (later.status, later.last_status_code, later.last_error) == ("pending", 503, "HTTP 503")
+    assert later.last_response_body == "busy"
+    assert later.next_attempt_at is not None
+    assert later.delivered_at is None
+    assert (gone.status, gone.last_status_code, gone.next_attempt_at) == ("dead", 410, None)
+
+
+async def test_concurrent_claims_take_each_delivery_once(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    await make_endpoint(db, settings, tenant_keys.tenant, "https://hooks.example.com/a")
+    for _ in range(BATCH):
+        await record_event(db, tenant_keys.tenant)
+    await relay(db)
+    batches = await asyncio.gather(
+        *[claim_deliveries(db, settings, limit=3, holder=None) for _ in range(4)]
+    )
+    claimed = [delivery.id for batch in batches for delivery in batch]
+    assert len(claimed) == len(set(claimed)) == BATCH
+    assert await claim_deliveries(db, settings, limit=3, holder=None) == []
+
+
+async def test_a_batch_of_events_is_relayed_with_one_statement(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    for path in ("a", "b"):
+        await make_endpoint(db, settings, tenant_keys.tenant, f"https://hooks.example.com/{path}")
+    for _ in range(BATCH):
+        await record_event(db, tenant_keys.tenant)
+    with statement_counter() as counted:
+        async with db.unit_of_work() as session:
+            count, delivery_ids = await relay_batch(session)
+    assert counted() == 1
+    assert (count, len(delivery_ids)) == (BATCH, 2 * BATCH)
+
+
+async def test_the_delivery_loop_keeps_at_most_its_slots_in_flight(
+    db: Database, database_url: str, redis_url: str, tenant_keys: Keys, receiver: Receiver
+) -> None:
+    slots, events, delay = 4, 12, 0.5
+    settings = delivery_settings(database_url, redis_url, worker_concurrency=slots)
+    url = receiver.script("/hook", Answer(200, delay=delay))
+    await make_endpoint(db, settings, tenant_keys.tenant, url)
+    for _ in range(events):
+        await record_event(db, tenant_keys.tenant)
+    await relay(db)
+    broker = create_broker(redis_url)
+    runtime = await Runtime.start(settings, broker=broker)
+    loop = DeliveryLoop(runtime, holder=lambda: None)
+    try:
+        with statement_counter() as counted:
+            loop.start()
+            loop.wake()
+            requests = await receiver.wait_for("/hook", events)
+            await loop.stop(drain_seconds=10)
+    finally:
+        await runtime.close()
+        await broker.shutdown()
+    arrivals = sorted(request.at for request in requests)
+    # Requests are answered `delay` after they arrive: those arriving closer together than
+    # that were in flight together.
+    together = [sum(1 for t in arrivals if first <= t < first + delay * 0.8) for first in arrivals]
+    assert max(together) <= slots
+    rows = await all_deliveries(db)
+    assert {(row.status, row.attempts) for row in rows} == {("delivered", 1)}
+    # Fewer than a claim and a record per delivery (polls that found nothing included).
+    assert counted() < 2 * events
+
+
+async def test_an_attempt_that_fails_on_our_side_is_recorded_and_retried(
+    db: Database, database_url: str, redis_url: str, tenant_keys: Keys, receiver: Receiver
+) -> None:
+    settings = delivery_settings(database_url, redis_url, webhook_retry_schedule=[0, 60])
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, receiver.url("/hook"))
+    unknown_key = SecretBox([Fernet.generate_key().decode()])
+    async with db.unit_of_work() as session:
+        await session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint.id)
+            .values(secret_encrypted=unknown_key.encrypt(generate_secret()))
+        )
+    await record_event(db, tenant_keys.tenant)
+    [delivery_id] = await relay(db)
+    broker = create_broker(redis_url)
+    runtime = await Runtime.start(settings, broker=broker)
+    loop = DeliveryLoop(runtime, holder=lambda: None)
+    try:
+        loop.start()
+        loop.wake()
+        async with asyncio.timeout(30):
+            while (row := await delivery(db, delivery_id)).last_error is None:
+                await asyncio.sleep(0.05)
+        await loop.stop(drain_seconds=10)
+    finally:
+        await runtime.close()
+        await broker.shutdown()
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == "internal error: InvalidToken"
+    assert row.lease_holder is None
+    assert receiver.received == []
