@@ -14,13 +14,7 @@ from fastapi import Depends, FastAPI, Request, WebSocket
 from graphql import GraphQLError
 from starlette.responses import JSONResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.config import StrawberryConfig
@@ -57,7 +51,7 @@ from schema.automation_runs import (
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
 from schema.document_cache import CachedDocuments
 from schema.errors import error_codes, graphql_error_body, with_code
-from schema.execution import LeafFieldsExecutor
+from schema.execution import PlainFieldsExecutor
 from schema.outages import (
     as_unavailable,
     close_connection_on_outage,
@@ -115,15 +109,13 @@ async def _coded(
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # The limits' rule classes are built once: the validation cache is keyed by them.
-    rules = [
+    rules = (
         *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
-        *([] if settings.introspection_enabled else DisableIntrospection().validation_rules),
-    ]
+        *(() if settings.introspection_enabled else DisableIntrospection().validation_rules),
+    )
     extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        CachedDocuments,
-        lambda: AddValidationRules(rules),
+        lambda: CachedDocuments(max_tokens=settings.graphql_max_tokens, rules=rules),
         error_codes(hide_suggestions=not settings.introspection_enabled),
     ]
     schema = Schema(
@@ -132,7 +124,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map={datetime: DateTime}),
-        execution_context_class=LeafFieldsExecutor,
+        execution_context_class=PlainFieldsExecutor,
     )
     schema.hide_suggestions = not settings.introspection_enabled
     return schema

@@ -48,6 +48,19 @@ def validated(
 
 
 class CachedDocuments(SchemaExtension):
+    """Also the abuse limits: the token limit on parsing and the validation rules (one hook
+    per request instead of Strawberry's MaxTokensLimiter and AddValidationRules)."""
+
+    def __init__(self, *, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]) -> None:
+        self.max_tokens = max_tokens
+        self.rules = rules
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
+        context.validation_rules = context.validation_rules + self.rules
+        yield
+
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if query := self._cacheable_query():

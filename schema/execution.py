@@ -1,11 +1,17 @@
-"""Leaf fields read from their object, completed without graphql-core's per-field machinery.
+"""Plain selections completed without graphql-core's per-field machinery.
 
-A list page is mostly leaves (20 nodes of 5 fields each): for each, graphql-core builds the
-resolve info and the field nodes, calls Strawberry's resolver for an attribute read, then walks
-`complete_value`. A Strawberry basic field (no resolver, no field extension, no middleware
-wrapping it) of a scalar or enum type, asked without arguments, needs only the attribute and its
-output coercion. Anything else, and any value that would be an error (null for a non-null field,
-an exception, a failed coercion), goes the usual way, so that errors are graphql-core's own.
+A list page is mostly plain fields: a connection's `edges`, each edge's `node`, and 20 nodes of
+5 leaves. For each field graphql-core builds a path, the resolve info and the field nodes, calls
+Strawberry's resolver for an attribute read, then walks `complete_value`. A Strawberry basic
+field (no resolver, no field extension, no middleware wrapping it), asked without arguments, of
+a scalar, enum or object type (or a list of them) needs only the attribute and its completion.
+
+An object whose selected fields are all plain is completed here, once its fields' plan is made
+(once per request and selection). Anything unusual (null for a non-null field, an exception, an
+awaitable, a value that fails its coercion or its type check, a value that is not a list where
+a list is expected) drops the whole object back to graphql-core, which completes it again from
+the start: reading attributes has no effect, so the answer, errors included, is graphql-core's
+own.
 """
 
 from __future__ import annotations
@@ -16,68 +22,197 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLScalarType,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList
-from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
+from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-_USUAL_WAY = object()
+_USUAL_WAY: Any = object()
 
-BasicLeaf = tuple[Callable[..., Any], GraphQLScalarType | GraphQLEnumType, bool]
+# A value as its field returned it, completed; or _USUAL_WAY.
+Completer = Callable[[Any], Any]
+PlanKey = tuple[GraphQLObjectType, int]
 
 
-class LeafFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
-    def execute_field(
+class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # None: the selection is not plain. The field lists are kept alive with their plan,
+        # so that an id is not reused during the request (as graphql-core's own memo does).
+        self._plans: dict[PlanKey, tuple[FieldDetailsList, Completer | None]] = {}
+
+    def collect_and_execute_subfields(
         self,
-        parent_type: GraphQLObjectType,
-        source: Any,
+        return_type: GraphQLObjectType,
         field_details_list: FieldDetailsList,
         path: Path,
+        result: Any,
         position_context: Any,
-    ) -> AwaitableOrValue[Any] | UndefinedType:
-        node = field_details_list[0].node
-        field = None if node.arguments else self.schema.get_field(parent_type, node.name.value)
-        leaf = self._basic_leaf(field) if field is not None else None
-        if leaf is not None:
-            value = self._completed(source, *leaf)
-            if value is not _USUAL_WAY:
-                return value
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        complete = self._fields_plan(return_type, field_details_list)
+        if complete is not None:
+            completed = complete(result)
+            if completed is not _USUAL_WAY:
+                return completed  # type: ignore[no-any-return]
+        return super().collect_and_execute_subfields(
+            return_type, field_details_list, path, result, position_context
         )
 
-    def _basic_leaf(self, field: GraphQLField) -> BasicLeaf | None:
-        """The resolver, leaf type and nullability of a basic leaf field; None otherwise."""
-        resolve = field.resolve
-        if resolve is not None and self.middleware_manager:
-            resolve = self.middleware_manager.get_field_resolver(resolve)
-        # Strawberry marks the resolver of a basic field: an attribute read, info unused.
-        if resolve is None or not getattr(resolve, "_is_default", False):
-            return None
-        nullable = not isinstance(field.type, GraphQLNonNull)
-        leaf_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-        if not isinstance(leaf_type, GraphQLScalarType | GraphQLEnumType):
-            return None
-        return resolve, leaf_type, nullable
+    def _fields_plan(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completer | None:
+        """The completion of an object's selected fields, if all are plain (memoised)."""
+        key = (return_type, id(field_details_list))
+        planned = self._plans.get(key)
+        if planned is None:
+            # Guards a selection that would reach itself again while its plan is made.
+            self._plans[key] = (field_details_list, None)
+            planned = (field_details_list, self._make_fields_plan(return_type, field_details_list))
+            self._plans[key] = planned
+        return planned[1]
 
-    def _completed(
-        self,
-        source: Any,
-        resolve: Callable[..., Any],
-        leaf_type: GraphQLScalarType | GraphQLEnumType,
-        nullable: bool,
-    ) -> Any:
-        try:
-            value = resolve(source, None)
+    def _make_fields_plan(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completer | None:
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+            return_type, field_details_list
+        )
+        if new_defer_usages:
+            return None
+        fields: list[tuple[str, Callable[..., Any], Completer]] = []
+        for response_name, details in grouped_field_set.items():
+            node = details[0].node
+            if node.arguments:
+                return None
+            field = self.schema.get_field(return_type, node.name.value)
+            resolve = self._plain_resolver(field) if field is not None else None
+            complete = self._value_plan(field.type, details) if field is not None else None
+            if resolve is None or complete is None:
+                return None
+            fields.append((response_name, resolve, complete))
+
+        def complete_fields(source: Any) -> Any:
+            completed: dict[str, Any] = {}
+            for response_name, resolve, complete in fields:
+                value = _resolved(resolve, source)
+                if value is _USUAL_WAY:
+                    return _USUAL_WAY
+                value = complete(value)
+                if value is _USUAL_WAY:
+                    return _USUAL_WAY
+                completed[response_name] = value
+            return completed
+
+        return complete_fields
+
+    def _value_plan(
+        self, type_: GraphQLOutputType, field_details_list: FieldDetailsList
+    ) -> Completer | None:
+        """The completion of a value of `type_`, as graphql-core's `complete_value` gives it
+        when nothing goes wrong."""
+        nullable = not isinstance(type_, GraphQLNonNull)
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        complete_inner: Completer | None
+        if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+            complete_inner = _leaf_plan(inner)
+        elif isinstance(inner, GraphQLObjectType):
+            complete_inner = self._object_plan(inner, field_details_list)
+        elif isinstance(inner, GraphQLList):
+            complete_inner = self._list_plan(inner, field_details_list)
+        else:
+            return None  # interfaces and unions: their types are resolved the usual way
+        if complete_inner is None:
+            return None
+        complete_present = complete_inner
+        is_awaitable = self.is_awaitable
+
+        def complete(value: Any) -> Any:
             if value is None or value is Undefined:
                 return None if nullable else _USUAL_WAY
-            if isinstance(value, Exception) or self.is_awaitable(value):
+            if isinstance(value, Exception) or is_awaitable(value):
                 return _USUAL_WAY
-            coerced = leaf_type.coerce_output_value(value)
+            return complete_present(value)
+
+        return complete
+
+    def _object_plan(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completer | None:
+        complete_fields = self._fields_plan(object_type, field_details_list)
+        if complete_fields is None:
+            return None
+        complete_plain = complete_fields
+        is_type_of: Callable[[Any, Any], Any] | None = object_type.is_type_of
+
+        def complete(value: Any) -> Any:
+            if is_type_of is not None:
+                try:
+                    # Strawberry's checks read the value only, never the resolve info.
+                    if is_type_of(value, None) is not True:
+                        return _USUAL_WAY
+                except Exception:
+                    return _USUAL_WAY
+            return complete_plain(value)
+
+        return complete
+
+    def _list_plan(
+        self, list_type: GraphQLList[Any], field_details_list: FieldDetailsList
+    ) -> Completer | None:
+        complete_item = self._value_plan(list_type.of_type, field_details_list)
+        if complete_item is None:
+            return None
+        complete_each = complete_item
+
+        def complete(value: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                return _USUAL_WAY
+            completed = []
+            for item in value:
+                done = complete_each(item)
+                if done is _USUAL_WAY:
+                    return _USUAL_WAY
+                completed.append(done)
+            return completed
+
+        return complete
+
+    def _plain_resolver(self, field: GraphQLField) -> Callable[..., Any] | None:
+        """The resolver of a Strawberry basic field (an attribute read, info unused)."""
+        definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        resolve = field.resolve
+        if resolve is not None and self.middleware_manager:
+            # A resolver wrapped by a middleware loses its mark.
+            resolve = self.middleware_manager.get_field_resolver(resolve)
+        if resolve is None or not getattr(resolve, "_is_default", False):
+            return None
+        if definition is None or not getattr(definition, "is_basic_field", False):
+            return None
+        return resolve
+
+
+def _leaf_plan(leaf_type: GraphQLScalarType | GraphQLEnumType) -> Completer:
+    coerce = leaf_type.coerce_output_value
+
+    def complete(value: Any) -> Any:
+        try:
+            coerced = coerce(value)
         except Exception:
             return _USUAL_WAY
         return _USUAL_WAY if coerced is None or coerced is Undefined else coerced
+
+    return complete
+
+
+def _resolved(resolve: Callable[..., Any], source: Any) -> Any:
+    try:
+        return resolve(source, None)
+    except Exception:
+        return _USUAL_WAY

@@ -1,4 +1,4 @@
-"""The leaf-field executor answers exactly as graphql-core's own, errors included."""
+"""The plain-fields executor answers exactly as graphql-core's own, errors included."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 
-from schema.execution import LeafFieldsExecutor
+from schema.execution import PlainFieldsExecutor
 from schema.scalars import DateTime
 
 
@@ -67,7 +67,7 @@ def schemas() -> list[strawberry.Schema]:
     config = StrawberryConfig(scalar_map={datetime: DateTime})
     return [
         strawberry.Schema(Query, config=config),
-        strawberry.Schema(Query, config=config, execution_context_class=LeafFieldsExecutor),
+        strawberry.Schema(Query, config=config, execution_context_class=PlainFieldsExecutor),
     ]
 
 
