@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable, Coroutine
 from contextlib import aclosing
 from datetime import datetime
 from typing import Any, overload
 
 import strawberry
 from cross_web import HTTPException
-from fastapi import Depends, FastAPI, Request, WebSocket
+from fastapi import BackgroundTasks, Depends, FastAPI, Request, WebSocket
+from fastapi.routing import APIRoute
 from graphql import GraphQLError
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
@@ -131,6 +132,30 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 
 class TenantGraphQLRouter(GraphQLRouter[Context, None]):
+    def __init__(self, schema: strawberry.Schema, **kwargs: Any) -> None:
+        super().__init__(schema, route_class=_route_class(self), **kwargs)
+
+    async def serve_post(self, request: Request) -> Response:
+        """A POST as FastAPI's solved handler serves it (the body's size, the context, then
+        Strawberry's view), without solving the dependency graph for every request."""
+        await read_body_within_limit(request)
+        context = await get_context(request, request.path_params["tenantId"])
+        # What Strawberry's context dependency and FastAPI's sub-response give the view.
+        sub_response = Response()
+        del sub_response.headers["content-length"]
+        sub_response.status_code = None  # type: ignore[assignment]
+        context.request = request
+        context.response = sub_response
+        context.background_tasks = BackgroundTasks()
+        self.temporal_response = sub_response
+        try:
+            response = await self.run(request, context=context, root_value=None)
+        except HTTPException as refusal:
+            response = PlainTextResponse(refusal.reason, status_code=refusal.status_code)
+        if response.background is None:
+            response.background = context.background_tasks
+        return response
+
     @overload
     async def run(
         self, request: Request, context: Context = UNSET, root_value: None = UNSET
@@ -214,6 +239,19 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
             await close_connection_on_outage(connection, exc)
         context.authenticated(principal)
         return None
+
+
+def _route_class(router: TenantGraphQLRouter) -> type[APIRoute]:
+    """Routes whose POST handler is the router's `serve_post`; GET and WebSocket keep
+    FastAPI's (their dependencies are solved as declared)."""
+
+    class LeanPostRoute(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            if self.methods == {"POST"}:
+                return router.serve_post
+            return super().get_route_handler()
+
+    return LeanPostRoute
 
 
 def _contract_error(refusal: HTTPException) -> AppError:

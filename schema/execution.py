@@ -16,6 +16,7 @@ own.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,13 @@ _USUAL_WAY: Any = object()
 # A value as its field returned it, completed; or _USUAL_WAY.
 Completer = Callable[[Any], Any]
 PlanKey = tuple[GraphQLObjectType, int]
+
+# Plans of the documents served lately (the document cache keeps their nodes, so each request
+# of the same document reaches the same entries). A plan is a few closures.
+SHARED_PLANS = 256
+_SHARED_PLANS: OrderedDict[tuple[int, ...], tuple[object, object, object, Completer | None]] = (
+    OrderedDict()
+)
 
 
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -74,9 +82,36 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         if planned is None:
             # Guards a selection that would reach itself again while its plan is made.
             self._plans[key] = (field_details_list, None)
-            planned = (field_details_list, self._make_fields_plan(return_type, field_details_list))
+            planned = (
+                field_details_list,
+                self._shared_fields_plan(return_type, field_details_list),
+            )
             self._plans[key] = planned
         return planned[1]
+
+    def _shared_fields_plan(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completer | None:
+        """A plan made for an earlier request of the same document, when nothing else decides
+        what it selects: no variables (directives may read them) and no middleware."""
+        middleware = self.middleware_manager.middlewares if self.middleware_manager else ()
+        variables = self.variable_values.coerced or any(
+            details.fragment_variable_values for details in field_details_list
+        )
+        if variables or middleware:
+            return self._make_fields_plan(return_type, field_details_list)
+        nodes = tuple(details.node for details in field_details_list)
+        key = (id(self.schema), id(return_type), *map(id, nodes))
+        shared = _SHARED_PLANS.get(key)
+        if shared is not None:
+            _SHARED_PLANS.move_to_end(key)
+            return shared[-1]
+        plan = self._make_fields_plan(return_type, field_details_list)
+        # The keyed objects stay alive with the plan, so that their ids are not reused.
+        _SHARED_PLANS[key] = (self.schema, return_type, nodes, plan)
+        if len(_SHARED_PLANS) > SHARED_PLANS:
+            _SHARED_PLANS.popitem(last=False)
+        return plan
 
     def _make_fields_plan(
         self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList

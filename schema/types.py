@@ -11,7 +11,10 @@ Connections have no REST twin; cursors are signed only when the document asks fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
@@ -59,7 +62,16 @@ class _FromRow:
 
     @classmethod
     def of(cls, row: object) -> Self:
-        return cls(**{name: getattr(row, name) for name in cls._pydantic_type.model_fields})
+        names, read = _attributes(cls._pydantic_type)
+        return cls(**dict(zip(names, read(row), strict=True)))
+
+
+@cache
+def _attributes(model: type[OutputModel]) -> tuple[tuple[str, ...], Callable[[object], Any]]:
+    """The output model's field names, and a getter of those attributes as a tuple."""
+    names = tuple(model.model_fields)
+    read = attrgetter(*names)
+    return names, read if len(names) > 1 else lambda row: (read(row),)
 
 
 @from_model(model=ReportOut, all_fields=True)

@@ -13,6 +13,8 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from app.reports.rows import ReportRow
+from schema import execution
+from schema.document_cache import CachedDocuments
 from schema.execution import PlainFieldsExecutor
 from schema.scalars import DateTime
 from schema.types import Report
@@ -174,3 +176,33 @@ async def test_report_nodes_as_graphql_core() -> None:
             "updatedAt": "2026-01-02T03:04:05.678Z",
         }
     }
+
+
+async def test_requests_of_one_document_share_its_plan() -> None:
+    """With the document cache, each request of a document without variables reaches the plan
+    the first one made; an unusual value later still gets graphql-core's answer."""
+    config = StrawberryConfig(scalar_map={datetime: DateTime})
+    usual = strawberry.Schema(Query, config=config)
+    cached = strawberry.Schema(
+        Query,
+        config=config,
+        execution_context_class=PlainFieldsExecutor,
+        extensions=[lambda: CachedDocuments(max_tokens=1000, rules=())],
+    )
+    document = "{ connection { counts edges { node { title at best { name } } } } }"
+    contexts: list[Callable[[], Any]] = [
+        lambda: connection(Edge(node=node(), spare=None)),
+        lambda: connection(Edge(node=node(best=Tag(name="b")), spare=None)),
+        lambda: connection(Edge(node=node(title=None), spare=None)),
+        lambda: connection(counts=None),
+    ]
+    plans = len(execution._SHARED_PLANS)
+    for context in contexts:
+        expected = await usual.execute(document, context_value=context())
+        answered = await cached.execute(document, context_value=context())
+        assert answered.data == expected.data
+        assert [e.formatted for e in answered.errors or []] == [
+            e.formatted for e in expected.errors or []
+        ]
+    # One plan per object selection: the connection, the edge, the node and its tag.
+    assert len(execution._SHARED_PLANS) == plans + 4
