@@ -35,15 +35,19 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, DOCUMENT_CACHE_SIZE
+
 _USUAL_WAY: Any = object()
 
 # A value as its field returned it, completed; or _USUAL_WAY.
 Completer = Callable[[Any], Any]
 PlanKey = tuple[GraphQLObjectType, int]
 
-# Plans of the documents served lately (the document cache keeps their nodes, so each request
-# of the same document reaches the same entries). A plan is a few closures.
-SHARED_PLANS = 256
+# Plans of the documents served lately: the document cache keeps their nodes, so each request
+# of the same document reaches the same entries. An entry keeps its document's nodes (and so
+# its tokens) alive: only documents the cache would hold are shared, at most as many entries
+# as it holds documents, which bounds the memory as the cache's own bound does.
+SHARED_PLANS = DOCUMENT_CACHE_SIZE
 _SHARED_PLANS: OrderedDict[tuple[int, ...], tuple[object, object, object, Completer | None]] = (
     OrderedDict()
 )
@@ -93,12 +97,15 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
     ) -> Completer | None:
         """A plan made for an earlier request of the same document, when nothing else decides
-        what it selects: no variables (directives may read them) and no middleware."""
+        what it selects (no variables, which directives may read; no middleware) and the
+        document is one the document cache keeps."""
         middleware = self.middleware_manager.middlewares if self.middleware_manager else ()
         variables = self.variable_values.coerced or any(
             details.fragment_variable_values for details in field_details_list
         )
-        if variables or middleware:
+        location = self.operation.loc
+        cached = location is not None and len(location.source.body) <= CACHEABLE_DOCUMENT_CHARS
+        if variables or middleware or not cached:
             return self._make_fields_plan(return_type, field_details_list)
         nodes = tuple(details.node for details in field_details_list)
         key = (id(self.schema), id(return_type), *map(id, nodes))

@@ -14,7 +14,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from app.reports.rows import ReportRow
 from schema import execution
-from schema.document_cache import CachedDocuments
+from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, CachedDocuments
 from schema.execution import PlainFieldsExecutor
 from schema.scalars import DateTime
 from schema.types import Report
@@ -196,7 +196,7 @@ async def test_requests_of_one_document_share_its_plan() -> None:
         lambda: connection(Edge(node=node(title=None), spare=None)),
         lambda: connection(counts=None),
     ]
-    plans = len(execution._SHARED_PLANS)
+    execution._SHARED_PLANS.clear()
     for context in contexts:
         expected = await usual.execute(document, context_value=context())
         answered = await cached.execute(document, context_value=context())
@@ -205,4 +205,16 @@ async def test_requests_of_one_document_share_its_plan() -> None:
             e.formatted for e in expected.errors or []
         ]
     # One plan per object selection: the connection, the edge, the node and its tag.
-    assert len(execution._SHARED_PLANS) == plans + 4
+    assert len(execution._SHARED_PLANS) == 4
+
+
+async def test_documents_the_cache_would_not_keep_share_no_plan() -> None:
+    """A plan keeps its document alive: a document longer than the cache takes is not kept."""
+    schema = strawberry.Schema(Query, execution_context_class=PlainFieldsExecutor)
+    padding = "#" + "x" * CACHEABLE_DOCUMENT_CHARS + "\n"
+    execution._SHARED_PLANS.clear()
+    result = await schema.execute(
+        padding + "{ connection { counts } }", context_value=connection(counts=[1])
+    )
+    assert result.data == {"connection": {"counts": [1]}}
+    assert not execution._SHARED_PLANS
