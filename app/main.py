@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Scope
 from app.api import health, metrics
 from app.api.admission import AdmissionMiddleware
 from app.api.errors import error_response, install_error_handlers
-from app.api.hardening import install_hardening
+from app.api.hardening import docs_paths, install_hardening
 from app.api.middleware import RequestContextMiddleware
 from app.api.openapi import install_openapi, operation_id
 from app.api.v1 import include_v1
@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_hardening(app, settings)
     mount_graphql(app, settings)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, docs_paths=docs_paths(app)
+    )
     return app
 
 

@@ -1,18 +1,18 @@
 """HTTP hardening: security headers, CORS, and a deadline on every request.
 
-Layers, outermost first (inside the request-context middleware, which sets the ids):
-security headers → CORS → rate-limit headers → request guard (deadline, last-resort 500).
-The guard answers inside CORS, so a browser from an allowed origin can read those errors too.
+Layers, outermost first (inside the request-context middleware, which sets the ids and writes
+the security headers and the rate-limit fields on every response): CORS → request guard
+(deadline, last-resort 500). The guard answers inside CORS, so a browser from an allowed
+origin can read those errors too.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 
 from fastapi import FastAPI
 from loguru import logger
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,7 +20,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.errors import error_response
 from app.core.config import Settings
 from app.core.errors import AppError, ServiceUnavailable
-from app.rate_limit.middleware import RateLimitHeadersMiddleware
 from db.session import STATEMENT_TIMEOUT_MS
 
 # Read when the app is built (a test may shorten it): as long as PostgreSQL's statement_timeout.
@@ -60,7 +59,6 @@ DOCS_CONTENT_SECURITY_POLICY = (
 def install_hardening(app: FastAPI, settings: Settings) -> None:
     """Add the layers (innermost first: Starlette puts each new middleware outside the last)."""
     app.add_middleware(RequestGuardMiddleware, deadline_seconds=REQUEST_DEADLINE_SECONDS)
-    app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(
         CrossOriginMiddleware,
         allow_origins=settings.cors_allowed_origins,
@@ -70,38 +68,33 @@ def install_hardening(app: FastAPI, settings: Settings) -> None:
         allow_credentials=False,
         max_age=CORS_MAX_AGE_SECONDS,
     )
-    docs_paths = (app.docs_url, app.swagger_ui_oauth2_redirect_url) if app.docs_url else ()
-    app.add_middleware(SecurityHeadersMiddleware, docs_paths=frozenset(p for p in docs_paths if p))
 
 
-class SecurityHeadersMiddleware:
+def docs_paths(app: FastAPI) -> frozenset[str]:
+    """The paths of the interactive documentation, which get their own CSP."""
+    paths = (app.docs_url, app.swagger_ui_oauth2_redirect_url) if app.docs_url else ()
+    return frozenset(path for path in paths if path)
+
+
+_BASE_SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"))
+_DOCS_SECURITY_HEADERS = (
+    *_BASE_SECURITY_HEADERS,
+    ("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY),
+)
+_API_SECURITY_HEADERS = (
+    *_BASE_SECURITY_HEADERS,
+    ("Content-Security-Policy", API_CONTENT_SECURITY_POLICY),
+)
+_TENANT_DATA_SECURITY_HEADERS = (*_API_SECURITY_HEADERS, ("Cache-Control", "no-store"))
+
+
+def security_headers(path: str, docs: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Headers on every response: no sniffing, no referrer, a CSP; no caching of /v1 data."""
-
-    def __init__(self, app: ASGIApp, *, docs_paths: Collection[str] = ()) -> None:
-        self.app = app
-        self.docs_paths = frozenset(docs_paths)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        policy = (
-            DOCS_CONTENT_SECURITY_POLICY if path in self.docs_paths else API_CONTENT_SECURITY_POLICY
-        )
-        is_tenant_data = path == "/v1" or path.startswith("/v1/")
-
-        async def send_with_security_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["Content-Security-Policy"] = policy
-                if is_tenant_data:
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_security_headers)
+    if path in docs:
+        return _DOCS_SECURITY_HEADERS
+    if path == "/v1" or path.startswith("/v1/"):
+        return _TENANT_DATA_SECURITY_HEADERS
+    return _API_SECURITY_HEADERS
 
 
 class CrossOriginMiddleware(CORSMiddleware):

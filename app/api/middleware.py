@@ -1,5 +1,8 @@
-"""The outermost ASGI layer: ids, the body-size limit while reading, access log and request
-metrics, last-resort 500."""
+"""The outermost ASGI layer: ids, the body-size limit while reading, the security headers and
+rate-limit fields on every response, access log and request metrics, last-resort 500.
+
+One layer writes every header the API adds to all responses (CORS aside), so a response passes
+one send wrapper for them rather than one per concern."""
 
 from __future__ import annotations
 
@@ -12,15 +15,20 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_response
+from app.api.hardening import security_headers
 from app.core.errors import AppError, PayloadTooLarge
 from app.core.metrics import record_http_request
 from app.core.request_context import RequestContext, accept_id, bound, new_id
+from app.rate_limit.response_fields import add_rate_limit_fields
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, docs_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.docs_paths = docs_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in {"http", "websocket"}:
@@ -42,6 +50,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         response: dict[str, Any] = {"status": 500, "started": False}
         received = 0
+        security = security_headers(scope["path"], self.docs_paths)
 
         async def receive_within_limit() -> Message:
             nonlocal received
@@ -59,6 +68,9 @@ class RequestContextMiddleware:
                 out = MutableHeaders(scope=message)
                 out["X-Request-Id"] = context.request_id
                 out["X-Correlation-Id"] = context.correlation_id
+                for name, value in security:
+                    out[name] = value
+                await add_rate_limit_fields(scope, context, out)
             await send(message)
 
         try:

@@ -7,7 +7,7 @@ ActivePieces callback is not limited per tenant; its failed signatures call
 
 Idempotent replays use no quota. A request is counted up front (one Redis round trip, the
 common case); if it turns out to be a replay, the unit is given back when its response starts
-(app/rate_limit/middleware.py, for REST and GraphQL alike). A request
+(app/rate_limit/response_fields.py, for REST and GraphQL alike). A request
 that would be refused but carries an idempotency key with a stored response is let through
 uncounted: it will be answered from the store (a replay, or a 422 for a different request).
 """
