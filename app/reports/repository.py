@@ -33,11 +33,13 @@ class Written(NamedTuple):
 # statement of its own, so a snapshot taken once the locks are held) sees the last committed
 # state of every report it writes, including reports another batch created meanwhile: which
 # items are new, and which were published before, is then exact.
+# (One row back, however many locks: the count only makes the server answer with a single row.)
 _LOCK_SLUGS = """
-SELECT pg_advisory_xact_lock(key)
-  FROM (SELECT DISTINCT hashtextextended('report/' || $1::uuid || '/' || slug, 0) AS key
-          FROM unnest($2::text[]) AS slug
-         ORDER BY key) AS keys"""
+SELECT count(*)
+  FROM (SELECT pg_advisory_xact_lock(key)
+          FROM (SELECT DISTINCT hashtextextended('report/' || $1::uuid || '/' || slug, 0) AS key
+                  FROM unnest($2::text[]) AS slug
+                 ORDER BY key) AS keys) AS locks"""
 # Every CTE reads the snapshot of the statement's start: `stored` holds the rows as they were
 # before the insert. An item equal to its stored report (timestamps as instants, content as
 # JSON values) is filtered by the conflict clause's WHERE: it is not rewritten, and comes back
