@@ -11,7 +11,7 @@ from app.api.operation_docs import OperationDoc
 from app.core.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from app.core.json_input import JsonTooDeep, parse_json
 from app.http.request_body import is_json_content_type
-from app.http.validation import TOO_DEEP, validate
+from app.http.validation import TOO_DEEP, json_texts_storable, validate
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -56,12 +56,13 @@ class JsonBody(Generic[Model]):
             body_required=not optional,
         )
 
-    async def __call__(self, payload: JsonPayload) -> Model:
+    async def __call__(self, request: Request, payload: JsonPayload) -> Model:
         if payload is NO_BODY:
             if not self.optional:
                 raise InvalidJson("A JSON request body is required.")
             payload = {}
-        return validate(self.model, payload)
+        texts_storable = json_texts_storable(await request.body())
+        return validate(self.model, payload, texts_storable=texts_storable)
 
 
 def json_body(model: type[Model]) -> JsonBody[Model]:

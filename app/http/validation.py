@@ -26,11 +26,17 @@ def too_deep() -> ValidationFailed:
     return ValidationFailed(details=[{"path": "", "message": TOO_DEEP_MESSAGE}])
 
 
-def validate(model: type[Model], data: Any) -> Model:
-    """Validate parsed JSON against an input model; a failure is a 422 listing each problem."""
+def validate(model: type[Model], data: Any, *, texts_storable: bool = False) -> Model:
+    """Validate parsed JSON against an input model; a failure is a 422 listing each problem.
+
+    `texts_storable`: the caller knows no key or text of `data` holds a NUL or an unpaired
+    surrogate (`json_texts_storable`), so only the depth is checked.
+    """
     if data is TOO_DEEP:
         raise too_deep()
-    if (problem := _unstorable(data)) is not None:
+    if texts_storable and _within_depth(data):
+        pass
+    elif (problem := _unstorable(data)) is not None:
         path, message = problem
         raise ValidationFailed(details=[{"path": path, "message": message}])
     try:
@@ -40,6 +46,32 @@ def validate(model: type[Model], data: Any) -> Model:
 
 
 _SCALARS = (int, float, bool, type(None))
+_NUL_ESCAPE = b"\\u0000"
+
+
+def json_texts_storable(body: bytes) -> bool:
+    """Whether the texts of the document parsed from `body` (by `parse_json`, which refuses
+    unpaired surrogates) certainly hold no NUL: in JSON a NUL can only be written escaped."""
+    return _NUL_ESCAPE not in body
+
+
+def _within_depth(document: Any) -> bool:
+    """Whether the document is no deeper than MAX_JSON_DEPTH: containers only, level by level
+    (a third cheaper than `_plainly_storable`, which also gathers every text)."""
+    level = [document] if type(document) in (dict, list) else []
+    depth = 1
+    while level:
+        if depth > MAX_JSON_DEPTH:
+            return False
+        below = []
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                kind = type(child)
+                if kind is dict or kind is list:
+                    below.append(child)
+        level = below
+        depth += 1
+    return True
 
 
 def _plainly_storable(document: Any) -> bool:

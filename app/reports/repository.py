@@ -33,11 +33,14 @@ class Written(NamedTuple):
 # statement of its own, so a snapshot taken once the locks are held) sees the last committed
 # state of every report it writes, including reports another batch created meanwhile: which
 # items are new, and which were published before, is then exact.
+# (One row back, however many locks: the count only makes the server answer with a single row.)
 _LOCK_SLUGS = """
-SELECT pg_advisory_xact_lock(key)
-  FROM (SELECT DISTINCT hashtextextended('report/' || $1::uuid || '/' || slug, 0) AS key
-          FROM unnest($2::text[]) AS slug
-         ORDER BY key) AS keys"""
+SELECT count(*)
+  FROM (SELECT pg_advisory_xact_lock(key)
+          FROM (SELECT DISTINCT hashtextextended('report/' || $1::uuid || '/' || slug, 0) AS key
+                  FROM unnest($2::text[]) AS slug
+                 ORDER BY key) AS keys) AS locks"""
+# `publishedAt` is stored at the precision the API shows, so a value read back compares equal.
 # Every CTE reads the snapshot of the statement's start: `stored` holds the rows as they were
 # before the insert. An item equal to its stored report (timestamps as instants, content as
 # JSON values) is filtered by the conflict clause's WHERE: it is not rewritten, and comes back
@@ -49,7 +52,8 @@ WITH stored AS (
      WHERE tenant_id = $1 AND slug = ANY($2::text[])
 ), written AS (
     INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
-    SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb, u.published_at
+    SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb,
+           date_trunc('milliseconds', u.published_at)
       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
            WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
      ORDER BY u.position

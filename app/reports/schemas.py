@@ -68,15 +68,15 @@ class ReportIn(InputModel):
 
     @field_validator("published_at")
     @classmethod
-    def _to_milliseconds(cls, value: datetime | None) -> datetime | None:
-        """Stored at the precision the API shows, so a value read back compares equal."""
-        if value is None:
-            return None
-        try:
-            value = value.astimezone(UTC)
-        except OverflowError:
-            raise ValueError("must fall between the years 1 and 9999 in UTC") from None
-        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    def _within_utc_years(cls, value: datetime | None) -> datetime | None:
+        """Shown in UTC, so it must have a UTC form: only a moment on the first or last day of
+        the range can lack one. (The upsert stores it at the precision the API shows.)"""
+        if value is not None and value.year in (1, 9999):
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise ValueError("must fall between the years 1 and 9999 in UTC") from None
+        return value
 
 
 class ReportBatchIn(InputModel):
