@@ -163,6 +163,33 @@ async def record_attempts(db: Database, attempts: Sequence[Attempted]) -> list[A
     """Write the attempts' outcomes in one statement; count and log each attempt."""
     async with _autocommit(db) as connection:
         written = await repository.record_outcomes(connection, [a.outcome for a in attempts])
+    return _reported(attempts, written)
+
+
+async def record_and_claim(
+    db: Database,
+    settings: Settings,
+    attempts: Sequence[Attempted],
+    *,
+    limit: int,
+    holder: int | None,
+) -> tuple[list[AttemptReport], list[ClaimedDelivery]]:
+    """`record_attempts` and `claim_deliveries` (never of the attempts' deliveries) in one
+    statement."""
+    async with _autocommit(db) as connection:
+        written, claimed = await repository.record_and_claim(
+            connection,
+            [a.outcome for a in attempts],
+            limit=limit,
+            lease_seconds=lease_for(settings.webhook_timeout_seconds).total_seconds(),
+            holder=holder,
+            disabled_error=DISABLED_ENDPOINT_ERROR,
+        )
+    return _reported(attempts, written), claimed
+
+
+def _reported(attempts: Sequence[Attempted], written: set[uuid.UUID]) -> list[AttemptReport]:
+    """Count and log each attempt; warn of those whose row had moved on."""
     reports = []
     for attempted in attempts:
         delivery, outcome = attempted.delivery, attempted.outcome
