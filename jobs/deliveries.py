@@ -24,6 +24,7 @@ from app.webhooks.claims import ClaimedDelivery
 from app.webhooks.delivery import (
     Attempted,
     claim_deliveries,
+    delivery_loop_database,
     failed_attempt,
     record_and_claim,
     record_attempts,
@@ -45,6 +46,7 @@ class DeliveryLoop:
         # Claims wait for half the slots to be free: fewer, larger batches.
         self._claim_at_least = max(1, self.slots // 2)
         self.clients = ClientPool()
+        self.db = delivery_loop_database(runtime.settings)
         self._holder = holder
         self._wake = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -89,6 +91,7 @@ class DeliveryLoop:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.clients.aclose()
+        await self.db.dispose()
 
     async def _claim_forever(self) -> None:
         while self._claiming:
@@ -113,7 +116,7 @@ class DeliveryLoop:
         self._in_flight += limit  # reserved while the claim runs
         try:
             claimed = await claim_deliveries(
-                runtime.db, runtime.settings, limit=limit, holder=self._holder()
+                self.db, runtime.settings, limit=limit, holder=self._holder()
             )
         except Exception as exc:
             self._release(limit)
@@ -158,7 +161,7 @@ class DeliveryLoop:
             try:
                 if self._claiming:
                     reports, claimed = await record_and_claim(
-                        self.runtime.db,
+                        self.db,
                         self.runtime.settings,
                         batch,
                         limit=limit,
@@ -167,7 +170,7 @@ class DeliveryLoop:
                     self._failing = False
                     started = self._start(claimed)
                 else:
-                    reports = await record_attempts(self.runtime.db, batch)
+                    reports = await record_attempts(self.db, batch)
             except Exception as exc:
                 # Not recorded: the rows stay leased to this live worker until their lease
                 # ends, then the sweep finds them due.
