@@ -4,8 +4,10 @@ WORKER_CONCURRENCY attempts in flight, their outcomes recorded in batches.
 No queue message per delivery: PostgreSQL says what is due. The loop claims when woken (this
 process relayed events, a `webhooks.deliver` task arrived, a retry of its own came due, crash
 recovery released leases) and otherwise every POLL_SECONDS, which is how deliveries relayed by
-another worker process reach this one. A slot is held from the claim until the outcome is
-recorded: a killed process cuts off at most WORKER_CONCURRENCY attempts, the only ones repeated.
+another worker process reach this one. While deliveries keep coming, the statement that records
+a batch of outcomes also claims the next batch for the slots it frees: one round trip per cycle.
+A slot is held from the claim until the outcome is recorded: a killed process cuts off at most
+WORKER_CONCURRENCY attempts, the only ones repeated.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from app.webhooks.claims import ClaimedDelivery
 from app.webhooks.delivery import (
     Attempted,
     claim_deliveries,
+    delivery_loop_database,
     failed_attempt,
+    record_and_claim,
     record_attempts,
     send,
 )
@@ -42,6 +46,7 @@ class DeliveryLoop:
         # Claims wait for half the slots to be free: fewer, larger batches.
         self._claim_at_least = max(1, self.slots // 2)
         self.clients = ClientPool()
+        self.db = delivery_loop_database(runtime.settings)
         self._holder = holder
         self._wake = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -86,6 +91,7 @@ class DeliveryLoop:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.clients.aclose()
+        await self.db.dispose()
 
     async def _claim_forever(self) -> None:
         while self._claiming:
@@ -107,20 +113,28 @@ class DeliveryLoop:
 
     async def _claim(self, limit: int) -> list[ClaimedDelivery] | None:
         runtime = self.runtime
+        self._in_flight += limit  # reserved while the claim runs
         try:
             claimed = await claim_deliveries(
-                runtime.db, runtime.settings, limit=limit, holder=self._holder()
+                self.db, runtime.settings, limit=limit, holder=self._holder()
             )
         except Exception as exc:
+            self._release(limit)
             self._failed("claim", exc)
             await asyncio.sleep(FAILURE_PAUSE_SECONDS)
             return None
         self._failing = False
+        self._release(limit - self._start(claimed))
+        return claimed
+
+    def _start(self, claimed: list[ClaimedDelivery]) -> int:
+        """Start the attempts of the claimed deliveries (their slots are held); how many."""
+        started = 0
         for delivery in claimed:
             if delivery.endpoint_enabled:  # otherwise the claim ended it
-                self._in_flight += 1
+                started += 1
                 self._spawn(self._attempt(delivery))
-        return claimed
+        return started
 
     async def _attempt(self, delivery: ClaimedDelivery) -> None:
         settings = self.runtime.settings
@@ -140,8 +154,23 @@ class DeliveryLoop:
             await self._outcome_ready.wait()
             self._outcome_ready.clear()
             batch, self._outcomes = self._outcomes, []
+            # The batch's slots, and those free now, are reserved for the next claim.
+            limit = len(batch) + (self.slots - self._in_flight if self._claiming else 0)
+            self._in_flight += limit - len(batch)
+            started = 0
             try:
-                reports = await record_attempts(self.runtime.db, batch)
+                if self._claiming:
+                    reports, claimed = await record_and_claim(
+                        self.db,
+                        self.runtime.settings,
+                        batch,
+                        limit=limit,
+                        holder=self._holder(),
+                    )
+                    self._failing = False
+                    started = self._start(claimed)
+                else:
+                    reports = await record_attempts(self.db, batch)
             except Exception as exc:
                 # Not recorded: the rows stay leased to this live worker until their lease
                 # ends, then the sweep finds them due.
@@ -149,7 +178,7 @@ class DeliveryLoop:
                 reports = []
             else:
                 last_task.set_to_current_time()
-            self._release(len(batch))
+            self._release(limit - started)
             for report in reports:
                 # A short wait is kept on time by a timer here (a crash meanwhile leaves it to
                 # a poll); longer ones, which could pile up timers, are found by the polls.

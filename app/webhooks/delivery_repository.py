@@ -14,68 +14,81 @@ from db import leases
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 
 # Pending, due, unlocked deliveries, oldest due first (a locked one is being claimed by someone
-# else: skipped, so a duplicate claim does nothing). An enabled endpoint's delivery counts the
-# attempt and is leased to the claiming worker until `now + lease`: until the lease ends, or its
-# holder is gone, nobody else attempts it (db/leases.py). A disabled endpoint's delivery ends
-# dead without an attempt.
-_CLAIM = text(
-    """
-    WITH due AS (
+# else: skipped, so a duplicate claim does nothing), leaving out those being recorded by the same
+# statement. An enabled endpoint's delivery counts the attempt and is leased to the claiming
+# worker until `now + lease`: until the lease ends, or its holder is gone, nobody else attempts
+# it (db/leases.py). A disabled endpoint's delivery ends dead without an attempt.
+_DUE_AND_CLAIMED = """
+    due AS (
         SELECT id FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at <= now()
           AND (CAST(:only AS uuid[]) IS NULL OR id = ANY (CAST(:only AS uuid[])))
+          AND id <> ALL (CAST(:ids AS uuid[]))
         ORDER BY next_attempt_at
         LIMIT :limit
         FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+        UPDATE webhook_deliveries AS delivery SET
+            attempts = delivery.attempts + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
+            schedule_step = delivery.schedule_step + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
+            status = CASE WHEN endpoint.enabled THEN delivery.status
+                          ELSE 'dead' END,
+            last_error = CASE WHEN endpoint.enabled THEN delivery.last_error
+                              ELSE :disabled_error END,
+            next_attempt_at = CASE WHEN endpoint.enabled
+                                   THEN now() + CAST(:lease_seconds AS float8) * interval '1 second'
+                              END,
+            lease_holder = CASE WHEN endpoint.enabled THEN CAST(:holder AS integer) END,
+            updated_at = now()
+        FROM due, webhook_endpoints AS endpoint, outbox_events AS event
+        WHERE delivery.id = due.id
+          AND endpoint.id = delivery.endpoint_id
+          AND event.id = delivery.event_id
+        RETURNING delivery.id AS delivery_id, delivery.attempts, delivery.schedule_step,
+            endpoint.enabled, endpoint.url, endpoint.secret_encrypted,
+            endpoint.previous_secret_encrypted, endpoint.previous_secret_expires_at,
+            event.id AS event_id, event.tenant_id, event.event_type,
+            CAST(event.payload AS text) AS payload_json, event.occurred_at, event.correlation_id
     )
-    UPDATE webhook_deliveries AS delivery SET
-        attempts = delivery.attempts + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
-        schedule_step = delivery.schedule_step + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
-        status = CASE WHEN endpoint.enabled THEN delivery.status
-                      ELSE 'dead' END,
-        last_error = CASE WHEN endpoint.enabled THEN delivery.last_error
-                          ELSE :disabled_error END,
-        next_attempt_at = CASE WHEN endpoint.enabled
-                               THEN now() + CAST(:lease_seconds AS float8) * interval '1 second'
-                          END,
-        lease_holder = CASE WHEN endpoint.enabled THEN CAST(:holder AS integer) END,
-        updated_at = now()
-    FROM due, webhook_endpoints AS endpoint, outbox_events AS event
-    WHERE delivery.id = due.id
-      AND endpoint.id = delivery.endpoint_id
-      AND event.id = delivery.event_id
-    RETURNING delivery.id, delivery.attempts, delivery.schedule_step, endpoint.enabled,
-        endpoint.url, endpoint.secret_encrypted, endpoint.previous_secret_encrypted,
-        endpoint.previous_secret_expires_at, event.id, event.tenant_id, event.event_type,
-        CAST(event.payload AS text), event.occurred_at, event.correlation_id
-    """
-)
+"""
 
 # Each outcome is written unless its row moved on meanwhile (a later attempt, a retry): the
 # guard is `attempts` = the attempt that produced it. The lease holder is cleared.
-_RECORD = text(
-    """
-    UPDATE webhook_deliveries AS delivery SET
-        status = outcome.status,
-        last_status_code = outcome.status_code,
-        last_error = outcome.error,
-        last_response_body = outcome.response_excerpt,
-        next_attempt_at = outcome.next_attempt_at,
-        lease_holder = NULL,
-        delivered_at = outcome.delivered_at,
-        updated_at = now()
-    FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:statuses AS text[]),
-        CAST(:status_codes AS integer[]), CAST(:errors AS text[]),
-        CAST(:excerpts AS text[]), CAST(:next_attempts AS timestamptz[]),
-        CAST(:delivered AS timestamptz[])
-    ) AS outcome(id, attempt, status, status_code, error, response_excerpt, next_attempt_at,
-                 delivered_at)
-    WHERE delivery.id = outcome.id
-      AND delivery.status = 'pending'
-      AND delivery.attempts = outcome.attempt
-    RETURNING delivery.id
-    """
+_RECORDED = """
+    recorded AS (
+        UPDATE webhook_deliveries AS delivery SET
+            status = outcome.status,
+            last_status_code = outcome.status_code,
+            last_error = outcome.error,
+            last_response_body = outcome.response_excerpt,
+            next_attempt_at = outcome.next_attempt_at,
+            lease_holder = NULL,
+            delivered_at = outcome.delivered_at,
+            updated_at = now()
+        FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:statuses AS text[]),
+            CAST(:status_codes AS integer[]), CAST(:errors AS text[]),
+            CAST(:excerpts AS text[]), CAST(:next_attempts AS timestamptz[]),
+            CAST(:delivered AS timestamptz[])
+        ) AS outcome(id, attempt, status, status_code, error, response_excerpt,
+                     next_attempt_at, delivered_at)
+        WHERE delivery.id = outcome.id
+          AND delivery.status = 'pending'
+          AND delivery.attempts = outcome.attempt
+        RETURNING delivery.id
+    )
+"""
+
+# The f-strings below only join the constant SQL above.
+_CLAIM = text(f"WITH {_DUE_AND_CLAIMED} SELECT * FROM claimed")  # noqa: S608
+_RECORD = text(f"WITH {_RECORDED} SELECT id FROM recorded")  # noqa: S608
+# Both in one statement (one round trip per cycle of the delivery loop): one row per claimed
+# delivery, or a single row of nulls after the array when none was, each starting with the ids
+# of the deliveries written.
+_RECORD_AND_CLAIM = text(
+    f"WITH {_RECORDED}, {_DUE_AND_CLAIMED} "  # noqa: S608
+    "SELECT ARRAY(SELECT id FROM recorded), claimed.* "
+    "FROM (VALUES (1)) AS one LEFT JOIN claimed ON true"
 )
 
 
@@ -91,13 +104,7 @@ async def claim_due(
     """Claim up to `limit` due deliveries (among `only`, when given) in one statement."""
     rows = await connection.execute(
         _CLAIM,
-        {
-            "limit": limit,
-            "lease_seconds": lease_seconds,
-            "holder": holder,
-            "disabled_error": disabled_error,
-            "only": None if only is None else list(only),
-        },
+        _claim_parameters(limit, lease_seconds, holder, disabled_error, only) | {"ids": []},
     )
     return [ClaimedDelivery(*row) for row in rows]
 
@@ -106,20 +113,59 @@ async def record_outcomes(
     connection: AsyncConnection, outcomes: Sequence[Outcome]
 ) -> set[uuid.UUID]:
     """Write the outcomes in one statement; the ids of the deliveries written."""
-    rows = await connection.execute(
-        _RECORD,
-        {
-            "ids": [o.delivery_id for o in outcomes],
-            "attempts": [o.attempt for o in outcomes],
-            "statuses": [o.status.value for o in outcomes],
-            "status_codes": [o.status_code for o in outcomes],
-            "errors": [o.error for o in outcomes],
-            "excerpts": [o.response_excerpt for o in outcomes],
-            "next_attempts": [o.next_attempt_at for o in outcomes],
-            "delivered": [o.delivered_at for o in outcomes],
-        },
-    )
+    rows = await connection.execute(_RECORD, _outcome_parameters(outcomes))
     return {row_id for (row_id,) in rows}
+
+
+async def record_and_claim(
+    connection: AsyncConnection,
+    outcomes: Sequence[Outcome],
+    *,
+    limit: int,
+    lease_seconds: float,
+    holder: int | None,
+    disabled_error: str,
+) -> tuple[set[uuid.UUID], list[ClaimedDelivery]]:
+    """`record_outcomes` and `claim_due` in one statement: the ids of the deliveries written,
+    and those claimed (never one of the outcomes' deliveries)."""
+    rows = (
+        await connection.execute(
+            _RECORD_AND_CLAIM,
+            _outcome_parameters(outcomes)
+            | _claim_parameters(limit, lease_seconds, holder, disabled_error, None),
+        )
+    ).all()
+    written = set(rows[0][0])
+    return written, [ClaimedDelivery(*row[1:]) for row in rows if row[1] is not None]
+
+
+def _claim_parameters(
+    limit: int,
+    lease_seconds: float,
+    holder: int | None,
+    disabled_error: str,
+    only: Sequence[uuid.UUID] | None,
+) -> dict[str, object]:
+    return {
+        "limit": limit,
+        "lease_seconds": lease_seconds,
+        "holder": holder,
+        "disabled_error": disabled_error,
+        "only": None if only is None else list(only),
+    }
+
+
+def _outcome_parameters(outcomes: Sequence[Outcome]) -> dict[str, object]:
+    return {
+        "ids": [o.delivery_id for o in outcomes],
+        "attempts": [o.attempt for o in outcomes],
+        "statuses": [o.status.value for o in outcomes],
+        "status_codes": [o.status_code for o in outcomes],
+        "errors": [o.error for o in outcomes],
+        "excerpts": [o.response_excerpt for o in outcomes],
+        "next_attempts": [o.next_attempt_at for o in outcomes],
+        "delivered": [o.delivered_at for o in outcomes],
+    }
 
 
 async def due_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:

@@ -8,15 +8,22 @@ from collections.abc import AsyncIterator
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import update
+from sqlalchemy import func, text, update
 
 from app.bootstrap import Runtime
 from app.core.config import Settings
 from app.core.queue import create_broker
 from app.outbox.relay import relay_batch
-from app.webhooks.delivery import claim_deliveries, record_attempts, send
+from app.webhooks.delivery import (
+    claim_deliveries,
+    delivery_loop_database,
+    record_and_claim,
+    record_attempts,
+    send,
+)
 from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.sender import ClientPool
+from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from jobs.deliveries import DeliveryLoop
@@ -60,6 +67,58 @@ async def test_a_batch_is_claimed_with_one_statement_and_recorded_with_one(
     assert len(receiver.at("/hook")) == BATCH
     outcomes = {(row.status, row.attempts, row.lease_holder) for row in await all_deliveries(db)}
     assert outcomes == {("delivered", 1, None)}
+
+
+async def test_one_statement_records_a_batch_and_claims_the_next(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
+) -> None:
+    await make_endpoint(db, settings, tenant_keys.tenant, receiver.script("/hook", Answer(200)))
+    for _ in range(BATCH):
+        await record_event(db, tenant_keys.tenant)
+    await relay(db)
+    first = await claim_deliveries(db, settings, limit=BATCH // 2, holder=7)
+    attempts = await asyncio.gather(*[send(clients, settings, d) for d in first])
+    with statement_counter() as counted:
+        reports, second = await record_and_claim(db, settings, attempts, limit=BATCH, holder=7)
+    assert counted() == 1
+    assert {report.status for report in reports} == {"delivered"}
+    assert len(second) == BATCH // 2
+    assert {d.id for d in second}.isdisjoint({d.id for d in first})
+    rows = {row.id: row for row in await all_deliveries(db)}
+    assert {rows[d.id].status for d in first} == {"delivered"}
+    assert {(rows[d.id].status, rows[d.id].lease_holder) for d in second} == {("pending", 7)}
+    # Nothing left to claim: the statement still records, and says none was claimed.
+    attempts = await asyncio.gather(*[send(clients, settings, d) for d in second])
+    reports, third = await record_and_claim(db, settings, attempts, limit=BATCH, holder=7)
+    assert (len(reports), third) == (BATCH // 2, [])
+    assert {row.status for row in await all_deliveries(db)} == {"delivered"}
+
+
+async def test_the_claim_beside_a_record_leaves_the_deliveries_being_recorded(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
+) -> None:
+    await make_endpoint(db, settings, tenant_keys.tenant, receiver.script("/hook", Answer(200)))
+    await record_event(db, tenant_keys.tenant)
+    await relay(db)
+    [claimed] = await claim_deliveries(db, settings, limit=1, holder=None)
+    attempted = await send(clients, settings, claimed)
+    async with db.unit_of_work() as session:  # its lease ended while the attempt ran
+        await session.execute(update(WebhookDelivery).values(next_attempt_at=func.now()))
+    reports, again = await record_and_claim(db, settings, [attempted], limit=1, holder=None)
+    assert again == []
+    assert [report.status for report in reports] == ["delivered"]
+    [row] = await all_deliveries(db)
+    assert (row.status, row.attempts) == ("delivered", 1)
+
+
+async def test_the_loop_plans_its_statements_once(settings: Settings) -> None:
+    loop_db = delivery_loop_database(settings)
+    try:
+        async with loop_db.engine.connect() as connection:
+            mode = await connection.scalar(text("SHOW plan_cache_mode"))
+    finally:
+        await loop_db.dispose()
+    assert mode == "force_generic_plan"
 
 
 async def test_one_record_statement_writes_different_outcomes(
