@@ -144,10 +144,10 @@ class ClientPool:
     @asynccontextmanager
     async def client(self, destination: Destination) -> AsyncIterator[httpx.AsyncClient]:
         key = _origin(destination)
-        pooled = self._clients.get(key)
-        if pooled is None:
-            pooled = self._clients[key] = []
+        if key not in self._clients:
             await self._close_idle()
+        # Looked up after the await: another attempt may have added or closed it meanwhile.
+        pooled = self._clients.setdefault(key, [])
         self._clients.move_to_end(key)
         chosen = min(pooled, key=lambda c: c.in_flight, default=None)
         if chosen is None or chosen.in_flight >= self.per_client:
@@ -164,17 +164,20 @@ class ClientPool:
             chosen.in_flight -= 1
 
     async def _close_idle(self) -> None:
-        """Close the least recently used idle destinations beyond `max_destinations`."""
-        excess = len(self._clients) - self.max_destinations
-        for key in list(self._clients)[:-1]:
+        """Make room for one more destination: close the least recently used idle ones beyond
+        `max_destinations`. They leave the map before any await, so concurrent callers never
+        see a destination half closed."""
+        excess = len(self._clients) + 1 - self.max_destinations
+        closing: list[_PooledClient] = []
+        for key, pooled in list(self._clients.items()):
             if excess <= 0:
-                return
-            pooled = self._clients[key]
+                break
             if all(c.in_flight == 0 for c in pooled):
                 del self._clients[key]
+                closing.extend(pooled)
                 excess -= 1
-                for c in pooled:
-                    await c.client.aclose()
+        for c in closing:
+            await c.client.aclose()
 
     async def aclose(self) -> None:
         clients, self._clients = self._clients, OrderedDict()

@@ -244,3 +244,25 @@ async def test_an_attempt_that_fails_on_our_side_is_recorded_and_retried(
     assert row.last_error == "internal error: InvalidToken"
     assert row.lease_holder is None
     assert receiver.received == []
+
+
+async def test_new_destinations_opened_at_once_past_the_bound_each_get_a_client(
+    receiver: Receiver,
+) -> None:
+    url = receiver.script("/pool", *[Answer(200)] * 5)
+    pool = ClientPool(max_destinations=2)
+    try:
+        # Two destinations (one address, two server names) fill the bound, each keeping its
+        # connection open, so closing one takes an await.
+        for name in ("a", "b"):
+            async with pool.client((url, name)) as client:
+                assert (await client.post(url, content=b"{}")).status_code == 200
+
+        async def use(name: str) -> int:
+            async with pool.client((url, name)) as client:
+                return (await client.post(url, content=b"{}")).status_code
+
+        # Each new destination closes an idle one while the others are being opened.
+        assert await asyncio.gather(*(use(name) for name in ("c", "d", "e"))) == [200] * 3
+    finally:
+        await pool.aclose()
