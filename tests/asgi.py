@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -27,7 +29,21 @@ async def serve(
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as client,
     ):
+        await _subscribed_to_revocations(app)
         yield client
+
+
+async def _subscribed_to_revocations(app: FastAPI, timeout: float = 10.0) -> None:
+    """The lifespan waits 2 s for the revocation listener's first subscription attempt; on a
+    loaded machine the subscription may arrive later and clear the key cache mid-test, adding
+    a key lookup to a counted request. Tests start once the attempt has ended, subscribed or
+    failed (Redis down)."""
+    listener = app.state.runtime.revocation_listener
+    if listener is None:
+        return
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await listener._first_attempt_done.wait()
 
 
 def runtime_of(client: httpx.AsyncClient) -> Runtime:
