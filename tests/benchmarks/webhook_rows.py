@@ -15,27 +15,14 @@ from tests.benchmarks.context import BenchRun
 from tests.benchmarks.processes import tree_usage
 from tests.benchmarks.table import Better, Row, Target, median, say
 from tests.benchmarks.webhook_floor import deliveries_per_second
-from tests.benchmarks.workload import BATCH, Tenant, batch_body, create_tenants, report
+from tests.benchmarks.workload import Tenant, create_tenants, post_reports
 
 DRAIN_TIMEOUT_SECONDS = 600
 
 
 def write_drafts(base_url: str, tenant: Tenant, count: int, prefix: str) -> None:
     with httpx.Client(base_url=base_url, timeout=120) as http:
-        for start in range(0, count, BATCH):
-            items = [
-                report(i, prefix=prefix, published=False)
-                for i in range(start, min(count, start + BATCH))
-            ]
-            response = http.post(
-                f"/v1/tenants/{tenant.id}/reports",
-                content=batch_body(items),
-                headers=tenant.headers,
-            )
-            if response.status_code != 200:
-                raise RuntimeError(
-                    f"writing drafts answered {response.status_code}: {response.text}"
-                )
+        post_reports(http, tenant, count, prefix=prefix, published=False)
 
 
 def add_endpoint(base_url: str, tenant: Tenant, url: str) -> None:

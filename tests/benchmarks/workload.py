@@ -97,18 +97,31 @@ def create_tenants(processes: Processes, database: str, slugs: list[str]) -> lis
     return tenants
 
 
+def post_reports(
+    http: httpx.Client,
+    tenant: Tenant,
+    count: int,
+    *,
+    prefix: str = "report",
+    published: bool = True,
+) -> None:
+    """`count` reports for `tenant`, POSTed in batches of BATCH."""
+    for start in range(0, count, BATCH):
+        items = [
+            report(i, prefix=prefix, published=published)
+            for i in range(start, min(count, start + BATCH))
+        ]
+        response = http.post(
+            f"/v1/tenants/{tenant.id}/reports", content=batch_body(items), headers=tenant.headers
+        )
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"writing reports answered {response.status_code}: {response.text[:300]}"
+            )
+
+
 def seed_reports(base_url: str, tenants: list[Tenant]) -> None:
-    """REPORTS_PER_TENANT reports for each tenant, POSTed in batches of BATCH."""
+    """REPORTS_PER_TENANT reports for each tenant."""
     with httpx.Client(base_url=base_url, timeout=120) as http:
         for tenant in tenants:
-            for start in range(0, REPORTS_PER_TENANT, BATCH):
-                items = [report(i) for i in range(start, min(REPORTS_PER_TENANT, start + BATCH))]
-                response = http.post(
-                    f"/v1/tenants/{tenant.id}/reports",
-                    content=batch_body(items),
-                    headers=tenant.headers,
-                )
-                if response.status_code != 200:
-                    raise RuntimeError(
-                        f"seeding answered {response.status_code}: {response.text[:300]}"
-                    )
+            post_reports(http, tenant, REPORTS_PER_TENANT)
