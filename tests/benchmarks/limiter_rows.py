@@ -1,11 +1,15 @@
 """Rows 6 and 7: what the rate limiter and the API-key lookup add to a request.
 
-Three `aetherflow api` processes (LOG_LEVEL=WARNING, to keep log noise out of sub-millisecond
+Four `aetherflow api` processes (LOG_LEVEL=WARNING, to keep log noise out of sub-millisecond
 differences) serve sequential `GET /v1/tenants/{t}/reports/{slug}`: as shipped, with the
-rate-limit step replaced by a no-op (tests/benchmarks/api_variant.py), and with
-API_KEY_CACHE_SECONDS=0 (a key lookup on every request), one request to each in turn; each
-round's p50 differences are taken, and between rounds the baselines run: one EVALSHA, and
-a raw asyncpg key lookup by prefix through a pool with the HMAC check.
+rate-limit step replaced by a no-op, with it replaced by one bare EVALSHA
+(tests/benchmarks/api_variant.py), and with API_KEY_CACHE_SECONDS=0 (a key lookup on every
+request), one request to each in turn; each round's p50 differences are taken. The limiter's
+baseline is the bare EVALSHA's difference: one round trip paid in the same place, between the
+same requests. Back-to-back EVALSHA calls (Redis never idle between them) are cheaper than any
+call made between requests, so they are printed for reference only (docs/PERFORMANCE.md). Between
+rounds the key-lookup baseline runs: a raw asyncpg lookup by prefix through a pool with the
+HMAC check.
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ def limiter_rows(run: BenchRun) -> list[Row]:
     variants = {
         "full": ("full", {}),
         "nolimit": ("nolimit", {}),
+        "evalsha": ("evalsha", {}),
         "nocache": ("full", {"API_KEY_CACHE_SECONDS": "0"}),
     }
     ports = {name: free_port() for name in variants}
@@ -108,12 +113,14 @@ def limiter_rows(run: BenchRun) -> list[Row]:
             )
             started.append(run.processes.serving(process, ports[name]))
         added_limiter: list[float] = []
+        added_evalsha: list[float] = []
         added_lookup: list[float] = []
         evalsha: list[float] = []
         lookup: list[float] = []
         for round_number in range(run.config.runs):
             p50 = asyncio.run(_product_round(ports, tenant, run.config.limiter_blocks))
             added_limiter.append(p50["full"] - p50["nolimit"])
+            added_evalsha.append(p50["evalsha"] - p50["nolimit"])
             added_lookup.append(p50["nocache"] - p50["full"])
             evalsha.append(asyncio.run(evalsha_p50_ms(run.config.redis_url, FLOOR_CALLS)))
             lookup.append(
@@ -122,7 +129,8 @@ def limiter_rows(run: BenchRun) -> list[Row]:
                 )
             )
             say(
-                f"limiter round {round_number + 1}: p50 {p50}, EVALSHA {evalsha[-1]:.3f} ms, "
+                f"limiter round {round_number + 1}: p50 {p50}, back-to-back EVALSHA "
+                f"{evalsha[-1]:.3f} ms, "
                 f"key lookup {lookup[-1]:.3f} ms"
             )
     finally:
@@ -133,10 +141,12 @@ def limiter_rows(run: BenchRun) -> list[Row]:
             "rate limiter added per request, p50",
             "ms",
             median(added_limiter),
-            median(evalsha),
+            median(added_evalsha),
             Target(1.3, Better.LOWER),
             note="as shipped minus the limiter as a no-op, per round "
-            f"{[round(v, 3) for v in added_limiter]}"
+            f"{[round(v, 3) for v in added_limiter]}; baseline: one bare EVALSHA in its place "
+            f"minus the no-op, per round {[round(v, 3) for v in added_evalsha]}; back-to-back "
+            f"EVALSHA p50 {median(evalsha):.3f} ms"
             + ("; below zero: within this run's noise" if median(added_limiter) < 0 else ""),
         ),
         Row(

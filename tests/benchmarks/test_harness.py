@@ -15,13 +15,14 @@ import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
 from sqlalchemy import select
 
 from app.api import deps
 from db.models.outbox_event import OutboxEvent
 from db.session import Database
 from tests.benchmarks import floor_list, sink
-from tests.benchmarks.api_variant import RATE_LIMIT_STEP
+from tests.benchmarks.api_variant import RATE_LIMIT_STEP, rate_limit_step
 from tests.benchmarks.table import Better, Row, Target
 from tests.benchmarks.upsert_floor import upsert
 from tests.benchmarks.workload import batch_body, report
@@ -130,6 +131,19 @@ async def test_sink_records_each_delivery_once_by_webhook_id() -> None:
 
 def test_the_no_limit_variant_replaces_a_step_the_api_has() -> None:
     assert callable(getattr(deps, RATE_LIMIT_STEP))
+
+
+async def test_the_bare_evalsha_step_counts_in_redis(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    step = rate_limit_step("evalsha")
+    assert step is not None
+    await step()
+    await step()
+    counters = [key async for key in redis.scan_iter("bench:rl-in-request:*")]
+    counts = [int(await redis.get(key) or 0) for key in counters]
+    assert sum(counts) == 2
 
 
 def test_rows_meet_ratio_and_absolute_targets() -> None:
