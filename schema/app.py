@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Coroutine
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
 from contextlib import aclosing
 from datetime import datetime
 from typing import Any, overload
@@ -23,7 +23,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -50,7 +50,7 @@ from schema.automation_runs import (
     AutomationRunSubscriptions,
 )
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
-from schema.document_cache import CachedDocuments
+from schema.document_cache import CachedDocuments, DocumentLimits, ValidDocument
 from schema.errors import error_codes, graphql_error_body, with_code
 from schema.execution import PlainFieldsExecutor
 from schema.outages import (
@@ -61,6 +61,7 @@ from schema.outages import (
 )
 from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
+from schema.valid_operations import execute_valid
 from schema.webhooks import WebhookQueries
 
 GRAPHQL_METHODS = "GET, POST"
@@ -72,6 +73,7 @@ Subscription = merge_types("Subscription", (AutomationRunSubscriptions,))
 
 class Schema(strawberry.Schema):
     hide_suggestions = False
+    documents: DocumentLimits | None = None  # what build_schema gives it
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Subscriptions: give the errors of every streamed result their codes too, and close
@@ -88,11 +90,52 @@ class Schema(strawberry.Schema):
     ) -> None:
         """Expected errors are answers, not incidents; ErrorCodes logs the unexpected ones."""
 
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        """HTTP execution: subscriptions are served over WebSocket only (`subscribe`)."""
-        allowed = kwargs.get("allowed_operation_types") or DEFAULT_ALLOWED_OPERATION_TYPES
-        kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
-        return await super().execute(*args, **kwargs)
+    async def execute(  # noqa: PLR0917 (Strawberry's signature)
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """HTTP execution: subscriptions are served over WebSocket only (`subscribe`). A
+        document the caches hold as valid skips Strawberry's per-request set-up."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        allowed.discard(OperationType.SUBSCRIPTION)
+        documents = self.documents
+        valid = documents.valid_document(self._schema, query) if documents and query else None
+        if valid is not None and self._runs_as_is(valid, operation_name, allowed):
+            return await execute_valid(
+                self,
+                valid,
+                variable_values=variable_values,
+                context_value=context_value,
+                root_value=root_value,
+                operation_name=operation_name,
+                operation_extensions=operation_extensions,
+                hide_suggestions=self.hide_suggestions,
+            )
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed,
+            operation_extensions,
+        )
+
+    def _runs_as_is(
+        self, valid: ValidDocument, operation_name: str | None, allowed: set[OperationType]
+    ) -> bool:
+        """The operation asked for is the document's, of an allowed type, and no directive
+        extension would join the schema's own (Strawberry refuses anything else)."""
+        name = valid.operation.name
+        named = operation_name is None or (name is not None and name.value == operation_name)
+        kind = OperationType(valid.operation.operation.value)
+        return named and kind in allowed and not self.directives
 
 
 async def _coded(
@@ -115,8 +158,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
         *(() if settings.introspection_enabled else DisableIntrospection().validation_rules),
     )
+    documents = DocumentLimits(max_tokens=settings.graphql_max_tokens, rules=rules)
     extensions: list[Any] = [
-        lambda: CachedDocuments(max_tokens=settings.graphql_max_tokens, rules=rules),
+        lambda: CachedDocuments(max_tokens=documents.max_tokens, rules=documents.rules),
         error_codes(hide_suggestions=not settings.introspection_enabled),
     ]
     schema = Schema(
@@ -128,6 +172,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         execution_context_class=PlainFieldsExecutor,
     )
     schema.hide_suggestions = not settings.introspection_enabled
+    schema.documents = documents
     return schema
 
 
