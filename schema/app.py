@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
@@ -194,12 +194,67 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         context.background_tasks = BackgroundTasks()
         self.temporal_response = sub_response
         try:
-            response = await self.run(request, context=context, root_value=None)
+            response = await self._answer_post(request, context, sub_response)
         except HTTPException as refusal:
             response = PlainTextResponse(refusal.reason, status_code=refusal.status_code)
         if response.background is None:
             response.background = context.background_tasks
         return response
+
+    async def _answer_post(
+        self, request: Request, context: Context, sub_response: Response
+    ) -> Response:
+        """Strawberry's view for one operation in a JSON body, without its set-up for the
+        other transports (GET, WebSocket, batches, streams); anything else goes through it."""
+        operation = await self._single_operation(request)
+        if operation is None:
+            return await self.run(request, context=context, root_value=None)
+        try:
+            result = await self.execute_single(
+                request=request,
+                request_adapter=self.request_adapter_class(request),
+                sub_response=sub_response,
+                context=context,
+                root_value=None,
+                request_data=operation,
+            )
+        except HTTPException as refusal:
+            raise GraphQLRequestRefused(_contract_error(refusal)) from None
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
+
+    async def _single_operation(self, request: Request) -> GraphQLRequestData | None:
+        """The body's operation, when the view would read it as one (a JSON object whose
+        fields have their usual types, sent as `application/json`, no stream asked for)."""
+        content_type = request.headers.get("content-type", "")
+        # Strawberry's test: its media type, as sent, holds `application/json`.
+        if content_type.partition(";")[0].strip() != "application/json":
+            return None
+        if not is_json_content_type(content_type) or self._stream_transport_map:
+            return None
+        data = self.decode_json(await request.body())
+        if not isinstance(data, dict):
+            return None
+        query, variables, extensions = (
+            data.get("query"),
+            data.get("variables"),
+            data.get("extensions"),
+        )
+        if not (
+            isinstance(query, str)
+            and isinstance(variables, dict | None)
+            and isinstance(extensions, dict | None)
+        ):
+            return None
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=data.get("operationName"),
+            extensions=extensions,
+            protocol="http",
+        )
 
     @overload
     async def run(
@@ -232,7 +287,14 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        return as_unavailable(super().create_response(response_data, sub_response), response_data)
+        """Strawberry's response, its body encoded once (not to text and back)."""
+        response = Response(
+            json_codec.dumps(response_data),
+            media_type="application/json",
+            status_code=sub_response.status_code or 200,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return as_unavailable(response, response_data)
 
     def encode_json(self, data: object) -> str:
         """Text (WebSocket messages are text frames), encoded by orjson."""
