@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
+from uuid import UUID
 
 from graphql import (
     GraphQLEnumType,
@@ -40,6 +42,8 @@ from strawberry.types.field import StrawberryField
 from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, DOCUMENT_CACHE_SIZE
 
 _USUAL_WAY: Any = object()
+# Types whose values are neither exceptions nor awaitable (exactly these, not subclasses).
+_PLAIN_VALUES = frozenset({str, int, float, bool, dict, list, UUID, datetime})
 
 # A value as its field returned it, completed; or _USUAL_WAY.
 Completer = Callable[[Any], Any]
@@ -239,7 +243,9 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         def complete(value: Any) -> Any:
             if value is None or value is Undefined:
                 return None if nullable else _USUAL_WAY
-            if isinstance(value, Exception) or is_awaitable(value):
+            if type(value) not in _PLAIN_VALUES and (
+                isinstance(value, Exception) or is_awaitable(value)
+            ):
                 return _USUAL_WAY
             try:
                 coerced = coerce(value)
