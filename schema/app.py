@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Coroutine
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
 from contextlib import aclosing
 from datetime import datetime
 from typing import Any, overload
@@ -17,13 +17,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -50,7 +50,7 @@ from schema.automation_runs import (
     AutomationRunSubscriptions,
 )
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
-from schema.document_cache import CachedDocuments
+from schema.document_cache import CachedDocuments, DocumentLimits, ValidDocument
 from schema.errors import error_codes, graphql_error_body, with_code
 from schema.execution import PlainFieldsExecutor
 from schema.outages import (
@@ -61,6 +61,7 @@ from schema.outages import (
 )
 from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
+from schema.valid_operations import execute_valid
 from schema.webhooks import WebhookQueries
 
 GRAPHQL_METHODS = "GET, POST"
@@ -72,6 +73,7 @@ Subscription = merge_types("Subscription", (AutomationRunSubscriptions,))
 
 class Schema(strawberry.Schema):
     hide_suggestions = False
+    documents: DocumentLimits | None = None  # what build_schema gives it
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Subscriptions: give the errors of every streamed result their codes too, and close
@@ -88,11 +90,52 @@ class Schema(strawberry.Schema):
     ) -> None:
         """Expected errors are answers, not incidents; ErrorCodes logs the unexpected ones."""
 
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        """HTTP execution: subscriptions are served over WebSocket only (`subscribe`)."""
-        allowed = kwargs.get("allowed_operation_types") or DEFAULT_ALLOWED_OPERATION_TYPES
-        kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
-        return await super().execute(*args, **kwargs)
+    async def execute(  # noqa: PLR0917 (Strawberry's signature)
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """HTTP execution: subscriptions are served over WebSocket only (`subscribe`). A
+        document the caches hold as valid skips Strawberry's per-request set-up."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES)
+        allowed.discard(OperationType.SUBSCRIPTION)
+        documents = self.documents
+        valid = documents.valid_document(self._schema, query) if documents and query else None
+        if valid is not None and self._runs_as_is(valid, operation_name, allowed):
+            return await execute_valid(
+                self,
+                valid,
+                variable_values=variable_values,
+                context_value=context_value,
+                root_value=root_value,
+                operation_name=operation_name,
+                operation_extensions=operation_extensions,
+                hide_suggestions=self.hide_suggestions,
+            )
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed,
+            operation_extensions,
+        )
+
+    def _runs_as_is(
+        self, valid: ValidDocument, operation_name: str | None, allowed: set[OperationType]
+    ) -> bool:
+        """The operation asked for is the document's, of an allowed type, and no directive
+        extension would join the schema's own (Strawberry refuses anything else)."""
+        name = valid.operation.name
+        named = operation_name is None or (name is not None and name.value == operation_name)
+        kind = OperationType(valid.operation.operation.value)
+        return named and kind in allowed and not self.directives
 
 
 async def _coded(
@@ -115,6 +158,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
         *(() if settings.introspection_enabled else DisableIntrospection().validation_rules),
     )
+    documents = DocumentLimits(max_tokens=settings.graphql_max_tokens, rules=rules)
     extensions: list[Any] = [
         lambda: CachedDocuments(max_tokens=settings.graphql_max_tokens, rules=rules),
         error_codes(hide_suggestions=not settings.introspection_enabled),
@@ -128,6 +172,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         execution_context_class=PlainFieldsExecutor,
     )
     schema.hide_suggestions = not settings.introspection_enabled
+    schema.documents = documents
     return schema
 
 
@@ -149,12 +194,67 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         context.background_tasks = BackgroundTasks()
         self.temporal_response = sub_response
         try:
-            response = await self.run(request, context=context, root_value=None)
+            response = await self._answer_post(request, context, sub_response)
         except HTTPException as refusal:
             response = PlainTextResponse(refusal.reason, status_code=refusal.status_code)
         if response.background is None:
             response.background = context.background_tasks
         return response
+
+    async def _answer_post(
+        self, request: Request, context: Context, sub_response: Response
+    ) -> Response:
+        """Strawberry's view for one operation in a JSON body, without its set-up for the
+        other transports (GET, WebSocket, batches, streams); anything else goes through it."""
+        operation = await self._single_operation(request)
+        if operation is None:
+            return await self.run(request, context=context, root_value=None)
+        try:
+            result = await self.execute_single(
+                request=request,
+                request_adapter=self.request_adapter_class(request),
+                sub_response=sub_response,
+                context=context,
+                root_value=None,
+                request_data=operation,
+            )
+        except HTTPException as refusal:
+            raise GraphQLRequestRefused(_contract_error(refusal)) from None
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
+
+    async def _single_operation(self, request: Request) -> GraphQLRequestData | None:
+        """The body's operation, when the view would read it as one (a JSON object whose
+        fields have their usual types, sent as `application/json`, no stream asked for)."""
+        content_type = request.headers.get("content-type", "")
+        # Strawberry's test: its media type, as sent, holds `application/json`.
+        if content_type.partition(";")[0].strip() != "application/json":
+            return None
+        if not is_json_content_type(content_type) or self._stream_transport_map:
+            return None
+        data = self.decode_json(await request.body())
+        if not isinstance(data, dict):
+            return None
+        query, variables, extensions = (
+            data.get("query"),
+            data.get("variables"),
+            data.get("extensions"),
+        )
+        if not (
+            isinstance(query, str)
+            and isinstance(variables, dict | None)
+            and isinstance(extensions, dict | None)
+        ):
+            return None
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=data.get("operationName"),
+            extensions=extensions,
+            protocol="http",
+        )
 
     @overload
     async def run(
@@ -187,7 +287,14 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        return as_unavailable(super().create_response(response_data, sub_response), response_data)
+        """Strawberry's response, its body encoded once (not to text and back)."""
+        response = Response(
+            json_codec.dumps(response_data),
+            media_type="application/json",
+            status_code=sub_response.status_code or 200,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return as_unavailable(response, response_data)
 
     def encode_json(self, data: object) -> str:
         """Text (WebSocket messages are text frames), encoded by orjson."""

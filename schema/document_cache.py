@@ -11,10 +11,18 @@ Strawberry parses it again and reports the error as usual.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    specified_rules,
+)
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
@@ -45,6 +53,37 @@ def validated(
     document = parsed(query, **options)
     assert document is not None, "validated only once parsed"
     return validate_document(schema, document, rules)
+
+
+@dataclass(frozen=True)
+class ValidDocument:
+    """A cached document that parsed and passed validation, and the one operation it holds."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """A schema's parse options and validation rules, as CachedDocuments applies them."""
+
+    max_tokens: int
+    rules: tuple[type[ASTValidationRule], ...]
+
+    def valid_document(self, schema: GraphQLSchema, query: str) -> ValidDocument | None:
+        """`query`'s document if the caches hold it as valid with a single operation; None
+        for anything else (the usual path reports it)."""
+        if len(query) > CACHEABLE_DOCUMENT_CHARS:
+            return None
+        document = parsed(query, max_tokens=self.max_tokens)
+        # Strawberry's own rules first, then ours: the key CachedDocuments validates under.
+        rules = (*specified_rules, *self.rules)
+        if document is None or validated(schema, rules, query, max_tokens=self.max_tokens):
+            return None
+        operations = [
+            node for node in document.definitions if isinstance(node, OperationDefinitionNode)
+        ]
+        return ValidDocument(document, operations[0]) if len(operations) == 1 else None
 
 
 class CachedDocuments(SchemaExtension):

@@ -79,11 +79,15 @@ class ErrorCodes(SchemaExtension):
             ]
 
     def get_results(self) -> dict[str, Any]:
-        """A mutation answered from the idempotency store was noted in the request's context."""
-        context = request_context.current()
-        if context is not None and context.idempotent_replay:
-            return {"idempotentReplayed": True}
-        return {}
+        return result_extensions()
+
+
+def result_extensions() -> dict[str, Any]:
+    """A mutation answered from the idempotency store was noted in the request's context."""
+    context = request_context.current()
+    if context is not None and context.idempotent_replay:
+        return {"idempotentReplayed": True}
+    return {}
 
 
 def error_codes(*, hide_suggestions: bool) -> type[ErrorCodes]:

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime
+from operator import attrgetter
 from typing import Any
+from uuid import UUID
 
 from graphql import (
     GraphQLEnumType,
@@ -34,10 +37,13 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, DOCUMENT_CACHE_SIZE
 
 _USUAL_WAY: Any = object()
+# Types whose values are neither exceptions nor awaitable (exactly these, not subclasses).
+_PLAIN_VALUES = frozenset({str, int, float, bool, dict, list, UUID, datetime})
 
 # A value as its field returned it, completed; or _USUAL_WAY.
 Completer = Callable[[Any], Any]
@@ -128,23 +134,24 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         )
         if new_defer_usages:
             return None
-        fields: list[tuple[str, Callable[..., Any], Completer]] = []
+        fields: list[tuple[str, Callable[[Any], Any], Completer]] = []
         for response_name, details in grouped_field_set.items():
             node = details[0].node
             if node.arguments:
                 return None
             field = self.schema.get_field(return_type, node.name.value)
-            resolve = self._plain_resolver(field) if field is not None else None
+            read = self._plain_reader(field) if field is not None else None
             complete = self._value_plan(field.type, details) if field is not None else None
-            if resolve is None or complete is None:
+            if read is None or complete is None:
                 return None
-            fields.append((response_name, resolve, complete))
+            fields.append((response_name, read, complete))
 
         def complete_fields(source: Any) -> Any:
             completed: dict[str, Any] = {}
-            for response_name, resolve, complete in fields:
-                value = _resolved(resolve, source)
-                if value is _USUAL_WAY:
+            for response_name, read, complete in fields:
+                try:
+                    value = read(source)
+                except Exception:
                     return _USUAL_WAY
                 value = complete(value)
                 if value is _USUAL_WAY:
@@ -163,8 +170,8 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         complete_inner: Completer | None
         if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
-            complete_inner = _leaf_plan(inner)
-        elif isinstance(inner, GraphQLObjectType):
+            return self._leaf_plan(inner, nullable)
+        if isinstance(inner, GraphQLObjectType):
             complete_inner = self._object_plan(inner, field_details_list)
         elif isinstance(inner, GraphQLList):
             complete_inner = self._list_plan(inner, field_details_list)
@@ -226,8 +233,31 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
 
         return complete
 
-    def _plain_resolver(self, field: GraphQLField) -> Callable[..., Any] | None:
-        """The resolver of a Strawberry basic field (an attribute read, info unused)."""
+    def _leaf_plan(
+        self, leaf_type: GraphQLScalarType | GraphQLEnumType, nullable: bool
+    ) -> Completer:
+        """`_value_plan` of a scalar or enum, in one step."""
+        coerce = leaf_type.coerce_output_value
+        is_awaitable = self.is_awaitable
+
+        def complete(value: Any) -> Any:
+            if value is None or value is Undefined:
+                return None if nullable else _USUAL_WAY
+            if type(value) not in _PLAIN_VALUES and (
+                isinstance(value, Exception) or is_awaitable(value)
+            ):
+                return _USUAL_WAY
+            try:
+                coerced = coerce(value)
+            except Exception:
+                return _USUAL_WAY
+            return _USUAL_WAY if coerced is None or coerced is Undefined else coerced
+
+        return complete
+
+    def _plain_reader(self, field: GraphQLField) -> Callable[[Any], Any] | None:
+        """What the resolver of a Strawberry basic field does: read the attribute (its info
+        unused). Strawberry's default resolver is `getattr`: then an attrgetter."""
         definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
         resolve = field.resolve
         if resolve is not None and self.middleware_manager:
@@ -235,26 +265,9 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             resolve = self.middleware_manager.get_field_resolver(resolve)
         if resolve is None or not getattr(resolve, "_is_default", False):
             return None
-        if definition is None or not getattr(definition, "is_basic_field", False):
+        if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
             return None
-        return resolve
-
-
-def _leaf_plan(leaf_type: GraphQLScalarType | GraphQLEnumType) -> Completer:
-    coerce = leaf_type.coerce_output_value
-
-    def complete(value: Any) -> Any:
-        try:
-            coerced = coerce(value)
-        except Exception:
-            return _USUAL_WAY
-        return _USUAL_WAY if coerced is None or coerced is Undefined else coerced
-
-    return complete
-
-
-def _resolved(resolve: Callable[..., Any], source: Any) -> Any:
-    try:
-        return resolve(source, None)
-    except Exception:
-        return _USUAL_WAY
+        if definition.default_resolver is getattr:
+            return attrgetter(definition.python_name)
+        plain = resolve
+        return lambda source: plain(source, None)
