@@ -36,9 +36,6 @@ from db.leases import lease_for
 from db.models.webhook_delivery import DeliveryStatus
 from db.session import Database
 
-# The delivery loop's claims and records run on connections of their own (a claim and a record
-# can run at once).
-LOOP_CONNECTIONS = 2
 DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 # How an attempt counts, by the delivery's status after it.
 _OUTCOMES = {
@@ -76,8 +73,8 @@ def webhook_body(delivery: ClaimedDelivery) -> bytes:
     return b'%b,"data":%b}' % (head[:-1], delivery.payload_json.encode())
 
 
-def delivery_loop_database(settings: Settings) -> Database:
-    """Connections for the delivery loop's claims and records, on which PostgreSQL plans each
+def delivery_loop_database(settings: Settings, *, connections: int) -> Database:
+    """`connections` for the delivery loop's claims and records, on which PostgreSQL plans each
     prepared statement once (a generic plan) instead of on every execution.
 
     Left to choose, PostgreSQL plans these statements again on every execution (their custom
@@ -86,7 +83,7 @@ def delivery_loop_database(settings: Settings) -> Database:
     primary keys) whatever the parameters. Only the loop's claims (never of given ids) and
     records run here, so no other statement is planned this way.
     """
-    db = Database.connect(settings.sqlalchemy_url, pool_size=LOOP_CONNECTIONS)
+    db = Database.connect(settings.sqlalchemy_url, pool_size=connections)
     event.listen(db.engine.sync_engine, "connect", _plan_once)
     return db
 
