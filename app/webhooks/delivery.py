@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 from loguru import logger
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -119,9 +118,7 @@ async def claim_deliveries(
         )
 
 
-async def send(
-    http: httpx.AsyncClient | ClientPool, settings: Settings, delivery: ClaimedDelivery
-) -> Attempted:
+async def send(clients: ClientPool, settings: Settings, delivery: ClaimedDelivery) -> Attempted:
     """Sign and POST one claimed delivery; what came of it, to record."""
     secrets = signing_secrets(
         delivery, SecretBox.from_keys(settings.data_encryption_key), utc_now()
@@ -137,7 +134,7 @@ async def send(
         "x-correlation-id": delivery.correlation_id or event_id,
     }
     result = await post_json(
-        http,
+        clients,
         delivery.url,
         body=body,
         headers=headers,
@@ -243,7 +240,7 @@ async def _autocommit(db: Database) -> AsyncIterator[AsyncConnection]:
 
 async def attempt_delivery(
     db: Database,
-    http: httpx.AsyncClient | ClientPool,
+    clients: ClientPool,
     settings: Settings,
     delivery_id: uuid.UUID,
     *,
@@ -259,7 +256,7 @@ async def attempt_delivery(
     [delivery] = claimed
     if not delivery.endpoint_enabled:
         return AttemptReport(delivery.id, delivery.attempts, DeliveryStatus.DEAD, None)
-    [report] = await record_attempts(db, [await send(http, settings, delivery)])
+    [report] = await record_attempts(db, [await send(clients, settings, delivery)])
     return report
 
 
