@@ -37,6 +37,9 @@ POLL_SECONDS = 1.0
 RETRY_TIMER_SECONDS = 60.0
 # After a failed claim (the database is down), wait this long before claiming again.
 FAILURE_PAUSE_SECONDS = 1.0
+# Outcomes that finish while one batch is being recorded are recorded by another at once,
+# instead of waiting for that statement (and its commit) to end while they hold their slots.
+RECORDERS = 2
 
 
 class DeliveryLoop:
@@ -46,7 +49,8 @@ class DeliveryLoop:
         # Claims wait for half the slots to be free: fewer, larger batches.
         self._claim_at_least = max(1, self.slots // 2)
         self.clients = ClientPool()
-        self.db = delivery_loop_database(runtime.settings)
+        # Its claims and records run on connections of their own: a claim and each recorder's.
+        self.db = delivery_loop_database(runtime.settings, connections=1 + RECORDERS)
         self._holder = holder
         self._wake = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -67,7 +71,8 @@ class DeliveryLoop:
 
     def start(self) -> None:
         self._spawn(self._claim_forever())
-        self._spawn(self._record_forever())
+        for _ in range(RECORDERS):
+            self._spawn(self._record_forever())
 
     def stop_claiming(self) -> None:
         """Claim nothing more; the attempts in flight go on (a stop signal came)."""
@@ -154,6 +159,8 @@ class DeliveryLoop:
             await self._outcome_ready.wait()
             self._outcome_ready.clear()
             batch, self._outcomes = self._outcomes, []
+            if not batch:
+                continue  # the other recorder took them
             # The batch's slots, and those free now, are reserved for the next claim.
             limit = len(batch) + (self.slots - self._in_flight if self._claiming else 0)
             self._in_flight += limit - len(batch)

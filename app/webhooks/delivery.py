@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 from loguru import logger
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -36,9 +35,6 @@ from db.leases import lease_for
 from db.models.webhook_delivery import DeliveryStatus
 from db.session import Database
 
-# The delivery loop's claims and records run on connections of their own (a claim and a record
-# can run at once).
-LOOP_CONNECTIONS = 2
 DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 # How an attempt counts, by the delivery's status after it.
 _OUTCOMES = {
@@ -76,8 +72,8 @@ def webhook_body(delivery: ClaimedDelivery) -> bytes:
     return b'%b,"data":%b}' % (head[:-1], delivery.payload_json.encode())
 
 
-def delivery_loop_database(settings: Settings) -> Database:
-    """Connections for the delivery loop's claims and records, on which PostgreSQL plans each
+def delivery_loop_database(settings: Settings, *, connections: int) -> Database:
+    """`connections` for the delivery loop's claims and records, on which PostgreSQL plans each
     prepared statement once (a generic plan) instead of on every execution.
 
     Left to choose, PostgreSQL plans these statements again on every execution (their custom
@@ -86,7 +82,7 @@ def delivery_loop_database(settings: Settings) -> Database:
     primary keys) whatever the parameters. Only the loop's claims (never of given ids) and
     records run here, so no other statement is planned this way.
     """
-    db = Database.connect(settings.sqlalchemy_url, pool_size=LOOP_CONNECTIONS)
+    db = Database.connect(settings.sqlalchemy_url, pool_size=connections)
     event.listen(db.engine.sync_engine, "connect", _plan_once)
     return db
 
@@ -122,9 +118,7 @@ async def claim_deliveries(
         )
 
 
-async def send(
-    http: httpx.AsyncClient | ClientPool, settings: Settings, delivery: ClaimedDelivery
-) -> Attempted:
+async def send(clients: ClientPool, settings: Settings, delivery: ClaimedDelivery) -> Attempted:
     """Sign and POST one claimed delivery; what came of it, to record."""
     secrets = signing_secrets(
         delivery, SecretBox.from_keys(settings.data_encryption_key), utc_now()
@@ -140,7 +134,7 @@ async def send(
         "x-correlation-id": delivery.correlation_id or event_id,
     }
     result = await post_json(
-        http,
+        clients,
         delivery.url,
         body=body,
         headers=headers,
@@ -246,7 +240,7 @@ async def _autocommit(db: Database) -> AsyncIterator[AsyncConnection]:
 
 async def attempt_delivery(
     db: Database,
-    http: httpx.AsyncClient | ClientPool,
+    clients: ClientPool,
     settings: Settings,
     delivery_id: uuid.UUID,
     *,
@@ -262,7 +256,7 @@ async def attempt_delivery(
     [delivery] = claimed
     if not delivery.endpoint_enabled:
         return AttemptReport(delivery.id, delivery.attempts, DeliveryStatus.DEAD, None)
-    [report] = await record_attempts(db, [await send(http, settings, delivery)])
+    [report] = await record_attempts(db, [await send(clients, settings, delivery)])
     return report
 
 

@@ -11,11 +11,31 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import cache
 
+import httpcore
 import httpx
 
 from app.webhooks.ssrf import Target, UnsafeTarget, parse_target, resolve_public
 
 RESPONSE_EXCERPT_BYTES = 2048
+USER_AGENT = "AetherFlow-Webhooks/1"
+# Each phase's own limit (the attempt's whole deadline is `timeout_seconds`).
+TIMEOUT_SECONDS = 30.0
+_TIMEOUTS = dict.fromkeys(("connect", "read", "write", "pool"), TIMEOUT_SECONDS)
+# What httpx's client adds to every request (its defaults, the user agent ours).
+_CLIENT_HEADERS = (
+    ("accept", "*/*"),
+    ("accept-encoding", "gzip, deflate"),
+    ("connection", "keep-alive"),
+    ("user-agent", USER_AGENT),
+)
+# Every error httpcore raises for a request that got no response.
+_HTTP_ERRORS = (
+    httpcore.TimeoutException,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
+    httpcore.ProxyError,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +63,7 @@ def _host_header(target: Target) -> str:
 
 
 async def post_json(
-    http: httpx.AsyncClient | ClientPool,
+    clients: ClientPool,
     url: str,
     *,
     body: bytes,
@@ -63,31 +83,42 @@ async def post_json(
             target = parse_target(url, allow_http=allow_http)
             addresses = await resolve_public(target, allow_private=allow_private)
             address_url = _address_url(target, addresses[0])
-            async with _client(http, (address_url, target.host)) as client:
-                request = client.build_request(
+            async with (
+                clients.client((address_url, target.host)) as client,
+                client.stream(
                     "POST",
                     address_url,
+                    headers=_request_headers(target, headers),
                     content=body,
-                    headers={**headers, "host": _host_header(target)},
-                    extensions={"sni_hostname": target.host},
-                )
-                response = await client.send(request, stream=True)
-                try:
-                    excerpt = await _read_excerpt(response)
-                finally:
-                    await response.aclose()
+                    extensions={"sni_hostname": target.host, "timeout": _TIMEOUTS},
+                ) as response,
+            ):
+                excerpt = await _read_excerpt(response)
     except UnsafeTarget as exc:
         return SendResult(None, f"target refused: {exc}", None, None)
     except TimeoutError:
         return SendResult(None, f"timed out after {timeout_seconds:g}s", None, None)
-    except httpx.HTTPError as exc:
+    except _HTTP_ERRORS as exc:
         return SendResult(None, f"{type(exc).__name__}: {exc}"[:500], None, None)
-    return SendResult(response.status_code, None, excerpt, response.headers.get("retry-after"))
+    return SendResult(response.status, None, excerpt, _retry_after(response.headers))
 
 
-async def _read_excerpt(response: httpx.Response) -> str:
+def _request_headers(target: Target, headers: dict[str, str]) -> list[tuple[str, str]]:
+    """The headers an httpx client with `create_http_client`'s defaults would send (httpcore
+    adds the content length)."""
+    return [("host", _host_header(target)), *_CLIENT_HEADERS, *headers.items()]
+
+
+def _retry_after(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name.lower() == b"retry-after":
+            return value.decode("latin-1")
+    return None
+
+
+async def _read_excerpt(response: httpcore.Response) -> str:
     collected = b""
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_stream():
         collected += chunk
         if len(collected) >= RESPONSE_EXCERPT_BYTES:
             break
@@ -104,8 +135,8 @@ def create_http_client(
         limits=httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
         ),
-        timeout=httpx.Timeout(30.0),
-        headers={"user-agent": "AetherFlow-Webhooks/1"},
+        timeout=httpx.Timeout(TIMEOUT_SECONDS),
+        headers={"user-agent": USER_AGENT},
     )
 
 
@@ -122,18 +153,20 @@ Destination = tuple[str, str]
 
 @dataclass
 class _PooledClient:
-    client: httpx.AsyncClient
+    client: httpcore.AsyncConnectionPool
     in_flight: int = 0
 
 
 class ClientPool:
-    """httpx clients per destination, each with at most `per_client` requests in flight.
+    """Webhook clients per destination, each with at most `per_client` requests in flight.
 
-    httpcore's pool looks at every connection of a client on each request (a socket poll for
-    each idle one), so a client's CPU per request grows with the requests it has in flight:
-    one each costs least. A slow destination never holds connections another one needs.
-    Clients of destinations unused for a while are closed once more than `max_destinations`
-    are open.
+    A client is an httpcore connection pool: httpx's client layers around it (request and
+    response models, cookies, auth and redirect steps) cost more CPU than httpcore's own
+    request, and webhooks use none of them. httpcore's pool looks at every connection of a
+    client on each request (a socket poll for each idle one), so a client's CPU per request
+    grows with the requests it has in flight: one each costs least. A slow destination never
+    holds connections another one needs. Clients of destinations unused for a while are closed
+    once more than `max_destinations` are open.
     """
 
     def __init__(self, *, per_client: int = 1, max_destinations: int = 64) -> None:
@@ -142,7 +175,7 @@ class ClientPool:
         self._clients: OrderedDict[str, list[_PooledClient]] = OrderedDict()
 
     @asynccontextmanager
-    async def client(self, destination: Destination) -> AsyncIterator[httpx.AsyncClient]:
+    async def client(self, destination: Destination) -> AsyncIterator[httpcore.AsyncConnectionPool]:
         key = _origin(destination)
         if key not in self._clients:
             await self._close_idle()
@@ -152,8 +185,10 @@ class ClientPool:
         chosen = min(pooled, key=lambda c: c.in_flight, default=None)
         if chosen is None or chosen.in_flight >= self.per_client:
             chosen = _PooledClient(
-                create_http_client(
-                    max_connections=self.per_client, max_keepalive_connections=self.per_client
+                httpcore.AsyncConnectionPool(
+                    ssl_context=_tls_context(),
+                    max_connections=self.per_client,
+                    max_keepalive_connections=self.per_client,
                 )
             )
             pooled.append(chosen)
@@ -190,14 +225,3 @@ def _origin(destination: Destination) -> str:
     address_url, server_name = destination
     scheme, _, rest = address_url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]} {server_name}"
-
-
-@asynccontextmanager
-async def _client(
-    http: httpx.AsyncClient | ClientPool, destination: Destination
-) -> AsyncIterator[httpx.AsyncClient]:
-    if isinstance(http, ClientPool):
-        async with http.client(destination) as client:
-            yield client
-    else:
-        yield http

@@ -21,7 +21,8 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
-        UniqueConstraint("endpoint_id", "event_id"),
+        # Event first: it also serves the deletes that cascade from an event.
+        UniqueConstraint("event_id", "endpoint_id"),
         CheckConstraint(one_of("status", DeliveryStatus), name="status"),
         Index(
             "ix_webhook_deliveries_due",
@@ -47,9 +48,7 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     endpoint_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
     )
-    event_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outbox_events.id", ondelete="CASCADE"))
     status: Mapped[DeliveryStatus] = mapped_column(
         EnumText(DeliveryStatus), server_default=DeliveryStatus.PENDING.value
     )

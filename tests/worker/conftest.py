@@ -1,4 +1,4 @@
-"""Worker tests: settings that allow local receivers, and a running receiver."""
+"""Worker tests: settings that allow local receivers, a running receiver, webhook clients."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from app.core.config import Settings
+from app.webhooks.sender import ClientPool
 from tests.receiver import Receiver, running_receiver
 from tests.worker.helpers import delivery_settings
 
@@ -20,3 +21,10 @@ def settings(database_url: str, redis_url: str) -> Settings:
 async def receiver() -> AsyncIterator[Receiver]:
     async with running_receiver() as running:
         yield running
+
+
+@pytest.fixture
+async def clients() -> AsyncIterator[ClientPool]:
+    pool = ClientPool()
+    yield pool
+    await pool.aclose()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
 import pytest
 from sqlalchemy import update
 from standardwebhooks.webhooks import Webhook
@@ -16,7 +14,7 @@ from standardwebhooks.webhooks import Webhook
 from app.core.config import Settings
 from app.core.time import utc_now
 from app.webhooks.delivery import attempt_delivery
-from app.webhooks.sender import create_http_client
+from app.webhooks.sender import ClientPool
 from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
@@ -24,12 +22,6 @@ from tests.factories import Keys, make_endpoint
 from tests.live import free_port
 from tests.receiver import Answer, Receiver
 from tests.worker.helpers import delivery, delivery_settings, record_event, relay
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with create_http_client() as client:
-        yield client
 
 
 @pytest.fixture
@@ -62,13 +54,13 @@ async def one_delivery(
 
 
 async def test_2xx_is_delivered_signed_with_the_event_id(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
     url = receiver.script("/hook", Answer(204))
     _, secret = await make_endpoint(db, settings, tenant_keys.tenant, url)
     event_id = await record_event(db, tenant_keys.tenant, title="T")
     [delivery_id] = await relay(db)
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.status == "delivered"
     [request] = receiver.at("/hook")
@@ -87,17 +79,33 @@ async def test_2xx_is_delivered_signed_with_the_event_id(
     assert row.next_attempt_at is None
 
 
+async def test_a_request_carries_the_headers_of_an_http_client(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
+) -> None:
+    url = receiver.script("/hook", Answer(200))
+    await make_endpoint(db, settings, tenant_keys.tenant, url)
+    await record_event(db, tenant_keys.tenant)
+    [delivery_id] = await relay(db)
+    await attempt_delivery(db, clients, settings, delivery_id)
+    [request] = receiver.at("/hook")
+    assert request.headers["host"] == url.split("/")[2]
+    assert request.headers["user-agent"] == "AetherFlow-Webhooks/1"
+    assert request.headers["accept"] == "*/*"
+    assert request.headers["content-length"] == str(len(request.body))
+    assert "transfer-encoding" not in request.headers
+
+
 async def test_500_then_200_is_retried_with_the_same_webhook_id(
     db: Database,
     retry_in_a_minute: Settings,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
 ) -> None:
     settings = retry_in_a_minute
     url = receiver.script("/hook", Answer(500, body=b"oops"), Answer(200))
     delivery_id, event_id = await one_delivery(db, settings, tenant_keys, url)
-    first = await attempt_delivery(db, http, settings, delivery_id)
+    first = await attempt_delivery(db, clients, settings, delivery_id)
     assert first is not None
     assert first.status == "pending"
     assert first.retry_in is not None
@@ -106,9 +114,9 @@ async def test_500_then_200_is_retried_with_the_same_webhook_id(
     assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, 500)
     assert row.last_response_body == "oops"
     assert row.last_error == "HTTP 500"
-    assert await attempt_delivery(db, http, settings, delivery_id) is None  # not due yet
+    assert await attempt_delivery(db, clients, settings, delivery_id) is None  # not due yet
     await make_due(db)
-    second = await attempt_delivery(db, http, settings, delivery_id)
+    second = await attempt_delivery(db, clients, settings, delivery_id)
     assert second is not None
     assert second.status == "delivered"
     requests = receiver.at("/hook")
@@ -118,11 +126,11 @@ async def test_500_then_200_is_retried_with_the_same_webhook_id(
 
 
 async def test_retry_after_longer_than_the_schedule_is_honoured(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
     url = receiver.script("/hook", Answer(429, headers={"Retry-After": "120"}))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.retry_in == 120
     row = await delivery(db, delivery_id)
@@ -136,12 +144,12 @@ async def test_3xx_and_other_4xx_end_the_delivery_at_once(
     settings: Settings,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
     status: int,
 ) -> None:
     url = receiver.script("/hook", Answer(status, headers={"Location": receiver.url("/elsewhere")}))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.status == "dead"
     row = await delivery(db, delivery_id)
@@ -155,12 +163,12 @@ async def test_retryable_statuses_are_retried(
     settings: Settings,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
     status: int,
 ) -> None:
     url = receiver.script("/hook", Answer(status))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.status == "pending"
 
@@ -170,12 +178,12 @@ async def test_slower_than_the_timeout_is_retried(
     one_second_timeout: Settings,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
 ) -> None:
     settings = one_second_timeout
     url = receiver.script("/hook", Answer(200, delay=5))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.status == "pending"
     row = await delivery(db, delivery_id)
@@ -184,12 +192,12 @@ async def test_slower_than_the_timeout_is_retried(
 
 
 async def test_closed_port_is_retried(
-    db: Database, settings: Settings, tenant_keys: Keys, http: httpx.AsyncClient
+    db: Database, settings: Settings, tenant_keys: Keys, clients: ClientPool
 ) -> None:
     delivery_id, _ = await one_delivery(
         db, settings, tenant_keys, f"http://127.0.0.1:{free_port()}/hook"
     )
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.status == "pending"
     assert ((await delivery(db, delivery_id)).last_error or "").startswith("ConnectError")
@@ -199,7 +207,7 @@ async def test_dead_after_the_schedule(
     db: Database,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
     database_url: str,
     redis_url: str,
 ) -> None:
@@ -209,7 +217,7 @@ async def test_dead_after_the_schedule(
     statuses = []
     for _ in range(3):
         await make_due(db)
-        report = await attempt_delivery(db, http, settings, delivery_id)
+        report = await attempt_delivery(db, clients, settings, delivery_id)
         statuses.append(report.status if report else None)
     assert statuses == ["pending", "dead", None]
     row = await delivery(db, delivery_id)
@@ -218,7 +226,7 @@ async def test_dead_after_the_schedule(
 
 
 async def test_both_secrets_sign_during_rotation(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
     from app.webhooks.secrets import SecretBox, generate_secret
 
@@ -238,7 +246,7 @@ async def test_both_secrets_sign_during_rotation(
         )
     await record_event(db, tenant_keys.tenant)
     [delivery_id] = await relay(db)
-    await attempt_delivery(db, http, settings, delivery_id)
+    await attempt_delivery(db, clients, settings, delivery_id)
     [request] = receiver.at("/hook")
     assert len(request.headers["webhook-signature"].split(" ")) == 2
     Webhook(new_secret).verify(request.body, request.headers)
@@ -252,7 +260,7 @@ async def test_private_targets_are_refused_at_delivery_time(
     db: Database,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
     database_url: str,
     redis_url: str,
     url: str,
@@ -260,7 +268,7 @@ async def test_private_targets_are_refused_at_delivery_time(
     strict = delivery_settings(database_url, redis_url, webhook_allow_private_targets=False)
     receiver.script("/hook", Answer(200))
     delivery_id, _ = await one_delivery(db, strict, tenant_keys, url.format(port=receiver.port))
-    report = await attempt_delivery(db, http, strict, delivery_id)
+    report = await attempt_delivery(db, clients, strict, delivery_id)
     assert report is not None
     assert report.status == "pending"
     assert ((await delivery(db, delivery_id)).last_error or "").startswith("target refused")
@@ -272,13 +280,13 @@ async def test_duplicate_tasks_make_one_attempt(
     retry_in_a_minute: Settings,
     tenant_keys: Keys,
     receiver: Receiver,
-    http: httpx.AsyncClient,
+    clients: ClientPool,
 ) -> None:
     settings = retry_in_a_minute
     url = receiver.script("/hook", Answer(500, delay=0.2))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
     reports = await asyncio.gather(
-        *[attempt_delivery(db, http, settings, delivery_id) for _ in range(5)]
+        *[attempt_delivery(db, clients, settings, delivery_id) for _ in range(5)]
     )
     assert sum(report is not None for report in reports) == 1
     assert len(receiver.at("/hook")) == 1
@@ -286,13 +294,13 @@ async def test_duplicate_tasks_make_one_attempt(
 
 
 async def test_disabled_endpoint_ends_pending_deliveries(
-    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, http: httpx.AsyncClient
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
     url = receiver.script("/hook", Answer(200))
     delivery_id, _ = await one_delivery(db, settings, tenant_keys, url)
     async with db.unit_of_work() as session:
         await session.execute(update(WebhookEndpoint).values(enabled=False))
-    report = await attempt_delivery(db, http, settings, delivery_id)
+    report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
     assert report.status == "dead"
     row = await delivery(db, delivery_id)

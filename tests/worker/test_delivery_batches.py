@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import func, text, update
+from sqlalchemy import func, select, text, update
 
 from app.bootstrap import Runtime
 from app.core.config import Settings
@@ -41,11 +41,20 @@ from tests.worker.helpers import (
 BATCH = 8
 
 
-@pytest.fixture
-async def clients() -> AsyncIterator[ClientPool]:
-    pool = ClientPool()
-    yield pool
-    await pool.aclose()
+@asynccontextmanager
+async def running_loop(settings: Settings, redis_url: str) -> AsyncIterator[DeliveryLoop]:
+    """A delivery loop started and woken; stopped (its attempts drained) on the way out."""
+    broker = create_broker(redis_url)
+    runtime = await Runtime.start(settings, broker=broker)
+    loop = DeliveryLoop(runtime, holder=lambda: None)
+    try:
+        loop.start()
+        loop.wake()
+        yield loop
+        await loop.stop(drain_seconds=10)
+    finally:
+        await runtime.close()
+        await broker.shutdown()
 
 
 async def test_a_batch_is_claimed_with_one_statement_and_recorded_with_one(
@@ -112,7 +121,7 @@ async def test_the_claim_beside_a_record_leaves_the_deliveries_being_recorded(
 
 
 async def test_the_loop_plans_its_statements_once(settings: Settings) -> None:
-    loop_db = delivery_loop_database(settings)
+    loop_db = delivery_loop_database(settings, connections=1)
     try:
         async with loop_db.engine.connect() as connection:
             mode = await connection.scalar(text("SHOW plan_cache_mode"))
@@ -190,18 +199,9 @@ async def test_the_delivery_loop_keeps_at_most_its_slots_in_flight(
     for _ in range(events):
         await record_event(db, tenant_keys.tenant)
     await relay(db)
-    broker = create_broker(redis_url)
-    runtime = await Runtime.start(settings, broker=broker)
-    loop = DeliveryLoop(runtime, holder=lambda: None)
-    try:
-        with statement_counter() as counted:
-            loop.start()
-            loop.wake()
+    with statement_counter() as counted:
+        async with running_loop(settings, redis_url):
             requests = await receiver.wait_for("/hook", events)
-            await loop.stop(drain_seconds=10)
-    finally:
-        await runtime.close()
-        await broker.shutdown()
     arrivals = sorted(request.at for request in requests)
     # Requests are answered `delay` after they arrive: those arriving closer together than
     # that were in flight together.
@@ -227,19 +227,9 @@ async def test_an_attempt_that_fails_on_our_side_is_recorded_and_retried(
         )
     await record_event(db, tenant_keys.tenant)
     [delivery_id] = await relay(db)
-    broker = create_broker(redis_url)
-    runtime = await Runtime.start(settings, broker=broker)
-    loop = DeliveryLoop(runtime, holder=lambda: None)
-    try:
-        loop.start()
-        loop.wake()
-        async with asyncio.timeout(30):
-            while (row := await delivery(db, delivery_id)).last_error is None:
-                await asyncio.sleep(0.05)
-        await loop.stop(drain_seconds=10)
-    finally:
-        await runtime.close()
-        await broker.shutdown()
+    async with running_loop(settings, redis_url), asyncio.timeout(30):
+        while (row := await delivery(db, delivery_id)).last_error is None:
+            await asyncio.sleep(0.05)
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error == "internal error: InvalidToken"
     assert row.lease_holder is None
@@ -256,13 +246,45 @@ async def test_new_destinations_opened_at_once_past_the_bound_each_get_a_client(
         # connection open, so closing one takes an await.
         for name in ("a", "b"):
             async with pool.client((url, name)) as client:
-                assert (await client.post(url, content=b"{}")).status_code == 200
+                assert (await client.request("POST", url, content=b"{}")).status == 200
 
         async def use(name: str) -> int:
             async with pool.client((url, name)) as client:
-                return (await client.post(url, content=b"{}")).status_code
+                return (await client.request("POST", url, content=b"{}")).status
 
         # Each new destination closes an idle one while the others are being opened.
         assert await asyncio.gather(*(use(name) for name in ("c", "d", "e"))) == [200] * 3
     finally:
         await pool.aclose()
+
+
+async def test_an_outcome_is_recorded_while_another_batch_waits_on_its_statement(
+    db: Database, database_url: str, redis_url: str, tenant_keys: Keys, receiver: Receiver
+) -> None:
+    settings = delivery_settings(database_url, redis_url, worker_concurrency=2)
+    quick, _ = await make_endpoint(
+        db, settings, tenant_keys.tenant, receiver.script("/quick", Answer(200, delay=0.2))
+    )
+    await make_endpoint(
+        db, settings, tenant_keys.tenant, receiver.script("/slow", Answer(200, delay=0.6))
+    )
+    await record_event(db, tenant_keys.tenant)
+    await relay(db)
+    by_endpoint = {row.endpoint_id: row.id for row in await all_deliveries(db)}
+    quick_id = by_endpoint.pop(quick.id)
+    [slow_id] = by_endpoint.values()
+    async with running_loop(settings, redis_url):
+        await receiver.wait_for("/quick", 1)
+        await receiver.wait_for("/slow", 1)
+        # The quick outcome's record waits on this row lock; the slow one's must not wait.
+        async with db.engine.connect() as locker, locker.begin():
+            await locker.execute(
+                select(WebhookDelivery.id).where(WebhookDelivery.id == quick_id).with_for_update()
+            )
+            async with asyncio.timeout(10):
+                while (await delivery(db, slow_id)).status != "delivered":
+                    await asyncio.sleep(0.05)
+            assert (await delivery(db, quick_id)).status == "pending"
+        async with asyncio.timeout(10):
+            while (await delivery(db, quick_id)).status != "delivered":
+                await asyncio.sleep(0.05)

@@ -16,7 +16,7 @@ from app.core.config import Settings
 from app.core.time import utc_now
 from app.webhooks import delivery_repository as deliveries
 from app.webhooks.delivery import attempt_delivery
-from app.webhooks.sender import create_http_client
+from app.webhooks.sender import ClientPool
 from db.leases import LIVENESS_NAMESPACE
 from db.models.automation_run import AutomationRun
 from db.models.webhook_delivery import WebhookDelivery
@@ -174,20 +174,22 @@ async def test_a_run_moved_on_by_its_callback_is_not_dispatched_again(
 
 
 async def test_an_attempt_leases_its_delivery_to_its_worker_for_twice_the_timeout(
-    db: Database, database_url: str, redis_url: str, tenant_keys: Keys, receiver: Receiver
+    db: Database,
+    database_url: str,
+    redis_url: str,
+    tenant_keys: Keys,
+    receiver: Receiver,
+    clients: ClientPool,
 ) -> None:
     settings = delivery_settings(database_url, redis_url, webhook_timeout_seconds=20)
     url = receiver.script("/hook", Answer(200, delay=1))
     await make_endpoint(db, settings, tenant_keys.tenant, url)
     await record_event(db, tenant_keys.tenant)
     [delivery_id] = await relay(db)
-    async with create_http_client() as http:
-        attempt = asyncio.create_task(
-            attempt_delivery(db, http, settings, delivery_id, holder=4242)
-        )
-        await receiver.wait_for("/hook", 1)
-        during = await delivery(db, delivery_id)
-        report = await attempt
+    attempt = asyncio.create_task(attempt_delivery(db, clients, settings, delivery_id, holder=4242))
+    await receiver.wait_for("/hook", 1)
+    during = await delivery(db, delivery_id)
+    report = await attempt
     assert report is not None
     assert report.status == "delivered"
     assert during.lease_holder == 4242
