@@ -13,7 +13,7 @@ from app.core import json_codec
 from app.core.pagination import Position
 from app.reports.rows import COLUMNS, ReportRow
 from app.reports.schemas import ReportIn, ReportStatus
-from db.session import fetch_rows
+from db.session import ReadSource, fetch_rows
 
 
 class Written(NamedTuple):
@@ -95,14 +95,14 @@ async def upsert(
 
 
 async def find_rows_by_slugs(
-    session: AsyncSession, tenant_id: uuid.UUID, slugs: Sequence[str]
+    source: ReadSource, tenant_id: uuid.UUID, slugs: Sequence[str]
 ) -> dict[str, ReportRow]:
-    rows = await _fetch(session, _BY_SLUGS, tenant_id, list(slugs))
+    rows = await _fetch(source, _BY_SLUGS, tenant_id, list(slugs))
     return {row.slug: row for row in rows}
 
 
-async def find_by_slug(session: AsyncSession, tenant_id: uuid.UUID, slug: str) -> ReportRow | None:
-    rows = await _fetch(session, _BY_SLUG, tenant_id, slug)
+async def find_by_slug(source: ReadSource, tenant_id: uuid.UUID, slug: str) -> ReportRow | None:
+    rows = await _fetch(source, _BY_SLUG, tenant_id, slug)
     return rows[0] if rows else None
 
 
@@ -114,7 +114,7 @@ def place(report: ReportRow, status: ReportStatus) -> tuple[datetime, uuid.UUID]
 
 
 async def list_page(
-    session: AsyncSession,
+    source: ReadSource,
     tenant_id: uuid.UUID,
     status: ReportStatus,
     *,
@@ -124,12 +124,12 @@ async def list_page(
     """Up to `limit` reports after a position, newest first."""
     first, following = _PAGES[status]
     if after is None:
-        return await _fetch(session, first, tenant_id, limit)
-    return await _fetch(session, following, tenant_id, limit, after.sort_key, after.id)
+        return await _fetch(source, first, tenant_id, limit)
+    return await _fetch(source, following, tenant_id, limit, after.sort_key, after.id)
 
 
-async def latest_published(session: AsyncSession, tenant_id: uuid.UUID) -> ReportRow | None:
-    rows = await _fetch(session, _PAGES[ReportStatus.PUBLISHED][0], tenant_id, 1)
+async def latest_published(source: ReadSource, tenant_id: uuid.UUID) -> ReportRow | None:
+    rows = await _fetch(source, _PAGES[ReportStatus.PUBLISHED][0], tenant_id, 1)
     return rows[0] if rows else None
 
 
@@ -159,5 +159,5 @@ _PAGES = {
 }
 
 
-async def _fetch(session: AsyncSession, query: str, *args: Any) -> list[ReportRow]:
-    return [ReportRow(*record) for record in await fetch_rows(session, query, *args)]
+async def _fetch(source: ReadSource, query: str, *args: Any) -> list[ReportRow]:
+    return [ReportRow(*record) for record in await fetch_rows(source, query, *args)]

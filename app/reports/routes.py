@@ -70,8 +70,10 @@ async def _lean_list(request: Request) -> Response | None:
 async def _list(
     runtime: RuntimeDep, who: Principal, status: ReportStatus, paging: PageRequest
 ) -> Response:
-    async with runtime.db.unit_of_work() as session:
-        page = await reports.list_page(session, tenant_id=who.tenant_id, status=status, page=paging)
+    async with runtime.db.reading() as connection:
+        page = await reports.list_page(
+            connection, tenant_id=who.tenant_id, status=status, page=paging
+        )
     return json_response(representation.page_body(page))
 
 
@@ -96,8 +98,8 @@ async def _lean_latest(request: Request) -> Response:
 
 
 async def _latest(runtime: RuntimeDep, who: Principal) -> Response:
-    async with runtime.db.unit_of_work() as session:
-        report = await reports.latest(session, tenant_id=who.tenant_id)
+    async with runtime.db.reading() as connection:
+        report = await reports.latest(connection, tenant_id=who.tenant_id)
     return json_response(representation.envelope_body(report))
 
 
@@ -115,8 +117,8 @@ async def _lean_get(request: Request) -> Response:
 
 
 async def _get(runtime: RuntimeDep, who: Principal, slug: str) -> Response:
-    async with runtime.db.unit_of_work() as session:
-        report = await reports.get_by_slug(session, tenant_id=who.tenant_id, slug=slug)
+    async with runtime.db.reading() as connection:
+        report = await reports.get_by_slug(connection, tenant_id=who.tenant_id, slug=slug)
     return json_response(representation.envelope_body(report))
 
 

@@ -18,6 +18,7 @@ from app.reports import repository, representation
 from app.reports.representation import report_json
 from app.reports.rows import ReportRow
 from app.reports.schemas import ReportIn, ReportStatus, UpsertResult, is_slug
+from db.session import ReadSource
 
 
 @dataclass(frozen=True)
@@ -63,39 +64,39 @@ def batch_body(outcomes: Sequence[UpsertOutcome]) -> bytes:
 
 
 async def list_page(
-    session: AsyncSession, *, tenant_id: uuid.UUID, status: ReportStatus, page: PageRequest
+    source: ReadSource, *, tenant_id: uuid.UUID, status: ReportStatus, page: PageRequest
 ) -> Page[ReportRow]:
     """One page of the tenant's reports in the status's order, in one query."""
     return await page.for_list(status.value).fetch(
-        partial(repository.list_page, session, tenant_id, status),
+        partial(repository.list_page, source, tenant_id, status),
         partial(repository.place, status=status),
     )
 
 
-async def latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> ReportRow:
+async def latest(source: ReadSource, *, tenant_id: uuid.UUID) -> ReportRow:
     """The published report with the greatest publishedAt, or NotFound."""
-    report = await find_latest(session, tenant_id=tenant_id)
+    report = await find_latest(source, tenant_id=tenant_id)
     if report is None:
         raise NotFound("published report")
     return report
 
 
-async def find_latest(session: AsyncSession, *, tenant_id: uuid.UUID) -> ReportRow | None:
+async def find_latest(source: ReadSource, *, tenant_id: uuid.UUID) -> ReportRow | None:
     """The published report with the greatest publishedAt, if the tenant has published one."""
-    return await repository.latest_published(session, tenant_id)
+    return await repository.latest_published(source, tenant_id)
 
 
 async def find_by_slugs(
-    session: AsyncSession, *, tenant_id: uuid.UUID, slugs: Sequence[str]
+    source: ReadSource, *, tenant_id: uuid.UUID, slugs: Sequence[str]
 ) -> dict[str, ReportRow]:
     """The tenant's reports among `slugs`, by slug; a text that cannot be a slug names none."""
     wanted = [slug for slug in slugs if is_slug(slug)]
-    return await repository.find_rows_by_slugs(session, tenant_id, wanted) if wanted else {}
+    return await repository.find_rows_by_slugs(source, tenant_id, wanted) if wanted else {}
 
 
-async def get_by_slug(session: AsyncSession, *, tenant_id: uuid.UUID, slug: str) -> ReportRow:
+async def get_by_slug(source: ReadSource, *, tenant_id: uuid.UUID, slug: str) -> ReportRow:
     """The tenant's report (drafts included), or NotFound."""
-    report = await repository.find_by_slug(session, tenant_id, slug) if is_slug(slug) else None
+    report = await repository.find_by_slug(source, tenant_id, slug) if is_slug(slug) else None
     if report is None:
         raise NotFound("report")
     return report
