@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.errors import error_response
 from app.api.hardening import security_headers
 from app.core.errors import AppError, PayloadTooLarge
+from app.core.logging import log_request
 from app.core.metrics import record_http_request
 from app.core.request_context import RequestContext, accept_id, bound, new_id
 from app.rate_limit.response_fields import add_rate_limit_fields
@@ -88,9 +89,10 @@ class RequestContextMiddleware:
             template = getattr(scope.get("route"), "path", None)
             seconds = time.perf_counter() - started
             record_http_request(template, scope["method"], response["status"], seconds)
-            logger.bind(
+            log_request(
+                __name__,
                 method=scope["method"],
                 route=template,
                 status=response["status"],
                 latencyMs=round(seconds * 1000, 2),
-            ).info("request")
+            )

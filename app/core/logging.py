@@ -7,8 +7,8 @@ import logging
 import re
 import sys
 import traceback
-from datetime import UTC
-from typing import TYPE_CHECKING, Any, TextIO
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from loguru import logger
 
@@ -57,31 +57,77 @@ def _redact_value(value: Any) -> Any:
 
 
 class JsonSink:
-    """A loguru sink writing flat JSON lines."""
+    """A loguru sink writing flat JSON lines (a stream sink to loguru: `write` and `stop`)."""
+
+    # The sink access lines go to directly, while one keeps INFO lines (see `log_request`).
+    for_requests: ClassVar[JsonSink | None] = None
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    def __call__(self, message: Message) -> None:
+    def write(self, message: Message) -> None:
         record = message.record
-        line: dict[str, Any] = {
-            "time": record["time"]
-            .astimezone(UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
-            "level": record["level"].name,
-            "message": redact(record["message"]),
-            "logger": record["name"],
-        }
-        for key, value in record["extra"].items():
-            line[_CONTEXT_FIELDS.get(key, key)] = _redact_value(value)
+        exception = None
         if record["exception"] is not None:
             exc_type, exc_value, exc_tb = record["exception"]
-            line["exception"] = redact(
-                "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
-            )
+            exception = "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
+        self.write_line(
+            record["time"].astimezone(UTC),
+            record["level"].name,
+            record["message"],
+            name=record["name"],
+            extra=record["extra"],
+            exception=exception,
+        )
+
+    def write_line(
+        self,
+        moment: datetime,
+        level: str,
+        message: str,
+        *,
+        name: str | None,
+        extra: dict[str, Any],
+        exception: str | None = None,
+    ) -> None:
+        line: dict[str, Any] = {
+            "time": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": level,
+            "message": redact(message),
+            "logger": name,
+        }
+        for key, value in extra.items():
+            line[_CONTEXT_FIELDS.get(key, key)] = _redact_value(value)
+        if exception is not None:
+            line["exception"] = redact(exception)
         self._stream.write(json.dumps(line, default=str, ensure_ascii=False) + "\n")
         self._stream.flush()
+
+    def stop(self) -> None:
+        """Called by loguru when the sink is removed."""
+        if JsonSink.for_requests is self:
+            JsonSink.for_requests = None
+
+
+def log_request(name: str, **fields: Any) -> None:
+    """The access line of a request: `logger.bind(**fields).info("request")` from module
+    `name`, with the same fields in the same order, written straight to the JSON sink.
+
+    loguru's own work per record (caller frame, process and thread, patcher, formatting) was
+    ~5 % of a small request's CPU. Only the sink `configure_logging` installed receives the
+    line; without one, loguru handles it as any other record.
+    """
+    sink = JsonSink.for_requests
+    if sink is None:
+        logger.bind(**fields).info("request")
+        return
+    context = request_context.current()
+    if context is not None:
+        fields.setdefault("request_id", context.request_id)
+        fields.setdefault("correlation_id", context.correlation_id)
+        if context.tenant_id is not None:
+            fields.setdefault("tenant_id", context.tenant_id)
+    sink.write_line(datetime.now(UTC), "INFO", "request", name=name, extra=fields)
 
 
 class InterceptHandler(logging.Handler):
@@ -112,7 +158,10 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     """Install the JSON sink and take over the standard logging module."""
     logger.remove()
     logger.configure(patcher=_add_request_context)
-    logger.add(JsonSink(stream or sys.stdout), level=level, backtrace=False, diagnose=False)
+    sink = JsonSink(stream or sys.stdout)
+    logger.add(sink, level=level, backtrace=False, diagnose=False)
+    if logger.level(level.upper()).no <= logger.level("INFO").no:
+        JsonSink.for_requests = sink
     # Records below the configured level are never built: uvicorn builds its per-message TRACE
     # records whenever its logger's own level is 0, whatever the sink would keep.
     std_level = logger.level(level.upper()).no

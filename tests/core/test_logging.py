@@ -7,7 +7,7 @@ import logging
 
 from loguru import logger
 
-from app.core.logging import redact
+from app.core.logging import configure_logging, log_request, redact
 from tests.api.probe import mount_probe
 from tests.asgi import serve
 from tests.factories import Keys, bearer
@@ -70,3 +70,32 @@ async def test_stdlib_loggers_are_routed_through_json(log_lines: io.StringIO) ->
     [line] = parsed(log_lines)
     assert line["message"] == "Started server process"
     assert line["logger"] == "uvicorn.error"
+
+
+def test_request_lines_follow_the_configured_level() -> None:
+    stream = io.StringIO()
+    configure_logging("WARNING", stream=stream)
+    try:
+        log_request(__name__, method="GET", route=None, status=200, latencyMs=1.5)
+    finally:
+        logger.remove()
+    assert stream.getvalue() == ""
+
+
+def test_request_lines_reach_other_sinks_once_the_json_sink_is_removed() -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    logger.remove()
+    records: list[tuple[str, dict[str, object]]] = []
+    sink = logger.add(
+        lambda message: records.append((message.record["message"], message.record["extra"])),
+        level="INFO",
+    )
+    try:
+        log_request(__name__, method="GET", route=None, status=204, latencyMs=1.5)
+    finally:
+        logger.remove(sink)
+    assert stream.getvalue() == ""
+    assert records == [
+        ("request", {"method": "GET", "route": None, "status": 204, "latencyMs": 1.5})
+    ]
