@@ -1,10 +1,12 @@
 """Routes whose common, well-formed requests skip FastAPI's dependency solving.
 
-FastAPI solves a route's dependency graph for every request (about 0.15-0.2 ms of CPU). A
-route whose endpoint is marked `@served_lean(handler)` first offers each request to
-`handler(request)`, which reads the few parameters it expects itself and returns the response,
-or None for anything unusual (a parameter it does not parse, a malformed value). FastAPI's own
-handler answers those, with its validation errors, so responses are the same either way. The
+FastAPI solves a route's dependency graph for every request (about 0.15-0.2 ms of CPU), inside
+a request wrapper with two exit stacks and its own exception layer. A route whose endpoint is
+marked `@served_lean(handler)` first offers each GET to `handler(request)`, which reads the
+few parameters it expects itself and returns the response, or None for anything unusual (a
+parameter it does not parse, a malformed value). FastAPI's own handler answers those, with its
+validation errors, so responses are the same either way. An exception the lean handler raises
+reaches the application's exception handlers as one from FastAPI's handler would. The
 declared signature still documents the operation.
 """
 
@@ -16,6 +18,7 @@ from typing import Any, TypeVar
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 LeanHandler = Callable[[Request], Awaitable[Response | None]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -36,15 +39,19 @@ class LeanRoute(APIRoute):
     """An APIRoute that tries its endpoint's lean handler first (see the module docstring)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        solved = super().get_route_handler()
-        lean: LeanHandler | None = getattr(self.endpoint, _LEAN_ATTRIBUTE, None)
-        if lean is None:
-            return solved
-        if self.methods != {"GET"}:
+        if self._lean_handler() is not None and self.methods != {"GET"}:
             raise TypeError(f"{self.path}: only a GET route has no body to check first")
+        return super().get_route_handler()
 
-        async def handle(request: Request) -> Response:
-            response = await lean(request)
-            return response if response is not None else await solved(request)
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lean = self._lean_handler()
+        if lean is not None and scope["method"] == "GET":
+            response = await lean(Request(scope, receive, send))
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await super().handle(scope, receive, send)
 
-        return handle
+    def _lean_handler(self) -> LeanHandler | None:
+        handler: LeanHandler | None = getattr(self.endpoint, _LEAN_ATTRIBUTE, None)
+        return handler
