@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -46,7 +47,7 @@ def create_engine(
     """A pool of `pool_size` connections, kept open: no overflow, because SQLAlchemy closes
     overflow connections on return, so steady load above the size would open a server
     connection per burst. A checkout waits at most `pool_timeout` seconds."""
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         json_serializer=json_codec.dumps_text,
         json_deserializer=json_codec.loads,
@@ -62,6 +63,23 @@ def create_engine(
                 "application_name": "aetherflow",
             },
         },
+    )
+    event.listen(engine.sync_engine, "connect", _decode_jsonb_from_bytes)
+    return engine
+
+
+def _decode_jsonb_from_bytes(dbapi_connection: Any, _: Any) -> None:
+    """Replace the jsonb codec SQLAlchemy's dialect gives each new connection (it runs
+    first): the dialect's decodes each document to text, which `json_codec.loads` encodes
+    back to bytes; this one reads the driver's bytes as they are."""
+    dbapi_connection.run_async(
+        lambda driver: driver.set_type_codec(
+            "jsonb",
+            schema="pg_catalog",
+            format="binary",
+            encoder=json_codec.dumps_jsonb,
+            decoder=json_codec.loads_jsonb,
+        )
     )
 
 

@@ -33,6 +33,18 @@ def loads(data: bytes | str) -> Any:
     return orjson.loads(data)
 
 
+def loads_jsonb(data: bytes) -> Any:
+    """A jsonb value as PostgreSQL sends it in binary: a format version byte, then the text."""
+    if has_long_digit_run(data):
+        return json.loads(data[1:])
+    return orjson.loads(memoryview(data)[1:])
+
+
+def dumps_jsonb(text: str) -> bytes:
+    """JSON text as a jsonb value in binary (the counterpart of `loads_jsonb`)."""
+    return b"\x01" + text.encode()
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON."""
     try:

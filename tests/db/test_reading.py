@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.pool import QueuePool
 
+from app.core import json_codec
 from db.session import Database, fetch_rows
 
 
@@ -36,3 +37,13 @@ async def read_then_fail(db: Database) -> None:
     async with db.reading() as connection:
         await fetch_rows(connection, "SELECT 1")
         raise ZeroDivisionError
+
+
+async def test_jsonb_reads_and_writes_exactly(db: Database) -> None:
+    document = {"big": 2**70, "text": "é\u2028✓", "list": [1, 2.5, None, True]}
+    async with db.reading() as connection:
+        [[read, text]] = await fetch_rows(
+            connection, "SELECT $1::jsonb, $1::jsonb::text", json_codec.dumps_text(document)
+        )
+    assert read == document
+    assert json_codec.loads(text) == document
