@@ -7,6 +7,7 @@ one send wrapper for them rather than one per concern."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from loguru import logger
@@ -20,7 +21,7 @@ from app.core.errors import AppError, PayloadTooLarge
 from app.core.logging import log_request
 from app.core.metrics import record_http_request
 from app.core.request_context import RequestContext, accept_id, bound, new_id
-from app.rate_limit.response_fields import add_rate_limit_fields
+from app.rate_limit.response_fields import rate_limit_fields
 
 
 class RequestContextMiddleware:
@@ -66,12 +67,13 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response["status"] = message["status"]
                 response["started"] = True
-                out = MutableHeaders(scope=message)
-                out["X-Request-Id"] = context.request_id
-                out["X-Correlation-Id"] = context.correlation_id
-                for name, value in security:
-                    out[name] = value
-                await add_rate_limit_fields(scope, context, out)
+                fields = [
+                    ("X-Request-Id", context.request_id),
+                    ("X-Correlation-Id", context.correlation_id),
+                    *security,
+                    *(await rate_limit_fields(scope, context)).items(),
+                ]
+                set_headers(message, fields)
             await send(message)
 
         try:
@@ -96,3 +98,19 @@ class RequestContextMiddleware:
                 status=response["status"],
                 latencyMs=round(seconds * 1000, 2),
             )
+
+
+def set_headers(message: Message, fields: Iterable[tuple[str, str]]) -> None:
+    """`MutableHeaders(scope=message)[name] = value` for each field, in one pass over the
+    response's headers rather than one per field: a name the response does not have yet is
+    appended, one it has is replaced."""
+    raw: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
+    message["headers"] = raw
+    present = {name.lower() for name, _ in raw}
+    for name, value in fields:
+        key = name.lower().encode("latin-1")
+        if key in present:
+            MutableHeaders(raw=raw)[name] = value
+        else:
+            raw.append((key, value.encode("latin-1")))
+            present.add(key)
