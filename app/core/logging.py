@@ -22,6 +22,8 @@ _SECRET_PATTERNS = (
     (re.compile(r"whsec_[A-Za-z0-9+/=_\-]+"), "whsec_[redacted]"),
     (re.compile(r"(?i)(bearer)\s+[^\s\"',]+"), r"\1 [redacted]"),
 )
+# One encoder for every line: `json.dumps` with options builds a new one per call.
+_LINE_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
 # Context keys renamed to the contract's camelCase field names.
 _CONTEXT_FIELDS = {
     "request_id": "requestId",
@@ -100,7 +102,7 @@ class JsonSink:
             line[_CONTEXT_FIELDS.get(key, key)] = _redact_value(value)
         if exception is not None:
             line["exception"] = redact(exception)
-        self._stream.write(json.dumps(line, default=str, ensure_ascii=False) + "\n")
+        self._stream.write(_LINE_ENCODER.encode(line) + "\n")
         self._stream.flush()
 
     def stop(self) -> None:
