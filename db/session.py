@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -139,6 +140,11 @@ class Database:
             # No transaction began, so returning the connection never waits on the server:
             # a cancellation cannot leave it half-returned.
             await connection.close()
+            # Let the request the return woke take the connection before this one goes on
+            # (as the unit of work's close lets it). Measured with 32 clients on 10
+            # connections: without this, 0.1-0.3 % of list requests found it taken again,
+            # waited past the pool's timeout and were refused 503 `overloaded`; with it, none.
+            await asyncio.sleep(0)
 
     def on_commit(self, kind: type[Signal], handler: Callable[[list[Signal]], None]) -> None:
         """After each commit, call `handler` once with the signals of `kind` recorded in that
