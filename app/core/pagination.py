@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
 from app.core.errors import ValidationFailed
@@ -36,23 +37,28 @@ class Position:
 
 @dataclass(frozen=True)
 class Page(Generic[Item]):
-    """Items of one page and where each ends. Cursors are signed only when asked for: REST
-    needs the next page's alone, GraphQL one per edge."""
+    """Items of one page and where each ends. Positions and cursors are made only when asked
+    for: REST needs the next page's alone, GraphQL one per edge."""
 
     items: list[Item]
-    positions: list[Position]
     has_next: bool
+    ordering: str
+    place_of: PlaceOf[Item]
     codec: CursorCodec
+
+    @cached_property
+    def positions(self) -> list[Position]:
+        return [self._position(item) for item in self.items]
 
     @property
     def next_cursor(self) -> str | None:
         """The cursor of the next page; None on the last page."""
-        return self.codec.encode(self.positions[-1]) if self.has_next else None
+        return self.codec.encode(self._position(self.items[-1])) if self.has_next else None
 
     @property
     def end_cursor(self) -> str | None:
         """The cursor after this page's last item; None when the page is empty."""
-        return self.codec.encode(self.positions[-1]) if self.positions else None
+        return self.codec.encode(self._position(self.items[-1])) if self.items else None
 
     @property
     def cursors(self) -> list[str]:
@@ -60,6 +66,9 @@ class Page(Generic[Item]):
 
     def with_cursors(self) -> Iterator[tuple[Item, str]]:
         return zip(self.items, self.cursors, strict=True)
+
+    def _position(self, item: Item) -> Position:
+        return Position(self.ordering, *self.place_of(item))
 
 
 class CursorCodec:
@@ -134,9 +143,8 @@ class Pager:
     async def fetch(self, rows: FetchRows[Item], place_of: PlaceOf[Item]) -> Page[Item]:
         """One row beyond the page tells whether another page follows."""
         fetched = list(await rows(after=self.after, limit=self.limit + 1))
-        items = fetched[: self.limit]
-        positions = [Position(self.ordering, *place_of(item)) for item in items]
-        return Page(items, positions, len(fetched) > self.limit, self.cursors)
+        has_next = len(fetched) > self.limit
+        return Page(fetched[: self.limit], has_next, self.ordering, place_of, self.cursors)
 
 
 def _invalid_cursor() -> ValidationFailed:
