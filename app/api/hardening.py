@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.deadlines import Deadlines
 from app.api.errors import error_response
 from app.core.config import Settings
 from app.core.errors import AppError, ServiceUnavailable
@@ -129,24 +130,29 @@ class RequestGuardMiddleware:
     def __init__(self, app: ASGIApp, *, deadline_seconds: float) -> None:
         self.app = app
         self.deadline_seconds = deadline_seconds
+        self.deadlines = Deadlines(deadline_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        deadline = asyncio.timeout(self.deadline_seconds)
+        deadline = asyncio.timeout(None)
         started = False
 
         async def send_tracking_start(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                deadline.reschedule(None)
+                self.deadlines.forget(deadline)
             await send(message)
 
         try:
             async with deadline:
-                await self.app(scope, receive, send_tracking_start)
+                self.deadlines.watch(deadline)
+                try:
+                    await self.app(scope, receive, send_tracking_start)
+                finally:
+                    self.deadlines.forget(deadline)
         except ClientDisconnect:
             raise  # not an error: the request-context middleware logs it
         except Exception as exc:
