@@ -31,8 +31,8 @@ class Loaders:
         return DataLoader(load_fn=self._runs_by_id)
 
     async def _reports_by_slug(self, slugs: Sequence[str]) -> list[ReportRow | None]:
-        async with self._db.unit_of_work() as session:
-            found = await reports.find_by_slugs(session, tenant_id=self._tenant_id, slugs=slugs)
+        async with self._db.reading() as database:
+            found = await reports.find_by_slugs(database, tenant_id=self._tenant_id, slugs=slugs)
         return [found.get(slug) for slug in slugs]
 
     async def _runs_by_id(self, run_ids: Sequence[uuid.UUID]) -> list[AutomationRun | None]:

@@ -36,9 +36,9 @@ class ReportQueries:
         who = info.context.require("reports:read")
         runtime = info.context.runtime
         request = page_request(runtime, first, after)
-        async with runtime.db.unit_of_work() as session:
+        async with runtime.db.reading() as database:
             page = await reports.list_page(
-                session,
+                database,
                 tenant_id=who.tenant_id,
                 status=RestReportStatus(status.value),
                 page=request,
@@ -56,8 +56,8 @@ class ReportQueries:
     @strawberry.field
     async def latest_report(self, info: Info[Context, None]) -> Report | None:
         who = info.context.require("reports:read")
-        async with info.context.runtime.db.unit_of_work() as session:
-            row = await reports.find_latest(session, tenant_id=who.tenant_id)
+        async with info.context.runtime.db.reading() as database:
+            row = await reports.find_latest(database, tenant_id=who.tenant_id)
         return Report.of(row) if row is not None else None
 
 
