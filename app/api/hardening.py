@@ -17,9 +17,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.deadlines import Deadlines
 from app.api.errors import error_response
 from app.core.config import Settings
+from app.core.deadlines import Deadlines
 from app.core.errors import AppError, ServiceUnavailable
 from db.session import STATEMENT_TIMEOUT_MS
 

@@ -19,6 +19,7 @@ from redis.exceptions import NoScriptError, RedisError
 
 from app.core import metrics
 from app.core.config import Settings
+from app.core.deadlines import Deadlines
 from app.rate_limit.policy import Policy, RateLimitGroup, policies_from_settings
 from app.rate_limit.window import Decision, WindowCounts, decide
 
@@ -113,6 +114,7 @@ class RateLimiter:
     ) -> None:
         self._redis = redis
         self._timeout_seconds = timeout_seconds
+        self._deadlines = Deadlines(timeout_seconds)
         self.policies = policies
         self._acquire = redis.register_script(_ACQUIRE_AND_REPORT)
         self._refund = redis.register_script(_REFUND)
@@ -124,9 +126,10 @@ class RateLimiter:
         """A limiter on its own Redis client: tight timeouts, no retries (connects lazily).
 
         A limiter that cannot answer quickly is skipped: it must never be what makes the API slow.
-        Each call is bounded as a whole by one deadline (connect, write and read); the client has
-        no socket timeout of its own, because redis-py then writes every command through
-        `asyncio.wait_for`, a task and an event-loop turn per command.
+        Each call is bounded as a whole by one deadline (connect, write and read), kept by one
+        timer for all calls (app/core/deadlines.py); the client has no socket timeout of its own,
+        because redis-py then writes every command through `asyncio.wait_for`, a task and an
+        event-loop turn per command.
         """
         timeout = settings.rate_limit_redis_timeout_seconds
         redis = Redis.from_url(
@@ -141,8 +144,10 @@ class RateLimiter:
         """Count one request against `identity`'s quota; None when Redis did not answer."""
         policy = self.policies[group]
         previous, current = self._window_keys(group, identity)
+        deadline = asyncio.timeout(None)
         try:
-            async with asyncio.timeout(self._timeout_seconds):
+            async with deadline:
+                self._deadlines.watch(deadline)
                 try:
                     reply = await self._redis.evalsha(
                         self._acquire.sha,
@@ -157,6 +162,8 @@ class RateLimiter:
                     reply = await self._acquire(
                         keys=[previous, current], args=[policy.quota, policy.window_seconds, 1]
                     )
+                finally:
+                    self._deadlines.forget(deadline)
         except _UNAVAILABLE as exc:
             self._fail_open.report(exc)
             return None

@@ -1,9 +1,10 @@
-"""Request deadlines kept by one timer per process rather than one per request.
+"""Deadlines of one duration kept by one timer rather than one per deadline.
 
-Each request's `asyncio.timeout(None)` starts with no timer of its own. Every request has the
-same duration, so the order requests start in is the order their deadlines fall in: one timer,
-set for the earliest deadline, expires the requests that are due and is set again for the next
-one. A timer per request cost an event-loop timer created and cancelled for every request.
+Each `asyncio.timeout(None)` watched starts with no timer of its own. Every deadline has the
+same duration, so the order they are watched in is the order they fall due: one timer, set for
+the earliest, expires those that are due and is set again for the next one. A timer each cost
+an event-loop timer created and cancelled for every request (the request deadline, the rate
+limiter's call).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.api.deadlines import Deadlines
+from app.core.deadlines import Deadlines
 
 SECONDS = 0.1
 
