@@ -123,13 +123,9 @@ def log_request(name: str, **fields: Any) -> None:
     if sink is None:
         logger.bind(**fields).info("request")
         return
-    context = request_context.current()
-    if context is not None:
-        fields.setdefault("request_id", context.request_id)
-        fields.setdefault("correlation_id", context.correlation_id)
-        if context.tenant_id is not None:
-            fields.setdefault("tenant_id", context.tenant_id)
-    sink.write_line(datetime.now(UTC), "INFO", "request", name=name, extra=fields)
+    sink.write_line(
+        datetime.now(UTC), "INFO", "request", name=name, extra=_with_request_context(fields)
+    )
 
 
 class InterceptHandler(logging.Handler):
@@ -145,15 +141,19 @@ class InterceptHandler(logging.Handler):
         )
 
 
-def _add_request_context(record: Record) -> None:
+def _with_request_context(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with the current request's ids added, where they are not set already."""
     context = request_context.current()
-    if context is None:
-        return
-    extra = record["extra"]
-    extra.setdefault("request_id", context.request_id)
-    extra.setdefault("correlation_id", context.correlation_id)
-    if context.tenant_id is not None:
-        extra.setdefault("tenant_id", context.tenant_id)
+    if context is not None:
+        fields.setdefault("request_id", context.request_id)
+        fields.setdefault("correlation_id", context.correlation_id)
+        if context.tenant_id is not None:
+            fields.setdefault("tenant_id", context.tenant_id)
+    return fields
+
+
+def _add_request_context(record: Record) -> None:
+    _with_request_context(record["extra"])
 
 
 def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:

@@ -4,6 +4,7 @@ relays a batch of events; the worker's delivery loop keeps no more than its slot
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,6 +42,16 @@ from tests.worker.helpers import (
 BATCH = 8
 
 
+async def pending_deliveries(
+    db: Database, settings: Settings, tenant_keys: Keys, url: str, events: int
+) -> list[uuid.UUID]:
+    """`events` events recorded for one endpoint at `url`, relayed: one delivery each."""
+    await make_endpoint(db, settings, tenant_keys.tenant, url)
+    for _ in range(events):
+        await record_event(db, tenant_keys.tenant)
+    return await relay(db)
+
+
 @asynccontextmanager
 async def running_loop(settings: Settings, redis_url: str) -> AsyncIterator[DeliveryLoop]:
     """A delivery loop started and woken; stopped (its attempts drained) on the way out."""
@@ -60,10 +71,8 @@ async def running_loop(settings: Settings, redis_url: str) -> AsyncIterator[Deli
 async def test_a_batch_is_claimed_with_one_statement_and_recorded_with_one(
     db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
-    await make_endpoint(db, settings, tenant_keys.tenant, receiver.script("/hook", Answer(200)))
-    for _ in range(BATCH):
-        await record_event(db, tenant_keys.tenant)
-    assert len(await relay(db)) == BATCH
+    url = receiver.script("/hook", Answer(200))
+    assert len(await pending_deliveries(db, settings, tenant_keys, url, BATCH)) == BATCH
     with statement_counter() as counted:
         claimed = await claim_deliveries(db, settings, limit=BATCH, holder=7)
         assert counted() == 1
@@ -81,10 +90,9 @@ async def test_a_batch_is_claimed_with_one_statement_and_recorded_with_one(
 async def test_one_statement_records_a_batch_and_claims_the_next(
     db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
-    await make_endpoint(db, settings, tenant_keys.tenant, receiver.script("/hook", Answer(200)))
-    for _ in range(BATCH):
-        await record_event(db, tenant_keys.tenant)
-    await relay(db)
+    await pending_deliveries(
+        db, settings, tenant_keys, receiver.script("/hook", Answer(200)), BATCH
+    )
     first = await claim_deliveries(db, settings, limit=BATCH // 2, holder=7)
     attempts = await asyncio.gather(*[send(clients, settings, d) for d in first])
     with statement_counter() as counted:
@@ -163,10 +171,7 @@ async def test_one_record_statement_writes_different_outcomes(
 async def test_concurrent_claims_take_each_delivery_once(
     db: Database, settings: Settings, tenant_keys: Keys
 ) -> None:
-    await make_endpoint(db, settings, tenant_keys.tenant, "https://hooks.example.com/a")
-    for _ in range(BATCH):
-        await record_event(db, tenant_keys.tenant)
-    await relay(db)
+    await pending_deliveries(db, settings, tenant_keys, "https://hooks.example.com/a", BATCH)
     batches = await asyncio.gather(
         *[claim_deliveries(db, settings, limit=3, holder=None) for _ in range(4)]
     )
@@ -195,10 +200,7 @@ async def test_the_delivery_loop_keeps_at_most_its_slots_in_flight(
     slots, events, delay = 4, 12, 0.5
     settings = delivery_settings(database_url, redis_url, worker_concurrency=slots)
     url = receiver.script("/hook", Answer(200, delay=delay))
-    await make_endpoint(db, settings, tenant_keys.tenant, url)
-    for _ in range(events):
-        await record_event(db, tenant_keys.tenant)
-    await relay(db)
+    await pending_deliveries(db, settings, tenant_keys, url, events)
     with statement_counter() as counted:
         async with running_loop(settings, redis_url):
             requests = await receiver.wait_for("/hook", events)
