@@ -160,7 +160,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
     documents = DocumentLimits(max_tokens=settings.graphql_max_tokens, rules=rules)
     extensions: list[Any] = [
-        lambda: CachedDocuments(max_tokens=settings.graphql_max_tokens, rules=rules),
+        lambda: CachedDocuments(documents),
         error_codes(hide_suggestions=not settings.introspection_enabled),
     ]
     schema = Schema(

@@ -90,14 +90,13 @@ class CachedDocuments(SchemaExtension):
     """Also the abuse limits: the token limit on parsing and the validation rules (one hook
     per request instead of Strawberry's MaxTokensLimiter and AddValidationRules)."""
 
-    def __init__(self, *, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]) -> None:
-        self.max_tokens = max_tokens
-        self.rules = rules
+    def __init__(self, limits: DocumentLimits) -> None:
+        self.limits = limits
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        context.parse_options["max_tokens"] = self.max_tokens
-        context.validation_rules = context.validation_rules + self.rules
+        context.parse_options["max_tokens"] = self.limits.max_tokens
+        context.validation_rules = context.validation_rules + self.limits.rules
         yield
 
     def on_parse(self) -> Iterator[None]:

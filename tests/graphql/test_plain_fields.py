@@ -14,7 +14,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from app.reports.rows import ReportRow
 from schema import execution
-from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, CachedDocuments
+from schema.document_cache import CACHEABLE_DOCUMENT_CHARS, CachedDocuments, DocumentLimits
 from schema.execution import PlainFieldsExecutor
 from schema.scalars import DateTime
 from schema.types import Report
@@ -187,7 +187,7 @@ async def test_requests_of_one_document_share_its_plan() -> None:
         Query,
         config=config,
         execution_context_class=PlainFieldsExecutor,
-        extensions=[lambda: CachedDocuments(max_tokens=1000, rules=())],
+        extensions=[lambda: CachedDocuments(DocumentLimits(max_tokens=1000, rules=()))],
     )
     document = "{ connection { counts edges { node { title at best { name } } } } }"
     contexts: list[Callable[[], Any]] = [
