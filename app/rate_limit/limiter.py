@@ -31,28 +31,33 @@ _UNAVAILABLE = (RedisError, OSError, asyncio.TimeoutError)
 # Count `cost` units if they fit, and report the counts the decision was made on (TTLs in
 # milliseconds, 0 for a missing key). The current window's key lives for two windows: once its
 # TTL drops below one window, it becomes the previous window and a new current one starts.
+# Four Redis calls when the window does not move (the common case): Redis fixes the time while
+# a script runs, so a TTL read once holds for the whole script, and a current count that MGET
+# found says the key exists.
 # KEYS: previous window, current window. ARGV: quota, window seconds, cost.
 _ACQUIRE_AND_REPORT = """
 local limit = tonumber(ARGV[1])
 local expiry = tonumber(ARGV[2]) * 1000
 local amount = tonumber(ARGV[3])
 
-local current_ttl = tonumber(redis.call('pttl', KEYS[2]))
+local current_ttl = redis.call('pttl', KEYS[2])
 if current_ttl > 0 and current_ttl < expiry then
     redis.call('rename', KEYS[2], KEYS[1])
-    redis.call('set', KEYS[2], 0, 'PX', current_ttl + expiry)
+    current_ttl = current_ttl + expiry
+    redis.call('set', KEYS[2], 0, 'PX', current_ttl)
 end
+current_ttl = math.max(current_ttl, 0)
 
-local previous_count = tonumber(redis.call('get', KEYS[1])) or 0
-local previous_ttl = math.max(tonumber(redis.call('pttl', KEYS[1])) or 0, 0)
-local current_count = tonumber(redis.call('get', KEYS[2])) or 0
-current_ttl = math.max(tonumber(redis.call('pttl', KEYS[2])) or 0, 0)
+local counts = redis.call('mget', KEYS[1], KEYS[2])
+local previous_count = tonumber(counts[1]) or 0
+local previous_ttl = math.max(redis.call('pttl', KEYS[1]), 0)
+local current_count = tonumber(counts[2]) or 0
 
 local weighted_count = math.floor(previous_count * previous_ttl / expiry) + current_count
 if amount > limit or weighted_count + amount > limit then
     return {0, previous_count, previous_ttl, current_count, current_ttl}
 end
-if redis.call('exists', KEYS[2]) == 1 then
+if counts[2] then
     current_count = redis.call('incrby', KEYS[2], amount)
 else
     redis.call('set', KEYS[2], amount, 'PX', expiry * 2)

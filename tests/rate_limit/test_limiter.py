@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -90,3 +91,31 @@ async def test_identities_and_groups_are_separate_quotas(limiter: RateLimiter) -
     assert other_tenant.remaining == 2
     assert reads is not None
     assert reads.remaining == 599
+
+
+async def calls_made_by_one_consume(limiter: RateLimiter, redis: Redis) -> list[str]:
+    """The Redis calls the limiter's script makes for one request, as MONITOR shows them."""
+    sentinel = f"end-of-consume-{TENANT}"
+    # MONITOR sees the whole server: only this test's database counts.
+    database = redis.connection_pool.connection_kwargs.get("db", 0)
+    async with redis.monitor() as monitor, asyncio.timeout(10):
+        await limiter.consume(WRITE, TENANT)
+        await redis.echo(sentinel)
+        calls = []
+        while sentinel not in (seen := await monitor.next_command())["command"]:
+            if seen["client_type"] == "lua" and seen["db"] == database:
+                calls.append(seen["command"].split()[0].lower())
+    return calls
+
+
+async def test_a_request_on_a_running_window_takes_four_redis_calls(
+    limiter: RateLimiter, redis: Redis
+) -> None:
+    await limiter.consume(WRITE, TENANT)
+    assert await calls_made_by_one_consume(limiter, redis) == ["pttl", "mget", "pttl", "incrby"]
+
+
+async def test_a_new_window_is_started_with_its_expiry(limiter: RateLimiter, redis: Redis) -> None:
+    assert await calls_made_by_one_consume(limiter, redis) == ["pttl", "mget", "pttl", "set"]
+    _, current = window_keys(limiter.policies[WRITE], TENANT)
+    assert 2 * WINDOW_MS - 1000 < await redis.pttl(current) <= 2 * WINDOW_MS
