@@ -1,15 +1,20 @@
 """Rows 6 and 7: what the rate limiter and the API-key lookup add to a request.
 
-Four `aetherflow api` processes (LOG_LEVEL=WARNING, to keep log noise out of sub-millisecond
+`aetherflow api` processes (LOG_LEVEL=WARNING, to keep log noise out of sub-millisecond
 differences) serve sequential `GET /v1/tenants/{t}/reports/{slug}`: as shipped, with the
 rate-limit step replaced by a no-op, with it replaced by one bare EVALSHA
 (tests/benchmarks/api_variant.py), and with API_KEY_CACHE_SECONDS=0 (a key lookup on every
-request), one request to each in turn; each round's p50 differences are taken. The limiter's
-baseline is the bare EVALSHA's difference: one round trip paid in the same place, between the
-same requests. Back-to-back EVALSHA calls (Redis never idle between them) are cheaper than any
-call made between requests, so they are printed for reference only (docs/PERFORMANCE.md). Between
-rounds the key-lookup baseline runs: a raw asyncpg lookup by prefix through a pool with the
-HMAC check.
+request), one request to each process in turn; each round's p50 differences are taken. The
+limiter's baseline is the bare EVALSHA's difference: one round trip paid in the same place,
+between the same requests. Back-to-back EVALSHA calls (Redis never idle between them) are
+cheaper than any call made between requests, so they are printed for reference only
+(docs/PERFORMANCE.md). Between rounds the key-lookup baseline runs: a raw asyncpg lookup by
+prefix through a pool with the HMAC check.
+
+The p50 of one process sits up to ~0.03 ms from that of an identical one, as much as the
+differences measured: every round starts its own processes, PROCESSES of each variant, and a
+variant's p50 is the mean of its processes' p50s, so a process that happens to be slow moves
+one round, not the whole run.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import hmac
 import sys
 import time
 from pathlib import Path
+from statistics import mean
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
@@ -32,8 +38,16 @@ from tests.benchmarks.workload import Tenant
 from tests.live import free_port
 
 BLOCK = 200
+PROCESSES = 2
 FLOOR_CALLS = 2000
 VARIANT = Path(__file__).with_name("api_variant.py")
+# name: (api_variant.py variant, extra environment)
+VARIANTS = {
+    "full": ("full", {}),
+    "nolimit": ("nolimit", {}),
+    "evalsha": ("evalsha", {}),
+    "nocache": ("full", {"API_KEY_CACHE_SECONDS": "0"}),
+}
 LOOKUP = (
     "SELECT id, tenant_id, key_hash, scopes, expires_at, revoked_at FROM api_keys WHERE prefix = $1"
 )
@@ -52,25 +66,56 @@ async def _latencies(
     return samples
 
 
-async def _product_round(ports: dict[str, int], tenant: Tenant, blocks: int) -> dict[str, float]:
+async def _product_round(
+    ports: dict[str, list[int]], tenant: Tenant, blocks: int
+) -> dict[str, float]:
+    """Each variant's p50: the mean of its processes' p50s."""
     url = f"/v1/tenants/{tenant.id}/reports/report-0"
     clients = {
-        name: httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") for name, port in ports.items()
+        (name, port): httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}")
+        for name, variant_ports in ports.items()
+        for port in variant_ports
     }
-    samples: dict[str, list[float]] = {name: [] for name in ports}
+    samples: dict[tuple[str, int], list[float]] = {process: [] for process in clients}
     try:
         for client in clients.values():  # warm-up
             await _latencies(client, url, tenant.headers, BLOCK)
-        # One request to each variant in turn, the order rotating: drift in the machine's load
-        # hits every variant alike.
-        names = list(clients)
-        for turn in range(blocks * BLOCK):
-            for name in names[turn % len(names) :] + names[: turn % len(names)]:
-                samples[name] += await _latencies(clients[name], url, tenant.headers, 1)
+        # One request to each process in turn, the order rotating: drift in the machine's
+        # load hits every variant alike.
+        order = list(clients)
+        for turn in range(blocks * BLOCK // PROCESSES):
+            for process in order[turn % len(order) :] + order[: turn % len(order)]:
+                samples[process] += await _latencies(clients[process], url, tenant.headers, 1)
     finally:
         for client in clients.values():
             await client.aclose()
-    return {name: percentile(values, 50) for name, values in samples.items()}
+    return {
+        name: mean(percentile(samples[name, port], 50) for port in variant_ports)
+        for name, variant_ports in ports.items()
+    }
+
+
+def _variant_round(run: BenchRun, tenant: Tenant, round_number: int) -> dict[str, float]:
+    """Start PROCESSES fresh processes of each variant, measure one round, stop them."""
+    database = run.config.reads_database
+    ports: dict[str, list[int]] = {}
+    started = []
+    try:
+        for name, (variant, extra) in VARIANTS.items():
+            ports[name] = []
+            for copy in range(PROCESSES):
+                port = free_port()
+                process = run.processes.start(
+                    f"api-{name}-{round_number}-{copy}",
+                    [sys.executable, "-P", str(VARIANT), str(port), variant],
+                    product_env(run.config, database, LOG_LEVEL="WARNING", **extra),
+                )
+                started.append(run.processes.serving(process, port))
+                ports[name].append(port)
+        return asyncio.run(_product_round(ports, tenant, run.config.limiter_blocks))
+    finally:
+        for process in started:
+            run.processes.stop(process)
 
 
 async def key_lookup_p50_ms(database_url: str, tenant: Tenant, calls: int) -> float:
@@ -95,47 +140,29 @@ async def key_lookup_p50_ms(database_url: str, tenant: Tenant, calls: int) -> fl
 def limiter_rows(run: BenchRun) -> list[Row]:
     reads = run.reads()
     tenant = reads.tenants[0]
-    database = run.config.reads_database
-    variants = {
-        "full": ("full", {}),
-        "nolimit": ("nolimit", {}),
-        "evalsha": ("evalsha", {}),
-        "nocache": ("full", {"API_KEY_CACHE_SECONDS": "0"}),
-    }
-    ports = {name: free_port() for name in variants}
-    started = []
-    try:
-        for name, (variant, extra) in variants.items():
-            process = run.processes.start(
-                f"api-{name}",
-                [sys.executable, "-P", str(VARIANT), str(ports[name]), variant],
-                product_env(run.config, database, LOG_LEVEL="WARNING", **extra),
-            )
-            started.append(run.processes.serving(process, ports[name]))
-        added_limiter: list[float] = []
-        added_evalsha: list[float] = []
-        added_lookup: list[float] = []
-        evalsha: list[float] = []
-        lookup: list[float] = []
-        for round_number in range(run.config.runs):
-            p50 = asyncio.run(_product_round(ports, tenant, run.config.limiter_blocks))
-            added_limiter.append(p50["full"] - p50["nolimit"])
-            added_evalsha.append(p50["evalsha"] - p50["nolimit"])
-            added_lookup.append(p50["nocache"] - p50["full"])
-            evalsha.append(asyncio.run(evalsha_p50_ms(run.config.redis_url, FLOOR_CALLS)))
-            lookup.append(
-                asyncio.run(
-                    key_lookup_p50_ms(run.config.database_url(database), tenant, FLOOR_CALLS)
+    added_limiter: list[float] = []
+    added_evalsha: list[float] = []
+    added_lookup: list[float] = []
+    evalsha: list[float] = []
+    lookup: list[float] = []
+    for round_number in range(run.config.runs):
+        p50 = _variant_round(run, tenant, round_number)
+        added_limiter.append(p50["full"] - p50["nolimit"])
+        added_evalsha.append(p50["evalsha"] - p50["nolimit"])
+        added_lookup.append(p50["nocache"] - p50["full"])
+        evalsha.append(asyncio.run(evalsha_p50_ms(run.config.redis_url, FLOOR_CALLS)))
+        lookup.append(
+            asyncio.run(
+                key_lookup_p50_ms(
+                    run.config.database_url(run.config.reads_database), tenant, FLOOR_CALLS
                 )
             )
-            say(
-                f"limiter round {round_number + 1}: p50 {p50}, back-to-back EVALSHA "
-                f"{evalsha[-1]:.3f} ms, "
-                f"key lookup {lookup[-1]:.3f} ms"
-            )
-    finally:
-        for process in started:
-            run.processes.stop(process)
+        )
+        say(
+            f"limiter round {round_number + 1}: p50 {p50}, back-to-back EVALSHA "
+            f"{evalsha[-1]:.3f} ms, "
+            f"key lookup {lookup[-1]:.3f} ms"
+        )
     return [
         Row(
             "rate limiter added per request, p50",
