@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api.body import json_body
+from app.api.body import _json_payload, json_body
 from app.api.deps import RuntimeDep, api_key, authorize
-from app.api.idempotency import Idempotency, respond
+from app.api.idempotency import Idempotency, idempotent_request, respond
 from app.api.lean_route import LeanRoute, served_lean
 from app.api.operation_docs import documented
 from app.api.paging import Paging, plain_page_request
@@ -20,7 +20,9 @@ from app.core.errors import NotFound
 from app.core.pagination import PageRequest
 from app.http.auth import get_runtime
 from app.http.paths import TENANT_PREFIX
+from app.http.request_body import read_body_within_limit
 from app.http.responses import json_response
+from app.idempotency.idempotent import Idempotent
 from app.idempotency.service import StoredResponse
 from app.reports import representation
 from app.reports import service as reports
@@ -36,15 +38,20 @@ from app.tenants.auth import Principal
 router = APIRouter(prefix=f"{TENANT_PREFIX}/reports", tags=["reports"], route_class=LeanRoute)
 ReportsReader = Annotated[Principal, Security(api_key, scopes=["reports:read"])]
 ReportsWriter = Annotated[Principal, Security(api_key, scopes=["reports:write"])]
-ReportBatch = Annotated[ReportBatchIn, Depends(json_body(ReportBatchIn))]
 
 
-@router.post("", response_model=ReportBatchOut)
-async def upsert_reports(
-    who: ReportsWriter, idempotent: Idempotency, batch: ReportBatch
-) -> Response:
-    """Create or replace up to 500 reports, all or nothing."""
+async def _lean_upsert(request: Request) -> Response:
+    # The §1 order, as the route's dependencies run it: size, key, scope and rate limit, then
+    # media type and JSON, the idempotency key, validation.
+    await read_body_within_limit(request)
+    who = await authorize(request, "reports:write")
+    payload = await _json_payload(request)
+    runtime = get_runtime(request)
+    idempotent = await idempotent_request(request, who, payload, runtime)
+    return await _upsert(who, idempotent, await _BATCH(request, payload))
 
+
+async def _upsert(who: Principal, idempotent: Idempotent, batch: ReportBatchIn) -> Response:
     async def effect(session: AsyncSession) -> StoredResponse:
         outcomes = await reports.upsert_batch(
             session,
@@ -56,6 +63,19 @@ async def upsert_reports(
 
     outcome = await idempotent.run(effect)
     return respond(outcome)
+
+
+_BATCH = json_body(ReportBatchIn)
+ReportBatch = Annotated[ReportBatchIn, Depends(_BATCH)]
+
+
+@router.post("", response_model=ReportBatchOut)
+@served_lean(_lean_upsert)
+async def upsert_reports(
+    who: ReportsWriter, idempotent: Idempotency, batch: ReportBatch
+) -> Response:
+    """Create or replace up to 500 reports, all or nothing."""
+    return await _upsert(who, idempotent, batch)
 
 
 async def _lean_list(request: Request) -> Response | None:
