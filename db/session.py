@@ -127,6 +127,13 @@ class Database:
             self._committed(session.info.pop(_SIGNALS, []))
 
     @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection whose statements each commit on their own: for work done in one
+        statement, which needs no session, BEGIN or COMMIT around it."""
+        async with self.engine.connect() as connection:
+            yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
         """A pooled connection for reads through `fetch_rows`, in no transaction.
 

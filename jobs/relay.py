@@ -1,18 +1,19 @@
-"""This process's outbox relay: events fanned out into deliveries a batch per transaction, one
-relay at a time. A relay asked for while one runs makes the running one go round once more, so
-a burst of nudges (one per API commit) costs a few relays, not one each."""
+"""This process's outbox relay: events fanned out into deliveries a batch per statement (each
+commits on its own: no session, BEGIN or COMMIT around it), one relay at a time. A relay asked
+for while one runs makes the running one go round once more, so a burst of nudges (one per API
+commit) costs a few relays, not one each."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.bootstrap import Runtime
 from app.outbox.relay import RELAY_BATCH, relay_batch
+from db.session import Database
 
 
 class OutboxRelay:
-    def __init__(self, runtime: Runtime, *, on_deliveries: Callable[[], None]) -> None:
-        self.runtime = runtime
+    def __init__(self, db: Database, *, on_deliveries: Callable[[], None]) -> None:
+        self.db = db
         self._on_deliveries = on_deliveries
         self._running = False
         self._again = False
@@ -37,8 +38,8 @@ class OutboxRelay:
     async def _relay_all(self) -> int:
         relayed = 0
         while True:
-            async with self.runtime.db.unit_of_work() as session:
-                count, delivery_ids = await relay_batch(session)
+            async with self.db.autocommit() as connection:
+                count, delivery_ids = await relay_batch(connection)
             if delivery_ids:
                 self._on_deliveries()
             relayed += count

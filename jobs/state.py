@@ -29,7 +29,7 @@ class WorkerState:
 
     def __post_init__(self) -> None:
         self.deliveries = DeliveryLoop(self.runtime, holder=lambda: self.liveness.holder)
-        self.relay = OutboxRelay(self.runtime, on_deliveries=self.deliveries.wake)
+        self.relay = OutboxRelay(self.runtime.db, on_deliveries=self.deliveries.wake)
 
     def retry_soon(self, task_name: str, item_id: str, retry_in: float | None) -> None:
         """Enqueue the task's next attempt after `retry_in` seconds if that is within a sweep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 RELAY_BATCH = 200
 
@@ -43,15 +43,16 @@ _RELAY = text(
 
 
 async def relay_batch(
-    session: AsyncSession, *, limit: int = RELAY_BATCH
+    source: AsyncConnection | AsyncSession, *, limit: int = RELAY_BATCH
 ) -> tuple[int, list[uuid.UUID]]:
     """Relay up to `limit` unrelayed events, oldest first, in one statement; several relays
     may run at once.
 
     Returns how many events were relayed and the ids of the deliveries created, which are due
-    now. The caller commits.
+    now. The statement is whole on its own: on a connection in autocommit it needs no
+    transaction around it; in a session's, the caller commits.
     """
-    count, deliveries = (await session.execute(_RELAY, {"limit": limit})).one()
+    count, deliveries = (await source.execute(_RELAY, {"limit": limit})).one()
     return int(count), list(deliveries)
 
 

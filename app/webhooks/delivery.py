@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from loguru import logger
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.core import json_codec
@@ -107,7 +106,7 @@ async def claim_deliveries(
     `endpoint_enabled` false, not to be sent.
     """
     lease = lease_for(settings.webhook_timeout_seconds)
-    async with _autocommit(db) as connection:
+    async with db.autocommit() as connection:
         return await repository.claim_due(
             connection,
             limit=limit,
@@ -180,7 +179,7 @@ def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -
 
 async def record_attempts(db: Database, attempts: Sequence[Attempted]) -> list[AttemptReport]:
     """Write the attempts' outcomes in one statement; count and log each attempt."""
-    async with _autocommit(db) as connection:
+    async with db.autocommit() as connection:
         written = await repository.record_outcomes(connection, [a.outcome for a in attempts])
     return _reported(attempts, written)
 
@@ -195,7 +194,7 @@ async def record_and_claim(
 ) -> tuple[list[AttemptReport], list[ClaimedDelivery]]:
     """`record_attempts` and `claim_deliveries` (never of the attempts' deliveries) in one
     statement."""
-    async with _autocommit(db) as connection:
+    async with db.autocommit() as connection:
         written, claimed = await repository.record_and_claim(
             connection,
             [a.outcome for a in attempts],
@@ -228,14 +227,6 @@ def _reported(attempts: Sequence[Attempted], written: set[uuid.UUID]) -> list[At
             AttemptReport(delivery.id, outcome.attempt, outcome.status, attempted.retry_in)
         )
     return reports
-
-
-@asynccontextmanager
-async def _autocommit(db: Database) -> AsyncIterator[AsyncConnection]:
-    """A connection whose statements each commit on their own: a claim and a record are single
-    statements, which need no BEGIN and COMMIT round trips around them."""
-    async with db.engine.connect() as connection:
-        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def attempt_delivery(

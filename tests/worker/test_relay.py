@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app.core.config import Settings
 from app.core.time import utc_now
@@ -13,6 +14,7 @@ from app.outbox.relay import backlog, relay_batch
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
+from jobs.relay import OutboxRelay
 from tests.factories import Keys, make_endpoint
 from tests.worker.helpers import all_deliveries, record_event, relay
 
@@ -89,3 +91,25 @@ async def test_backlog_counts_unrelayed_events(db: Database, tenant_keys: Keys) 
         count, age = await backlog(session)
     assert count == 1
     assert age >= 0
+
+
+async def test_a_relay_is_one_statement_committed_on_its_own(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    await make_endpoint(db, settings, tenant_keys.tenant, URL.format("all"))
+    await record_event(db, tenant_keys.tenant)
+    autocommitted: list[bool] = []
+    woken: list[bool] = []
+
+    def note(connection: Any, *_: Any) -> None:
+        autocommitted.append(connection.connection.dbapi_connection.autocommit)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        relayed = await OutboxRelay(db, on_deliveries=lambda: woken.append(True)).run()
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
+    assert relayed == 1
+    assert autocommitted == [True]  # no session, no BEGIN or COMMIT around it
+    assert woken == [True]
+    assert len(await all_deliveries(db)) == 1
