@@ -43,13 +43,19 @@ def after_commit(session: AsyncSession, signal: AfterCommit) -> None:
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, pool_timeout: float = CONNECT_TIMEOUT_SECONDS
+    url: str,
+    *,
+    pool_size: int = 10,
+    pool_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    autocommit: bool = False,
 ) -> AsyncEngine:
     """A pool of `pool_size` connections, kept open: no overflow, because SQLAlchemy closes
     overflow connections on return, so steady load above the size would open a server
-    connection per burst. A checkout waits at most `pool_timeout` seconds."""
+    connection per burst. A checkout waits at most `pool_timeout` seconds. With `autocommit`,
+    every statement commits on its own (no transactions)."""
     engine = create_async_engine(
         url,
+        isolation_level="AUTOCOMMIT" if autocommit else None,
         json_serializer=json_codec.dumps_text,
         json_deserializer=json_codec.loads,
         pool_size=pool_size,
@@ -106,21 +112,34 @@ async def fetch_rows(source: ReadSource, query: str, *args: Any) -> list[Any]:
 
 
 class Database:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, autocommit: bool = False) -> None:
         self.engine = engine
+        # Every connection is in autocommit already (`create_engine(autocommit=True)`).
+        self._autocommit = autocommit
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         # A database without handlers (tests, one-off scripts) drops the signals.
         self._handlers: dict[type[AfterCommit], Callable[[list[Any]], None]] = {}
 
     @classmethod
     def connect(
-        cls, url: str, *, pool_size: int = 10, pool_timeout: float = CONNECT_TIMEOUT_SECONDS
+        cls,
+        url: str,
+        *,
+        pool_size: int = 10,
+        pool_timeout: float = CONNECT_TIMEOUT_SECONDS,
+        autocommit: bool = False,
     ) -> Database:
-        return cls(create_engine(url, pool_size=pool_size, pool_timeout=pool_timeout))
+        """A database on a new engine; with `autocommit`, one for single statements only (its
+        connections never switch isolation level and back; it has no unit of work)."""
+        engine = create_engine(
+            url, pool_size=pool_size, pool_timeout=pool_timeout, autocommit=autocommit
+        )
+        return cls(engine, autocommit=autocommit)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error."""
+        assert not self._autocommit, "a database in autocommit has no unit of work"
         async with self.sessions() as session:
             async with session.begin():
                 yield session
@@ -131,7 +150,10 @@ class Database:
         """A pooled connection whose statements each commit on their own: for work done in one
         statement, which needs no session, BEGIN or COMMIT around it."""
         async with self.engine.connect() as connection:
-            yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self._autocommit:
+                yield connection
+            else:
+                yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:

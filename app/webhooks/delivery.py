@@ -72,8 +72,9 @@ def webhook_body(delivery: ClaimedDelivery) -> bytes:
 
 
 def delivery_loop_database(settings: Settings, *, connections: int) -> Database:
-    """`connections` for the delivery loop's claims and records, on which PostgreSQL plans each
-    prepared statement once (a generic plan) instead of on every execution.
+    """`connections` for the delivery loop's claims and records, in autocommit (each is one
+    statement), on which PostgreSQL plans each prepared statement once (a generic plan) instead
+    of on every execution.
 
     Left to choose, PostgreSQL plans these statements again on every execution (their custom
     plans look cheaper than the generic one), which was about a third of its CPU per claim and
@@ -81,7 +82,7 @@ def delivery_loop_database(settings: Settings, *, connections: int) -> Database:
     primary keys) whatever the parameters. Only the loop's claims (never of given ids) and
     records run here, so no other statement is planned this way.
     """
-    db = Database.connect(settings.sqlalchemy_url, pool_size=connections)
+    db = Database.connect(settings.sqlalchemy_url, pool_size=connections, autocommit=True)
     event.listen(db.engine.sync_engine, "connect", _plan_once)
     return db
 
