@@ -4,9 +4,11 @@ whole batch each), find due ones, and release the leases of workers that are gon
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, text
+from sqlalchemy import TextClause, func, select, text
+from sqlalchemy.dialects.postgresql import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.webhooks.claims import ClaimedDelivery, Outcome
@@ -79,16 +81,39 @@ _RECORDED = """
     )
 """
 
+
+class _DriverStatement(NamedTuple):
+    """A statement compiled once for asyncpg ($1, $2, ...), sent by `exec_driver_sql`: no
+    compilation, cache key or parameter processing per execution, while SQLAlchemy still wraps
+    the driver's errors (`is_outage` reads them) and invalidates a broken connection."""
+
+    sql: str
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, statement: TextClause) -> _DriverStatement:
+        compiled = statement.compile(dialect=asyncpg.dialect())  # type: ignore[no-untyped-call]
+        return cls(compiled.string, tuple(compiled.positiontup or ()))
+
+    async def rows(
+        self, connection: AsyncConnection, values: Mapping[str, object]
+    ) -> Sequence[Sequence[Any]]:
+        arguments = tuple(values[name] for name in self.names)
+        return (await connection.exec_driver_sql(self.sql, arguments)).all()
+
+
 # The f-strings below only join the constant SQL above.
-_CLAIM = text(f"WITH {_DUE_AND_CLAIMED} SELECT * FROM claimed")  # noqa: S608
-_RECORD = text(f"WITH {_RECORDED} SELECT id FROM recorded")  # noqa: S608
+_CLAIM = _DriverStatement.of(text(f"WITH {_DUE_AND_CLAIMED} SELECT * FROM claimed"))  # noqa: S608
+_RECORD = _DriverStatement.of(text(f"WITH {_RECORDED} SELECT id FROM recorded"))  # noqa: S608
 # Both in one statement (one round trip per cycle of the delivery loop): one row per claimed
 # delivery, or a single row of nulls after the array when none was, each starting with the ids
 # of the deliveries written.
-_RECORD_AND_CLAIM = text(
-    f"WITH {_RECORDED}, {_DUE_AND_CLAIMED} "  # noqa: S608
-    "SELECT ARRAY(SELECT id FROM recorded), claimed.* "
-    "FROM (VALUES (1)) AS one LEFT JOIN claimed ON true"
+_RECORD_AND_CLAIM = _DriverStatement.of(
+    text(
+        f"WITH {_RECORDED}, {_DUE_AND_CLAIMED} "  # noqa: S608
+        "SELECT ARRAY(SELECT id FROM recorded), claimed.* "
+        "FROM (VALUES (1)) AS one LEFT JOIN claimed ON true"
+    )
 )
 
 
@@ -102,8 +127,8 @@ async def claim_due(
     only: Sequence[uuid.UUID] | None = None,
 ) -> list[ClaimedDelivery]:
     """Claim up to `limit` due deliveries (among `only`, when given) in one statement."""
-    rows = await connection.execute(
-        _CLAIM,
+    rows = await _CLAIM.rows(
+        connection,
         _claim_parameters(limit, lease_seconds, holder, disabled_error, only) | {"ids": []},
     )
     return [ClaimedDelivery(*row) for row in rows]
@@ -113,7 +138,7 @@ async def record_outcomes(
     connection: AsyncConnection, outcomes: Sequence[Outcome]
 ) -> set[uuid.UUID]:
     """Write the outcomes in one statement; the ids of the deliveries written."""
-    rows = await connection.execute(_RECORD, _outcome_parameters(outcomes))
+    rows = await _RECORD.rows(connection, _outcome_parameters(outcomes))
     return {row_id for (row_id,) in rows}
 
 
@@ -128,13 +153,11 @@ async def record_and_claim(
 ) -> tuple[set[uuid.UUID], list[ClaimedDelivery]]:
     """`record_outcomes` and `claim_due` in one statement: the ids of the deliveries written,
     and those claimed (never one of the outcomes' deliveries)."""
-    rows = (
-        await connection.execute(
-            _RECORD_AND_CLAIM,
-            _outcome_parameters(outcomes)
-            | _claim_parameters(limit, lease_seconds, holder, disabled_error, None),
-        )
-    ).all()
+    rows = await _RECORD_AND_CLAIM.rows(
+        connection,
+        _outcome_parameters(outcomes)
+        | _claim_parameters(limit, lease_seconds, holder, disabled_error, None),
+    )
     written = set(rows[0][0])
     return written, [ClaimedDelivery(*row[1:]) for row in rows if row[1] is not None]
 

@@ -16,11 +16,15 @@ import httpx
 import pytest
 import websockets
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
+from app.core.outages import is_outage
+from app.webhooks.delivery import claim_deliveries, delivery_loop_database, record_attempts
 from db.create_database import ensure_database
 from db.migrate import upgrade_to_head
 from db.session import Database
+from jobs.relay import OutboxRelay
 from tests.api.test_http_conventions import assert_error
 from tests.asgi import runtime_of, serve
 from tests.automation_runs.helpers import CALLBACK, RUNS
@@ -232,3 +236,37 @@ async def test_every_write_accepted_around_a_database_restart_is_delivered(
             requests = await receiver.wait_for("/hook", len(accepted))
             assert await worker.terminate() == 0, worker.output()
     assert sorted(json.loads(r.body)["data"]["slug"] for r in requests) == sorted(accepted)
+
+
+async def test_the_worker_statements_fail_as_outages_and_reconnect_after(
+    private_pg: PostgresServer, redis_url: str
+) -> None:
+    """The delivery loop's claims and records and the relay, sent as the driver's SQL, still
+    fail as outages (so they are logged as such) and find a fresh connection once it is back."""
+    settings, _, _ = await seeded(private_pg, redis_url, webhook_url="http://127.0.0.1:9/hook")
+    loop_db = delivery_loop_database(settings, connections=1)
+    db = Database.connect(settings.sqlalchemy_url, pool_size=1)
+    relay = OutboxRelay(db, on_deliveries=lambda: None)
+
+    async def statements() -> None:
+        assert await claim_deliveries(loop_db, settings, limit=1, holder=None) == []
+        assert await record_attempts(loop_db, []) == []
+        assert await relay.run() == 0
+
+    try:
+        await statements()
+        private_pg.stop()
+        for failing in (
+            claim_deliveries(loop_db, settings, limit=1, holder=None),
+            record_attempts(loop_db, []),
+            relay.run(),
+        ):
+            with pytest.raises((DBAPIError, OSError)) as failed:
+                await failing
+            assert is_outage(failed.value), repr(failed.value)
+        private_pg.start()
+        private_pg.wait_ready()
+        await statements()
+    finally:
+        await loop_db.dispose()
+        await db.dispose()

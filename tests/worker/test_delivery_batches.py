@@ -7,9 +7,11 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from app.bootstrap import Runtime
 from app.core.config import Settings
@@ -136,6 +138,35 @@ async def test_the_loop_plans_its_statements_once(settings: Settings) -> None:
     finally:
         await loop_db.dispose()
     assert mode == "force_generic_plan"
+
+
+async def test_the_loop_sends_statements_compiled_once_each_committing_on_its_own(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
+) -> None:
+    url = receiver.script("/hook", Answer(200))
+    await pending_deliveries(db, settings, tenant_keys, url, 2)
+    loop_db = delivery_loop_database(settings, connections=1)
+    sent: list[tuple[str, bool, bool]] = []
+
+    def note(connection: Any, _: Any, statement: str, __: Any, context: Any, ___: Any) -> None:
+        autocommit = connection.connection.dbapi_connection.autocommit
+        sent.append((statement, context.compiled is None, autocommit))
+
+    event.listen(loop_db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        [first] = await claim_deliveries(loop_db, settings, limit=1, holder=7)
+        attempted = await send(clients, settings, first)
+        _, [second] = await record_and_claim(loop_db, settings, [attempted], limit=1, holder=7)
+        await record_attempts(loop_db, [await send(clients, settings, second)])
+        with pytest.raises(AssertionError):
+            async with loop_db.unit_of_work():
+                pass
+    finally:
+        await loop_db.dispose()
+    # Sent as the driver's SQL ($1, ...), no SQLAlchemy compilation, never inside BEGIN/COMMIT.
+    assert [(driver_sql, autocommit) for _, driver_sql, autocommit in sent] == [(True, True)] * 3
+    assert all("$1" in statement and ":ids" not in statement for statement, _, _ in sent)
+    assert {row.status for row in await all_deliveries(db)} == {"delivered"}
 
 
 async def test_one_record_statement_writes_different_outcomes(
