@@ -47,6 +47,8 @@ class LoadResult:
     duplicates: int
     drained_after_s: float
     rss: dict[str, list[float]] = field(default_factory=dict)
+    # CPU seconds each watched process tree spent from the first send to the last delivery.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def count(self, keep: Callable[[Outcome], bool]) -> int:
         return sum(1 for outcome in self.outcomes if keep(outcome))
@@ -130,9 +132,11 @@ def run_load(run: BenchRun, target: Webhooks, name: str, rate: int, seconds: int
     with run.processes.running(worker):
         time.sleep(WORKER_START_SECONDS)
         asyncio.run(_load(target, tenant, f"{name}-warm", WARM_UP_RATE, WARM_UP_SECONDS, {}))
-        start_rss = {key: tree_usage(process.pid)[0] for key, process in watched.items()}
+        start = {key: tree_usage(process.pid) for key, process in watched.items()}
         result = asyncio.run(_load(target, tenant, name, rate, seconds, watched))
-    result.rss = {key: [start_rss[key], *values] for key, values in result.rss.items()}
+        end = {key: tree_usage(process.pid) for key, process in watched.items()}
+    result.rss = {key: [start[key][0], *values] for key, values in result.rss.items()}
+    result.cpu_seconds = {key: end[key][1] - start[key][1] for key in watched}
     return result
 
 
@@ -146,7 +150,16 @@ def _summary(result: LoadResult) -> str:
         f"send lag p99 {percentile(send_lag_ms, 99):.1f} ms; "
         f"acknowledged {result.acknowledged} of {len(result.outcomes)}, statuses "
         f"{dict(result.statuses)}, connection errors {dict(result.connection_errors)}, "
-        f"drained {result.drained_after_s:.1f} s after the last send"
+        f"drained {result.drained_after_s:.1f} s after the last send; CPU per acknowledged "
+        f"write: {_cpu_per_write(result)}"
+    )
+
+
+def _cpu_per_write(result: LoadResult) -> str:
+    acknowledged = max(1, result.acknowledged)
+    return ", ".join(
+        f"{name} {1000 * seconds / acknowledged:.2f} ms"
+        for name, seconds in result.cpu_seconds.items()
     )
 
 
