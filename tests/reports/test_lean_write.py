@@ -29,13 +29,15 @@ Send = Callable[[], Awaitable[httpx.Response]]
 
 
 async def both_ways(monkeypatch: pytest.MonkeyPatch, send: Send) -> list[httpx.Response]:
-    """The response served lean (checked to be), then the one FastAPI's handler gives."""
+    """The response served lean (it answered or raised, never declined), then the one FastAPI's
+    handler gives."""
     lean_handler = upsert_reports.lean_handler  # type: ignore[attr-defined]
     served: list[Request] = []
 
     async def spy(request: Request) -> Response | None:
         served.append(request)
         response: Response | None = await lean_handler(request)
+        assert response is not None, "the lean handler declined the request"
         return response
 
     monkeypatch.setattr(upsert_reports, "lean_handler", spy)
