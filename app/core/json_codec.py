@@ -46,7 +46,7 @@ def dumps_jsonb(text: str) -> bytes:
 
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
+    """Compact UTF-8 JSON; an `orjson.Fragment` (JSON serialised before) is written as it is."""
     try:
         return orjson.dumps(value)
     except TypeError:

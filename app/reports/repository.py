@@ -9,9 +9,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core import json_codec
 from app.core.pagination import Position
-from app.reports.rows import COLUMNS, ReportRow
+from app.reports.rows import COLUMNS, ReportRow, WrittenRow
 from app.reports.schemas import ReportIn, ReportStatus
 from db.session import ReadSource, fetch_rows
 
@@ -20,7 +19,7 @@ class Written(NamedTuple):
     """What the upsert did to one item: `inserted` and `was_published` are None when the item
     equalled its stored report (unchanged, `report` as stored)."""
 
-    report: ReportRow
+    report: WrittenRow
     inserted: bool | None
     was_published: bool | None
 
@@ -44,10 +43,10 @@ SELECT count(*)
 # Every CTE reads the snapshot of the statement's start: `stored` holds the rows as they were
 # before the insert. An item equal to its stored report (timestamps as instants, content as
 # JSON values) is filtered by the conflict clause's WHERE: it is not rewritten, and comes back
-# from `stored`.
+# from `stored`. No content comes back: the answer shows the item's (`WrittenRow`).
 _UPSERT = """
 WITH stored AS (
-    SELECT id, slug, title, summary, content, published_at, created_at, updated_at
+    SELECT id, slug, title, summary, published_at, created_at, updated_at
       FROM reports
      WHERE tenant_id = $1 AND slug = ANY($2::text[])
 ), written AS (
@@ -63,8 +62,8 @@ WITH stored AS (
      WHERE (r.title, r.summary, r.content, r.published_at)
            IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.summary, EXCLUDED.content,
                              EXCLUDED.published_at)
-    RETURNING r.id, r.slug, r.title, r.summary, r.content, r.published_at, r.created_at,
-              r.updated_at, r.xmax = 0 AS inserted
+    RETURNING r.id, r.slug, r.title, r.summary, r.published_at, r.created_at, r.updated_at,
+              r.xmax = 0 AS inserted
 )
 SELECT w.*, s.published_at IS NOT NULL
   FROM written AS w LEFT JOIN stored AS s ON s.slug = w.slug
@@ -84,14 +83,14 @@ async def upsert(
         [item.slug for item in ordered],
         [item.title for item in ordered],
         [item.summary for item in ordered],
-        [json_codec.dumps_text(item.content) for item in ordered],
+        [item.content_json for item in ordered],
         [item.published_at for item in ordered],
     )
     connection = await session.connection()
     await connection.exec_driver_sql(_LOCK_SLUGS, parameters[:2])
     result = await connection.exec_driver_sql(_UPSERT, parameters)
     rows: Sequence[Sequence[Any]] = result.all()
-    return {row[1]: Written(ReportRow._make(row[:8]), row[8], row[9]) for row in rows}
+    return {row[1]: Written(WrittenRow._make(row[:7]), row[7], row[8]) for row in rows}
 
 
 async def find_rows_by_slugs(

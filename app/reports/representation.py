@@ -5,6 +5,12 @@ the JSON a read answers, and a batch upsert answers and publishes.
 gives the same JSON as `ReportOut.model_validate(row).model_dump(mode="json")` at a fraction of
 the cost, which matters for a page of 100 or a batch of 500 (tests/reports/test_representation.py
 and test_read_path.py hold the two equal).
+
+A batch answers each report's `content` as the item's compact JSON text, which it was stored
+from or found equal to (as JSON values, by PostgreSQL), rather than the stored jsonb decoded and
+encoded again: the same JSON value, its object keys in the client's order and its numbers as
+the client's parsed numbers are written (a read shows the stored form: `1e20` may come back as
+`100000000000000000000`). JSON objects are unordered (RFC 8259), so both are the same report.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from app.core import json_codec
 from app.core.pagination import Page
 from app.core.time import rfc3339
-from app.reports.rows import ReportRow
+from app.reports.rows import ReportRow, WrittenRow
 from app.reports.schemas import UpsertResult
 
 # Reports written by one statement share their timestamps (now() of its transaction): each
@@ -26,13 +34,23 @@ _timestamp = lru_cache(maxsize=4096)(rfc3339)
 
 def report_json(row: ReportRow) -> dict[str, Any]:
     """A report as the API shows it (`ReportOut`, by alias, JSON values)."""
+    return _report_json(row, row.content)
+
+
+def written_report_json(row: WrittenRow, content_json: str) -> dict[str, Any]:
+    """A report the batch upsert wrote or found unchanged, its content the item's compact JSON
+    text, spliced as it is into whatever JSON the result is written into (the answer, events)."""
+    return _report_json(row, orjson.Fragment(content_json))
+
+
+def _report_json(row: ReportRow | WrittenRow, content: Any) -> dict[str, Any]:
     published_at = row.published_at
     return {
         "id": str(row.id),
         "slug": row.slug,
         "title": row.title,
         "summary": row.summary,
-        "content": row.content,
+        "content": content,
         "publishedAt": _timestamp(published_at) if published_at is not None else None,
         "createdAt": _timestamp(row.created_at),
         "updatedAt": _timestamp(row.updated_at),

@@ -1,4 +1,4 @@
-"""A report as the read paths return it: a plain row, without ORM identity or change tracking."""
+"""Reports as the database returns them: plain rows, without ORM identity or change tracking."""
 
 from __future__ import annotations
 
@@ -16,6 +16,19 @@ class ReportRow(NamedTuple):
     title: str
     summary: str | None
     content: dict[str, Any]
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WrittenRow(NamedTuple):
+    """A report as the batch upsert left it, but for its content: the item's, which the stored
+    content equals as a JSON value (compared so when unchanged, else stored from its text)."""
+
+    id: uuid.UUID
+    slug: str
+    title: str
+    summary: str | None
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime

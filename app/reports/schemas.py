@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import orjson
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from app.core import json_codec
 from app.core.errors import ValidationFailed
 from app.core.schemas import InputModel, OutputModel, PageOut, finite_json
 from app.core.time import UtcDateTime
@@ -26,19 +27,40 @@ def is_slug(text: str) -> bool:
     return _SLUG.fullmatch(text) is not None
 
 
-def _quick_compact_size(value: dict[str, Any]) -> int | None:
-    """The size of `value` as compact JSON by orjson, when that settles the checks.
+def _compact_json(value: dict[str, Any]) -> str:
+    """`value` as compact JSON (`json_codec.dumps`), once its numbers are known to be finite and
+    its size within MAX_CONTENT_BYTES; ValueError otherwise.
 
-    None when it does not: orjson writes a non-finite number as `null` (so a `null` is looked
-    at again) and refuses integers beyond 64 bits. Otherwise the standard module's text differs
-    only in exponents (`1e-07` for `1e-7`), at most a byte in three, so a size within three
-    quarters of the bound is within it.
+    orjson's text settles both checks at once when it holds no `null` (orjson writes a
+    non-finite number as `null`) and is within three quarters of the bound: the standard
+    module's compact text, which the bound is measured on, differs from it only in exponents
+    (`1e-07` for `1e-7`), at most a byte in three. Otherwise the standard module decides.
     """
     try:
-        compact = orjson.dumps(value)
-    except orjson.JSONEncodeError:
-        return None
-    return None if b"null" in compact else len(compact)
+        compact: bytes | None = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits
+        compact = None
+    if (
+        compact is not None
+        and len(compact) <= MAX_CONTENT_BYTES * 3 // 4
+        and b"null" not in compact
+    ):
+        return compact.decode()
+    standard = finite_json(value, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(standard) > MAX_CONTENT_BYTES:
+        raise ValueError(f"must be at most {MAX_CONTENT_BYTES} bytes as compact JSON")
+    return compact.decode() if compact is not None else json_codec.dumps_text(value)
+
+
+class Content(dict[str, Any]):
+    """A report's content as validated, with the compact JSON text it is stored and answered as
+    (serialised once: the size check's text is the database's and the response's)."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, value: dict[str, Any], json: str) -> None:
+        super().__init__(value)
+        self.json = json
 
 
 class ReportStatus(StrEnum):
@@ -51,20 +73,21 @@ class ReportIn(InputModel):
     slug: Annotated[str, Field(pattern=SLUG_PATTERN)]
     title: Annotated[str, Field(min_length=1, max_length=300)]
     summary: Annotated[str | None, Field(max_length=2000)] = None
-    content: dict[str, Any] = Field(default_factory=dict)
+    # Validated even when omitted, so that every item's content is a `Content`.
+    content: dict[str, Any] = Field(default_factory=dict, validate_default=True)
     published_at: AwareDatetime | None = None
 
     @field_validator("content")
     @classmethod
-    def _content_size(cls, value: dict[str, Any]) -> dict[str, Any]:
-        """Finite numbers only, and a size bound: one serialisation checks both."""
-        quick = _quick_compact_size(value)
-        if quick is not None and quick <= MAX_CONTENT_BYTES * 3 // 4:
-            return value
-        compact = finite_json(value, separators=(",", ":"), ensure_ascii=False).encode()
-        if len(compact) > MAX_CONTENT_BYTES:
-            raise ValueError(f"must be at most {MAX_CONTENT_BYTES} bytes as compact JSON")
-        return value
+    def _content_size(cls, value: dict[str, Any]) -> Content:
+        """Finite numbers only, and a size bound: one serialisation checks both, and is kept."""
+        return Content(value, _compact_json(value))
+
+    @property
+    def content_json(self) -> str:
+        """The content as compact JSON: what is stored, and answered."""
+        content = self.content
+        return content.json if isinstance(content, Content) else json_codec.dumps_text(content)
 
     @field_validator("published_at")
     @classmethod

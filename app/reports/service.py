@@ -15,7 +15,6 @@ from app.core.pagination import Page, PageRequest
 from app.outbox import service as outbox
 from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
 from app.reports import repository, representation
-from app.reports.representation import report_json
 from app.reports.rows import ReportRow
 from app.reports.schemas import ReportIn, ReportStatus, UpsertResult, is_slug
 from db.session import ReadSource
@@ -42,7 +41,7 @@ async def upsert_batch(
     events: list[NewEvent] = []
     for item in items:
         row, inserted, was_published = written[item.slug]
-        payload = report_json(row)
+        payload = representation.written_report_json(row, item.content_json)
         if inserted is None:
             outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, payload))
             continue

@@ -1,8 +1,10 @@
 """The batch upsert answers and publishes reports built without Pydantic: the same JSON as the
-output models give, and the same as the stored rows read back."""
+output models give (a batch's content as JSON values: it is the item's compact text), and the
+same as the stored rows read back."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -10,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.reports.representation import batch_body, report_json
-from app.reports.rows import ReportRow
+from app.core import json_codec
+from app.reports.representation import batch_body, report_json, written_report_json
+from app.reports.rows import ReportRow, WrittenRow
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
 from tests.factories import Keys
@@ -49,6 +52,24 @@ def test_report_and_batch_json_are_the_output_models_json(
         summary=UpsertSummaryOut(created=1, updated=0, unchanged=1),
     )
     assert batch_body(results) == expected.model_dump_json().encode()
+
+
+@pytest.mark.parametrize("content", CONTENTS)
+def test_a_written_report_is_the_output_models_json_as_json_values(
+    content: dict[str, Any],
+) -> None:
+    stored = row(content, None)
+    written = WrittenRow(*stored[:4], *stored[5:])
+    report = written_report_json(written, json_codec.dumps_text(content))
+    body = batch_body([(UpsertResult.UPDATED, report)])
+    expected = ReportBatchOut(
+        data=[
+            ReportUpsertOut(result=UpsertResult.UPDATED, report=ReportOut.model_validate(stored))
+        ],
+        summary=UpsertSummaryOut(created=0, updated=1, unchanged=0),
+    )
+    # The standard module reads integers beyond 64 bits exactly.
+    assert json.loads(body) == json.loads(expected.model_dump_json())
 
 
 async def test_answered_reports_equal_the_stored_ones(
