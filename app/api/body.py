@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from app.api.operation_docs import OperationDoc
 from app.core.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from app.core.json_input import JsonTooDeep, parse_json
+from app.core.json_input import PARSED_JSON_CONTEXT, JsonTooDeep, parse_json
 from app.http.request_body import is_json_content_type
 from app.http.validation import TOO_DEEP, json_texts_storable, validate
 
@@ -62,7 +62,9 @@ class JsonBody(Generic[Model]):
                 raise InvalidJson("A JSON request body is required.")
             payload = {}
         texts_storable = json_texts_storable(await request.body())
-        return validate(self.model, payload, texts_storable=texts_storable)
+        return validate(
+            self.model, payload, texts_storable=texts_storable, context=PARSED_JSON_CONTEXT
+        )
 
 
 def json_body(model: type[Model]) -> JsonBody[Model]:

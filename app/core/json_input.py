@@ -25,6 +25,16 @@ _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _STRING = re.compile(r'"[^"]*"')
 
 
+# Pydantic's validation context for a document `parse_json` returned: every number in it is
+# finite, so validators need not look (`numbers_are_finite`).
+PARSED_JSON_CONTEXT: dict[str, Any] = {"parsed_json": True}
+
+
+def numbers_are_finite(context: Any) -> bool:
+    """Whether a validation context vouches that the input's numbers are finite."""
+    return isinstance(context, dict) and context.get("parsed_json") is True
+
+
 class JsonTooDeep(ValueError):
     """JSON nested deeper than the parser goes: a validation failure (422), which the contract
     checks after the other 400s, so it is told apart from malformed JSON."""
@@ -67,14 +77,14 @@ def _parse_plain(data: bytes) -> Any:
     UTF-8), and more: a byte order mark, nesting past 1024 levels. What it refuses goes the
     standard way, to be read or refused as before. It also reads up to 1024 levels where the
     standard module stops sooner (JsonTooDeep): a document it could not write back (deeper
-    than 254 levels) goes the standard way too, and the brackets are counted first to skip
-    writing back a document that cannot be that deep.
+    than 254 levels) goes the standard way too. Writing back costs less than counting the
+    brackets (a byte at a time); a document too short to hold 255 pairs is not written back.
     """
     if json_codec.has_long_digit_run(data):  # orjson would read a float
         return _NOT_PLAIN
     try:
         value = orjson.loads(data)
-        if data.count(b"[") + data.count(b"{") > _ORJSON_WRITE_DEPTH:
+        if len(data) > 2 * _ORJSON_WRITE_DEPTH:
             orjson.dumps(value)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _NOT_PLAIN

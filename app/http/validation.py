@@ -26,11 +26,18 @@ def too_deep() -> ValidationFailed:
     return ValidationFailed(details=[{"path": "", "message": TOO_DEEP_MESSAGE}])
 
 
-def validate(model: type[Model], data: Any, *, texts_storable: bool = False) -> Model:
+def validate(
+    model: type[Model],
+    data: Any,
+    *,
+    texts_storable: bool = False,
+    context: dict[str, Any] | None = None,
+) -> Model:
     """Validate parsed JSON against an input model; a failure is a 422 listing each problem.
 
     `texts_storable`: the caller knows no key or text of `data` holds a NUL or an unpaired
-    surrogate (`json_texts_storable`), so only the depth is checked.
+    surrogate (`json_texts_storable`), so only the depth is checked. `context` is Pydantic's
+    validation context (`PARSED_JSON_CONTEXT` for a document `parse_json` returned).
     """
     if data is TOO_DEEP:
         raise too_deep()
@@ -40,7 +47,7 @@ def validate(model: type[Model], data: Any, *, texts_storable: bool = False) -> 
         path, message = problem
         raise ValidationFailed(details=[{"path": path, "message": message}])
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         raise ValidationFailed(details=validation_details(exc.errors())) from None
 
@@ -51,8 +58,12 @@ _NUL_ESCAPE = b"\\u0000"
 
 def json_texts_storable(body: bytes) -> bool:
     """Whether the texts of the document parsed from `body` (by `parse_json`, which refuses
-    unpaired surrogates) certainly hold no NUL: in JSON a NUL can only be written escaped."""
-    return _NUL_ESCAPE not in body
+    unpaired surrogates) certainly hold no NUL: in JSON a NUL can only be written escaped.
+
+    A body without any escape is told by one search for a single byte (memchr), many times
+    faster than the search for the escape itself.
+    """
+    return b"\\" not in body or _NUL_ESCAPE not in body
 
 
 def _within_depth(document: Any) -> bool:

@@ -9,10 +9,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import orjson
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from app.core import json_codec
 from app.core.errors import ValidationFailed
+from app.core.json_input import numbers_are_finite
 from app.core.schemas import InputModel, OutputModel, PageOut, finite_json
 from app.core.time import UtcDateTime
 
@@ -27,14 +28,16 @@ def is_slug(text: str) -> bool:
     return _SLUG.fullmatch(text) is not None
 
 
-def _compact_json(value: dict[str, Any]) -> str:
+def _compact_json(value: dict[str, Any], *, finite: bool) -> str:
     """`value` as compact JSON (`json_codec.dumps`), once its numbers are known to be finite and
-    its size within MAX_CONTENT_BYTES; ValueError otherwise.
+    its size within MAX_CONTENT_BYTES; ValueError otherwise. `finite`: the caller knows the
+    numbers are (input parsed from JSON text).
 
-    orjson's text settles both checks at once when it holds no `null` (orjson writes a
-    non-finite number as `null`) and is within three quarters of the bound: the standard
-    module's compact text, which the bound is measured on, differs from it only in exponents
-    (`1e-07` for `1e-7`), at most a byte in three. Otherwise the standard module decides.
+    orjson's text settles both checks at once when it is within three quarters of the bound
+    and its numbers are finite, known or seen from its text holding no `null` (orjson writes a
+    non-finite number as `null`): the standard module's compact text, which the bound is
+    measured on, differs from it only in exponents (`1e-07` for `1e-7`), at most a byte in
+    three. Otherwise the standard module decides.
     """
     try:
         compact: bytes | None = orjson.dumps(value)
@@ -43,7 +46,7 @@ def _compact_json(value: dict[str, Any]) -> str:
     if (
         compact is not None
         and len(compact) <= MAX_CONTENT_BYTES * 3 // 4
-        and b"null" not in compact
+        and (finite or b"null" not in compact)
     ):
         return compact.decode()
     standard = finite_json(value, separators=(",", ":"), ensure_ascii=False).encode()
@@ -79,9 +82,9 @@ class ReportIn(InputModel):
 
     @field_validator("content")
     @classmethod
-    def _content_size(cls, value: dict[str, Any]) -> Content:
+    def _content_size(cls, value: dict[str, Any], info: ValidationInfo) -> Content:
         """Finite numbers only, and a size bound: one serialisation checks both, and is kept."""
-        return Content(value, _compact_json(value))
+        return Content(value, _compact_json(value, finite=numbers_are_finite(info.context)))
 
     @property
     def content_json(self) -> str:
