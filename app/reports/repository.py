@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
@@ -25,7 +26,10 @@ class Written(NamedTuple):
 
 
 # Each statement is a fixed text, whatever the batch size: prepared once per connection
-# (asyncpg's statement cache) and never compiled by SQLAlchemy. Arrays carry the rows.
+# (asyncpg's statement cache) and never compiled by SQLAlchemy. The upsert's items come as one
+# JSON document (jsonb_to_recordset), their slugs as an array: the driver encodes an array
+# element by element, each with a Python type check: ~1.4 ms of CPU for 500 items in five arrays,
+# ~0.7 ms for the document built and sent.
 #
 # Every writer of a report first takes a transaction-scoped advisory lock per (tenant, slug),
 # in the order of the lock keys, so concurrent batches cannot deadlock, and the upsert (a
@@ -51,9 +55,11 @@ WITH stored AS (
      WHERE tenant_id = $1 AND slug = ANY($2::text[])
 ), written AS (
     INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
-    SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content::jsonb,
+    SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content,
            date_trunc('milliseconds', u.published_at)
-      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+      FROM ROWS FROM (jsonb_to_recordset($3::jsonb)
+                      AS (slug text, title text, summary text, content jsonb,
+                          published_at timestamptz))
            WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
      ORDER BY u.position
         ON CONFLICT (tenant_id, slug) DO UPDATE
@@ -78,19 +84,33 @@ async def upsert(
 ) -> dict[str, Written]:
     """Insert or replace every item, by slug: its locks, then one statement."""
     ordered = sorted(items, key=lambda item: item.slug)
-    parameters = (
-        tenant_id,
-        [item.slug for item in ordered],
-        [item.title for item in ordered],
-        [item.summary for item in ordered],
-        [item.content_json for item in ordered],
-        [item.published_at for item in ordered],
-    )
+    slugs = [item.slug for item in ordered]
     connection = await session.connection()
-    await connection.exec_driver_sql(_LOCK_SLUGS, parameters[:2])
-    result = await connection.exec_driver_sql(_UPSERT, parameters)
+    await connection.exec_driver_sql(_LOCK_SLUGS, (tenant_id, slugs))
+    result = await connection.exec_driver_sql(_UPSERT, (tenant_id, slugs, _items_json(ordered)))
     rows: Sequence[Sequence[Any]] = result.all()
     return {row[1]: Written(WrittenRow._make(row[:7]), row[7], row[8]) for row in rows}
+
+
+def _items_json(items: Sequence[ReportIn]) -> str:
+    """The items as the upsert's JSON document: each content is its compact text, spliced in,
+    and each `publishedAt` in UTC (PostgreSQL reads offsets up to 15:59, RFC 3339 has 23:59)."""
+    return orjson.dumps(
+        [
+            {
+                "slug": item.slug,
+                "title": item.title,
+                "summary": item.summary,
+                "content": orjson.Fragment(item.content_json),
+                "published_at": _in_utc(item.published_at),
+            }
+            for item in items
+        ]
+    ).decode()
+
+
+def _in_utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 async def find_rows_by_slugs(

@@ -268,3 +268,41 @@ async def test_scope_and_tenant_are_enforced(
     )
     assert_error(other, 403, "tenant_forbidden")
     assert await count_reports(db) == 0
+
+
+async def test_texts_and_offsets_are_stored_as_sent(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    title = 'Quote " back \\ é 😀 \u2028 {"not": "json"}'
+    sent = item(
+        "texts",
+        title=title,
+        summary="line\nbreak",
+        content={"t": title, "n": [1, 2.5, None]},
+        publishedAt="2026-11-01T10:00:00.123456+05:30",
+    )
+    first = await post(client, tenant_keys, batch(sent))
+    report = first.json()["data"][0]["report"]
+    assert (report["title"], report["summary"]) == (title, "line\nbreak")
+    assert report["publishedAt"] == "2026-11-01T04:30:00.123Z"
+    read = await client.get(f"{URL}/texts", headers=tenant_keys.headers)
+    assert read.json()["data"] == report
+    again = await post(client, tenant_keys, batch(sent))
+    assert again.json()["data"] == [{"result": "unchanged", "report": report}]
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("0001-01-01T00:00:00.5Z", "0001-01-01T00:00:00.500Z"),
+        ("9999-12-31T23:59:59.999999Z", "9999-12-31T23:59:59.999Z"),
+        ("0001-01-01T00:30:00+00:30", "0001-01-01T00:00:00.000Z"),
+        ("2597-10-03T05:44:45-22:45", "2597-10-04T04:29:45.000Z"),
+        ("2026-11-01T23:59:00+23:59", "2026-11-01T00:00:00.000Z"),
+    ],
+)
+async def test_published_at_at_the_ends_of_the_range_is_stored(
+    client: httpx.AsyncClient, tenant_keys: Keys, sent: str, shown: str
+) -> None:
+    response = await post(client, tenant_keys, batch(item("edge", publishedAt=sent)))
+    assert response.json()["data"][0]["report"]["publishedAt"] == shown
