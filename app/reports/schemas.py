@@ -60,10 +60,14 @@ class Content(dict[str, Any]):
     (serialised once: the size check's text is the database's and the response's)."""
 
     __slots__ = ("json",)
+    json: str
 
-    def __init__(self, value: dict[str, Any], json: str) -> None:
-        super().__init__(value)
-        self.json = json
+    @classmethod
+    def of(cls, value: dict[str, Any], json: str) -> Content:
+        # dict's own constructor, then the text: a Python __init__ would cost twice as much.
+        content = cls(value)
+        content.json = json
+        return content
 
 
 class ReportStatus(StrEnum):
@@ -84,7 +88,7 @@ class ReportIn(InputModel):
     @classmethod
     def _content_size(cls, value: dict[str, Any], info: ValidationInfo) -> Content:
         """Finite numbers only, and a size bound: one serialisation checks both, and is kept."""
-        return Content(value, _compact_json(value, finite=numbers_are_finite(info.context)))
+        return Content.of(value, _compact_json(value, finite=numbers_are_finite(info.context)))
 
     @property
     def content_json(self) -> str:
