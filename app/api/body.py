@@ -23,7 +23,7 @@ class _NoBody:
 NO_BODY = _NoBody()
 
 
-async def _json_payload(request: Request) -> Any:
+async def json_payload(request: Request) -> Any:
     """The body parsed as JSON; `NO_BODY` when there is no body at all, `TOO_DEEP` for JSON
     nested deeper than the parser goes."""
     body = await request.body()
@@ -39,7 +39,7 @@ async def _json_payload(request: Request) -> Any:
         raise InvalidJson from None
 
 
-JsonPayload = Annotated[Any, Depends(_json_payload)]
+JsonPayload = Annotated[Any, Depends(json_payload)]
 
 
 class JsonBody(Generic[Model]):

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.api.body import _json_payload, json_body
+from app.api.body import json_body, json_payload
 from app.api.deps import RuntimeDep, api_key, authorize
 from app.api.idempotency import Idempotency, idempotent_request, respond
 from app.api.lean_route import LeanRoute, served_lean
@@ -45,7 +45,7 @@ async def _lean_upsert(request: Request) -> Response:
     # media type and JSON, the idempotency key, validation.
     await read_body_within_limit(request)
     who = await authorize(request, "reports:write")
-    payload = await _json_payload(request)
+    payload = await json_payload(request)
     runtime = get_runtime(request)
     idempotent = await idempotent_request(request, who, payload, runtime)
     return await _upsert(who, idempotent, await _BATCH(request, payload))
