@@ -74,10 +74,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.router.redirect_slashes = False
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(metrics.router)
+    # The router tries each included router in turn, each of its routes in turn: the tenant
+    # API comes first, GraphQL (the busiest single path) leading it, probes and metrics last.
+    # The OpenAPI document keeps its own order (app/api/openapi.py).
+    mount_graphql(app, settings)
     rest = (reports.router, webhooks.router, automation_runs.router, callbacks.router)
     include_v1(app, *rest)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
     install_openapi(app)
     app.add_middleware(
         AdmissionMiddleware,
@@ -86,7 +90,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         refusal=_overloaded,
     )
     install_hardening(app, settings)
-    mount_graphql(app, settings)
     app.add_middleware(
         RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, docs_paths=docs_paths(app)
     )

@@ -78,6 +78,12 @@ def operation_id(route: APIRoute) -> str:
     return to_camel(route.name)
 
 
+def _documentation_order(path: tuple[str, Any]) -> tuple[bool, bool]:
+    """Probes and metrics, then the REST API, then GraphQL (the router tries them in another
+    order: app/main.py); each group keeps the order of its routes."""
+    return path[0].startswith("/v1/"), path[0] == GRAPHQL_PATH
+
+
 def install_openapi(app: FastAPI) -> None:
     app.servers = SERVERS
     app.webhooks.include_router(outbound_webhooks.router, generate_unique_id_function=operation_id)
@@ -91,6 +97,7 @@ def install_openapi(app: FastAPI) -> None:
 
 
 def _complete(spec: dict[str, Any], routes: Sequence[BaseRoute]) -> dict[str, Any]:
+    spec["paths"] = dict(sorted(spec["paths"].items(), key=_documentation_order))
     components = spec["components"]
     components["headers"] = RESPONSE_HEADERS
     schemas = components["schemas"]
