@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
+from app.core import json_codec
 from app.core.errors import ValidationFailed
 
 DEFAULT_LIMIT = 20
@@ -78,10 +79,10 @@ class CursorCodec:
         self._key = hmac.new(secret, b"aetherflow.cursor.v1", hashlib.sha256).digest()
 
     def encode(self, position: Position) -> str:
-        payload = json.dumps(
-            [position.ordering, position.sort_key.isoformat(), str(position.id)],
-            separators=(",", ":"),
-        ).encode()
+        # Compact, ASCII only: the bytes `json.dumps(..., separators=(",", ":"))` gives.
+        payload = json_codec.dumps(
+            [position.ordering, position.sort_key.isoformat(), str(position.id)]
+        )
         return base64.urlsafe_b64encode(self._sign(payload) + payload).decode().rstrip("=")
 
     def decode(self, cursor: str | None, *, ordering: str) -> Position | None:
@@ -106,7 +107,7 @@ class CursorCodec:
         return position
 
     def _sign(self, payload: bytes) -> bytes:
-        return hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+        return hmac.digest(self._key, payload, "sha256")[:_SIGNATURE_BYTES]
 
 
 class FetchRows(Protocol[Row_co]):

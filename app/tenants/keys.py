@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -35,7 +34,7 @@ def key_prefix(key: str) -> str | None:
 
 
 def hash_key(pepper: bytes, key: str) -> bytes:
-    return hmac.new(pepper, key.encode(), hashlib.sha256).digest()
+    return hmac.digest(pepper, key.encode(), "sha256")
 
 
 def hashes_match(stored: bytes, presented: bytes) -> bool:

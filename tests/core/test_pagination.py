@@ -1,3 +1,7 @@
+import base64
+import hashlib
+import hmac
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,3 +69,18 @@ async def test_a_cursor_of_another_list_or_signer_is_refused() -> None:
         await read(cursor, 1, ordering="other rows")
     with pytest.raises(ValidationFailed):
         PageRequest(CursorCodec(b"another pepper"), cursor, 1).for_list("rows")
+
+
+def test_a_cursor_is_the_same_text_as_cursors_issued_before() -> None:
+    """The signed payload is compact JSON, signed with HMAC-SHA256 cut to its first bytes:
+    cursors already held by clients stay valid, and new ones are the same text."""
+    position = Position("rows", START + timedelta(microseconds=123_456), uuid.UUID(int=7))
+    key = hmac.new(b"test pepper", b"aetherflow.cursor.v1", hashlib.sha256).digest()
+    payload = json.dumps(
+        [position.ordering, position.sort_key.isoformat(), str(position.id)],
+        separators=(",", ":"),
+    ).encode()
+    signature = hmac.new(key, payload, hashlib.sha256).digest()[:12]
+    issued_before = base64.urlsafe_b64encode(signature + payload).decode().rstrip("=")
+    assert CURSORS.encode(position) == issued_before
+    assert CURSORS.decode(issued_before, ordering="rows") == position
