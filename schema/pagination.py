@@ -29,10 +29,7 @@ def connection(
     edge: Callable[..., Any],
     of: Callable[..., Connection],
 ) -> Connection:
-    """A connection of `of`'s type: an `edge` per item of the page, with its node and where it
-    ends (its cursor, signed when asked for)."""
-    edges = [
-        edge(node=node(row), position=position, codec=page.codec)
-        for row, position in zip(page.items, page.positions, strict=True)
-    ]
+    """A connection of `of`'s type: an `edge` per item of the page, with its node, its row and
+    the page (which signs the edge's cursor when it is selected)."""
+    edges = [edge(node=node(row), row=row, page=page) for row in page.items]
     return of(edges=edges, page_info=PageInfo(page=page))

@@ -22,7 +22,7 @@ from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 
 from app.automation_runs.schemas import RunOut
-from app.core.pagination import CursorCodec, Page, Position
+from app.core.pagination import Page
 from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
@@ -128,12 +128,12 @@ class PageInfo:
 @strawberry.type
 class ReportEdge:
     node: Report
-    position: strawberry.Private[Position]
-    codec: strawberry.Private[CursorCodec]
+    row: strawberry.Private[Any]
+    page: strawberry.Private[Page[Any]]
 
     @strawberry.field
     def cursor(self) -> str:
-        return self.codec.encode(self.position)
+        return self.page.cursor_after(self.row)
 
 
 @strawberry.type
@@ -145,12 +145,12 @@ class ReportConnection:
 @strawberry.type
 class AutomationRunEdge:
     node: AutomationRun
-    position: strawberry.Private[Position]
-    codec: strawberry.Private[CursorCodec]
+    row: strawberry.Private[Any]
+    page: strawberry.Private[Page[Any]]
 
     @strawberry.field
     def cursor(self) -> str:
-        return self.codec.encode(self.position)
+        return self.page.cursor_after(self.row)
 
 
 @strawberry.type

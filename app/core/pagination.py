@@ -8,10 +8,9 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
 from app.core import json_codec
@@ -38,8 +37,8 @@ class Position:
 
 @dataclass(frozen=True)
 class Page(Generic[Item]):
-    """Items of one page and where each ends. Positions and cursors are made only when asked
-    for: REST needs the next page's alone, GraphQL one per edge."""
+    """Items of one page and where each ends. Cursors are made only when asked for: REST
+    needs the next page's alone, GraphQL an edge's when its `cursor` is selected."""
 
     items: list[Item]
     has_next: bool
@@ -47,26 +46,19 @@ class Page(Generic[Item]):
     place_of: PlaceOf[Item]
     codec: CursorCodec
 
-    @cached_property
-    def positions(self) -> list[Position]:
-        return [self._position(item) for item in self.items]
-
     @property
     def next_cursor(self) -> str | None:
         """The cursor of the next page; None on the last page."""
-        return self.codec.encode(self._position(self.items[-1])) if self.has_next else None
+        return self.cursor_after(self.items[-1]) if self.has_next else None
 
     @property
     def end_cursor(self) -> str | None:
         """The cursor after this page's last item; None when the page is empty."""
-        return self.codec.encode(self._position(self.items[-1])) if self.items else None
+        return self.cursor_after(self.items[-1]) if self.items else None
 
-    @property
-    def cursors(self) -> list[str]:
-        return [self.codec.encode(position) for position in self.positions]
-
-    def with_cursors(self) -> Iterator[tuple[Item, str]]:
-        return zip(self.items, self.cursors, strict=True)
+    def cursor_after(self, item: Item) -> str:
+        """The cursor that resumes the list after `item`, one of this page's."""
+        return self.codec.encode(self._position(item))
 
     def _position(self, item: Item) -> Position:
         return Position(self.ordering, *self.place_of(item))

@@ -46,16 +46,16 @@ async def test_pages_follow_each_other_to_the_end() -> None:
 
 async def test_each_item_carries_the_cursor_that_resumes_after_it() -> None:
     page = await read(None, 3)
-    assert page.next_cursor == page.cursors[-1]
-    for index, (_, cursor) in enumerate(page.with_cursors()):
-        assert (await read(cursor, 5)).items == ROWS[index + 1 :]
+    assert page.next_cursor == page.cursor_after(page.items[-1])
+    for index, item in enumerate(page.items):
+        assert (await read(page.cursor_after(item), 5)).items == ROWS[index + 1 :]
 
 
 async def test_a_page_that_ends_the_list_has_no_next_cursor() -> None:
     page = await read(None, len(ROWS))
     assert page.items == ROWS
     assert page.next_cursor is None
-    assert len(page.cursors) == len(ROWS)
+    assert page.end_cursor == page.cursor_after(ROWS[-1])
 
 
 @pytest.mark.parametrize("cursor", [None, ""])
