@@ -14,6 +14,7 @@ from fastapi import BackgroundTasks, Depends, FastAPI, Request, WebSocket
 from fastapi.routing import APIRoute
 from graphql import GraphQLError
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
@@ -350,13 +351,23 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
 
 def _route_class(router: TenantGraphQLRouter) -> type[APIRoute]:
     """Routes whose POST handler is the router's `serve_post`; GET and WebSocket keep
-    FastAPI's (their dependencies are solved as declared)."""
+    FastAPI's (their dependencies are solved as declared). A POST is answered from the route's
+    `handle`, outside FastAPI's request wrapper (two exit stacks and an exception layer that
+    `serve_post` does not use): its exceptions reach the same handlers through the app's
+    `ExceptionMiddleware`, as a lean REST GET's do (app/api/lean_route.py)."""
 
     class LeanPostRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             if self.methods == {"POST"}:
                 return router.serve_post
             return super().get_route_handler()
+
+        async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if self.methods == {"POST"} and scope["method"] == "POST":
+                response = await router.serve_post(Request(scope, receive, send))
+                await response(scope, receive, send)
+                return
+            await super().handle(scope, receive, send)
 
     return LeanPostRoute
 
