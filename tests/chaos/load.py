@@ -1,4 +1,4 @@
-"""An open-loop HTTP/1.1 load generator on raw asyncio connections (h11 parses).
+"""An open-loop HTTP/1.1 load generator on raw asyncio connections (httptools parses answers).
 
 Requests start at a fixed rate whatever the server does (open loop): a slow or stalled server
 meets more connections, not fewer requests, and latency is measured from when a request was due,
@@ -8,6 +8,10 @@ or the kind of connection error, told apart (refused, reset, closed before the a
 Connections are kept alive and reused, but only while they were idle for less than
 `REUSE_IDLE_SECONDS` (well under uvicorn's 5 s keep-alive timeout), so a request is never sent
 on a connection the server is closing as idle: every error counted is the server's doing.
+
+The generator shares the machine with what it loads, so each request costs it little: the
+request's bytes are formatted by hand and answers parsed by httptools (uvicorn's parser, in C),
+on whatever event loop runs it (the bench runs it on uvloop).
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import h11
+import httptools
 
 REUSE_IDLE_SECONDS = 1.0
 REQUEST_TIMEOUT_SECONDS = 30.0
@@ -61,7 +65,6 @@ class NoAnswer(Exception):
 class _Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
-    protocol: h11.Connection = field(default_factory=lambda: h11.Connection(h11.CLIENT))
     idle_since: float = 0.0
 
     def close(self) -> None:
@@ -77,7 +80,7 @@ def error_kind(exc: BaseException) -> str:
         return "reset"
     if isinstance(exc, TimeoutError):
         return "timeout"
-    if isinstance(exc, h11.RemoteProtocolError):
+    if isinstance(exc, httptools.HttpParserError):
         return "protocol"
     return f"other:{type(exc).__name__}"
 
@@ -124,7 +127,6 @@ class OpenLoop:
 
     async def _release(self, connection: _Connection, reusable: bool) -> None:
         if reusable:
-            connection.protocol.start_next_cycle()
             connection.idle_since = time.monotonic()
             self._idle.append(connection)
         else:
@@ -149,39 +151,28 @@ class OpenLoop:
                 await self._release(connection, reusable)
 
     async def _exchange(self, connection: _Connection, request: Request, outcome: Outcome) -> bool:
-        protocol = connection.protocol
-        headers = [
-            ("Host", f"{self.host}:{self.port}"),
-            ("Content-Length", str(len(request.body))),
-            *request.headers.items(),
-        ]
-        data = protocol.send(
-            h11.Request(method=request.method, target=request.path, headers=headers)
-        )
-        data = (data or b"") + (protocol.send(h11.Data(data=request.body)) or b"")
-        data += protocol.send(h11.EndOfMessage()) or b""
-        connection.writer.write(data)
+        connection.writer.write(self._encode(request))
         await connection.writer.drain()
-        body = bytearray()
-        while True:
-            event = protocol.next_event()
-            if event is h11.NEED_DATA:
-                chunk = await connection.reader.read(65536)
-                if not chunk and outcome.status is None:
-                    raise NoAnswer("closed before the answer")
-                protocol.receive_data(chunk)
-            elif isinstance(event, h11.Response):
-                outcome.status = event.status_code
-                for name, value in event.headers:
-                    if name == b"retry-after":
-                        outcome.retry_after = value.decode("latin-1")
-            elif isinstance(event, h11.Data):
-                body += event.data
-            elif isinstance(event, h11.EndOfMessage):
-                outcome.body = bytes(body)
-                return protocol.our_state is h11.DONE and protocol.their_state is h11.DONE
-            elif isinstance(event, h11.ConnectionClosed):
+        answer = _Answer()
+        parser = answer.parser = httptools.HttpResponseParser(answer)
+        while not answer.complete:
+            chunk = await connection.reader.read(65536)
+            if not chunk:
                 raise NoAnswer("closed before the answer")
+            parser.feed_data(chunk)
+        outcome.status = parser.get_status_code()
+        outcome.retry_after = answer.retry_after
+        outcome.body = bytes(answer.body)
+        return answer.keep_alive and not answer.surplus
+
+    def _encode(self, request: Request) -> bytes:
+        head = [
+            f"{request.method} {request.path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"Content-Length: {len(request.body)}",
+            *(f"{name}: {value}" for name, value in request.headers.items()),
+        ]
+        return "\r\n".join(head).encode("latin-1") + b"\r\n\r\n" + request.body
 
     async def run(
         self, make: Callable[[int], Request], *, rate: float, duration: float, first_index: int = 0
@@ -206,6 +197,39 @@ class OpenLoop:
         for connection in self._idle:
             connection.close()
         self._idle.clear()
+
+
+class _Answer:
+    """httptools' callbacks for one answer."""
+
+    def __init__(self) -> None:
+        self.body = bytearray()
+        self.retry_after: str | None = None
+        self.complete = False
+        self.keep_alive = False
+        self.parser: httptools.HttpResponseParser | None = None
+        # Bytes after the answer: the server sent what was not asked for, so the connection
+        # is not reused.
+        self.surplus = False
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"retry-after":
+            self.retry_after = value.decode("latin-1")
+
+    def on_body(self, body: bytes) -> None:
+        if self.complete:
+            self.surplus = True
+        else:
+            self.body += body
+
+    def on_message_begin(self) -> None:
+        if self.complete:
+            self.surplus = True
+
+    def on_message_complete(self) -> None:
+        # The parser forgets it once the message is over.
+        self.keep_alive = self.parser is not None and self.parser.should_keep_alive()
+        self.complete = True
 
 
 def format_counts(counts: Counter[str]) -> str:
