@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.core import json_codec
 from app.core.errors import ValidationFailed
 from app.core.json_input import JsonTooDeep, parse_json
 from app.http.validation import _first_problem, _plainly_storable, validate
@@ -78,3 +79,54 @@ def test_fingerprint_ignores_key_order_and_takes_big_integers() -> None:
     two = fingerprint("POST", "/x", {"b": {"c": "é", "d": [1.5]}, "a": 1})
     assert one == two
     assert fingerprint("POST", "/x", {"n": 10**30}) != fingerprint("POST", "/x", {"n": 10**29})
+
+
+def padded(text: str) -> str:
+    """`text` in a document long enough to be written back by orjson (over 508 bytes)."""
+    return f'{{"pad": "{"x" * 600}", "value": {text}}}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "18446744073709551616",
+        "-9223372036854775809",
+        "[123456789012345678901234567890, 1.5]",
+        '{"n": 99999999999999999999, "text": "no plus sign here"}',
+        '["C++ 18446744073709551615", 18446744073709551615, -9223372036854775808]',
+        "[1e16, 9.3e18, 1.00000000000000000000001, 12345678901234567890.5]",
+        '"a run of 1234567890123456789012 digits in a text"',
+    ],
+)
+def test_long_documents_are_read_as_the_json_module_reads_them(text: str) -> None:
+    document = padded(text)
+    read = parse_json(document.encode())
+    assert read == json.loads(document)
+    assert [type(node) for node in _leaves(read)] == [
+        type(node) for node in _leaves(json.loads(document))
+    ]
+
+
+def _leaves(node: Any) -> list[Any]:
+    if isinstance(node, dict):
+        return [leaf for child in node.values() for leaf in _leaves(child)]
+    if isinstance(node, list):
+        return [leaf for child in node for leaf in _leaves(child)]
+    return [node]
+
+
+def test_a_long_document_without_a_float_from_1e16_is_not_scanned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scanned: list[bytes | str] = []
+
+    def scan(data: bytes | str) -> bool:
+        scanned.append(data)
+        return True
+
+    monkeypatch.setattr(json_codec, "has_long_digit_run", scan)
+    document = padded('["1234567890123456789012", 12345678901234567, 1.5e15]')
+    assert parse_json(document.encode()) == json.loads(document)
+    assert scanned == []
+    parse_json(padded("1e16").encode())
+    assert len(scanned) == 1
