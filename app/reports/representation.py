@@ -58,14 +58,15 @@ def _report_json(row: ReportRow | WrittenRow, content: Any) -> dict[str, Any]:
 
 
 def batch_body(results: Sequence[tuple[UpsertResult, dict[str, Any]]]) -> bytes:
-    """The batch response (`ReportBatchOut`): each result in input order, and their counts."""
-    counts = dict.fromkeys(UpsertResult, 0)
-    data = []
-    for result, report in results:
-        counts[result] += 1
-        data.append({"result": result.value, "report": report})
-    document = {"data": data, "summary": {result.value: n for result, n in counts.items()}}
-    return json_codec.dumps(document)
+    """The batch response (`ReportBatchOut`): each result in input order, and their counts.
+
+    A result is written as the text it is (`UpsertResult` is a `str`) and counted by identity
+    (`list.count`): an enum member's `value` and hash are Python-level calls, ~0.4 ms of a
+    500-report answer when taken per report."""
+    data = [{"result": result, "report": report} for result, report in results]
+    kinds = [result for result, _ in results]
+    summary = {result.value: kinds.count(result) for result in UpsertResult}
+    return json_codec.dumps({"data": data, "summary": summary})
 
 
 def envelope_body(row: ReportRow) -> bytes:
