@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from app.core.errors import ValidationFailed
 from app.core.json_input import MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, parse_json
+from app.http import validation
 from app.http.validation import json_texts_storable, validate
 
 
@@ -51,3 +52,37 @@ def test_a_nul_escape_means_the_full_check() -> None:
 def test_plain_texts_are_storable() -> None:
     assert json_texts_storable(b'{"value": "a\\\\u0000 is six characters, \\u00e9"}') is False
     assert json_texts_storable(b'{"value": "caf\\u00e9 \xc3\xa9"}')
+
+
+def deepest_empty(depth: int, empty: Any) -> Any:
+    """A document whose deepest container, at level `depth`, is `empty` (`[]` or `{}`)."""
+    node: Any = empty
+    for level in range(depth - 1):
+        node = {"k": node, "s": "x"} if level % 2 else ["text\n" + " " * 200, node]
+    return node
+
+
+EMPTY: list[Any] = [[], {}]
+SHAPES: list[Any] = [
+    *(nested(depth, kind) for depth in range(60, 70) for kind in ("list", "object")),
+    *(deepest_empty(depth, empty) for depth in (63, 64, 65, 66) for empty in EMPTY),
+    {"value": ["a" * 10, 10**30, nested(MAX_JSON_DEPTH, "list")]},
+    {"value": ["a", 10**30, nested(MAX_JSON_DEPTH + 1, "list")]},
+    [[["leaf"]]],
+    "a text",
+    None,
+]
+
+
+@pytest.mark.parametrize("document", SHAPES)
+def test_the_indented_text_tells_the_depth_as_the_walk(document: Any) -> None:
+    assert validation._within_depth(document) == validation._walked_within_depth(document)
+
+
+def test_a_document_within_the_bound_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    walked: list[Any] = []
+    monkeypatch.setattr(validation, "_walked_within_depth", walked.append)
+    assert validation._within_depth(deepest_empty(MAX_JSON_DEPTH, []))
+    assert walked == []
+    validation._within_depth(deepest_empty(MAX_JSON_DEPTH + 1, []))
+    assert len(walked) == 1
