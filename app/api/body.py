@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from app.api.operation_docs import OperationDoc
 from app.core.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from app.core.json_input import PARSED_JSON_CONTEXT, JsonTooDeep, parse_json
+from app.core.json_input import PARSED_JSON_CONTEXT, JsonTooDeep, read_json
 from app.http.request_body import is_json_content_type
 from app.http.validation import TOO_DEEP, json_texts_storable, validate
 
@@ -32,11 +32,14 @@ async def json_payload(request: Request) -> Any:
     if not is_json_content_type(request.headers.get("content-type")):
         raise UnsupportedMediaType
     try:
-        return parse_json(body)
+        parsed = read_json(body)
     except JsonTooDeep:
         return TOO_DEEP
     except ValueError:
         raise InvalidJson from None
+    # What the parser found of the depth, for validation (`JsonBody`): the same request.
+    request.state.json_within_depth = parsed.within_depth
+    return parsed.value
 
 
 JsonPayload = Annotated[Any, Depends(json_payload)]
@@ -61,9 +64,12 @@ class JsonBody(Generic[Model]):
             if not self.optional:
                 raise InvalidJson("A JSON request body is required.")
             payload = {}
-        texts_storable = json_texts_storable(await request.body())
         return validate(
-            self.model, payload, texts_storable=texts_storable, context=PARSED_JSON_CONTEXT
+            self.model,
+            payload,
+            texts_storable=json_texts_storable(await request.body()),
+            within_depth=getattr(request.state, "json_within_depth", False),
+            context=PARSED_JSON_CONTEXT,
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -40,7 +41,21 @@ class JsonTooDeep(ValueError):
     checks after the other 400s, so it is told apart from malformed JSON."""
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedJson:
+    """A parsed document, and whether it is known to be no deeper than MAX_JSON_DEPTH (False:
+    not known, to be checked)."""
+
+    value: Any
+    within_depth: bool
+
+
 def parse_json(data: str | bytes) -> Any:
+    """The parsed document (`read_json`'s value)."""
+    return read_json(data).value
+
+
+def read_json(data: str | bytes) -> ParsedJson:
     """The parsed document; ValueError for anything that is not strict JSON in valid Unicode,
     JsonTooDeep for JSON nested deeper than the recursive parser goes.
 
@@ -49,8 +64,8 @@ def parse_json(data: str | bytes) -> Any:
     lone surrogate escape (`"\\ud800"`) into a string no UTF-8 encoder accepts; none of these
     is JSON.
     """
-    if isinstance(data, bytes) and (value := _parse_plain(data)) is not _NOT_PLAIN:
-        return value
+    if isinstance(data, bytes) and (plain := _parse_plain(data)) is not None:
+        return plain
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     text = text.removeprefix("\ufeff")
     try:
@@ -63,15 +78,12 @@ def parse_json(data: str | bytes) -> Any:
         raise ValueError("not JSON: unbalanced brackets") from None
     if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
         raise ValueError("JSON text holds a lone surrogate: it is not valid Unicode")
-    return value
+    return ParsedJson(value, within_depth=False)
 
 
-_NOT_PLAIN = object()
-
-
-def _parse_plain(data: bytes) -> Any:
+def _parse_plain(data: bytes) -> ParsedJson | None:
     """The document parsed by orjson, when that gives what the standard module's path gives,
-    else `_NOT_PLAIN`.
+    else None.
 
     orjson refuses all the standard path refuses (NaN, `1e400`, lone surrogates, invalid
     UTF-8), and more: a byte order mark, nesting past 1024 levels. What it refuses goes the
@@ -85,18 +97,34 @@ def _parse_plain(data: bytes) -> Any:
     every float from 1e16 up with an exponent, `e+`: a written-back document without a `+`
     (one memchr) holds none, and only one with a `+` is searched for a run of 19 digits (a
     byte-by-byte pass over the body, ~0.5 ms for 600 KB), which goes the standard way.
+
+    The document is written back indented (as fast as compact): that also tells whether it
+    is within MAX_JSON_DEPTH (`indented_within_depth`), which validation need not find again.
     """
     written_back = len(data) > 2 * _ORJSON_WRITE_DEPTH
     if not written_back and json_codec.has_long_digit_run(data):
-        return _NOT_PLAIN
+        return None
     try:
         value = orjson.loads(data)
-        written = orjson.dumps(value) if written_back else b""
+        written = orjson.dumps(value, option=orjson.OPT_INDENT_2) if written_back else b""
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
-        return _NOT_PLAIN
+        return None
     if b"+" in written and json_codec.has_long_digit_run(data):
-        return _NOT_PLAIN
-    return value
+        return None
+    return ParsedJson(value, within_depth=written_back and indented_within_depth(written))
+
+
+# In orjson's indented text each element of a container nested n levels deep is on a line of
+# its own, indented 2n spaces; no JSON text holds a raw line break.
+_INDENT_PAST_MAX_DEPTH = b"\n" + b" " * (2 * MAX_JSON_DEPTH)
+
+
+def indented_within_depth(indented: bytes) -> bool:
+    """Whether the document orjson wrote as `indented` (OPT_INDENT_2) is certainly within
+    MAX_JSON_DEPTH: a container nested deeper begins a line indented 2 * MAX_JSON_DEPTH
+    spaces, so a text without one is (False: perhaps not, a line that deep may hold a
+    scalar)."""
+    return _INDENT_PAST_MAX_DEPTH not in indented
 
 
 def _holds_lone_surrogate(value: Any) -> bool:

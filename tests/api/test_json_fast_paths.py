@@ -10,7 +10,7 @@ import pytest
 
 from app.core import json_codec
 from app.core.errors import ValidationFailed
-from app.core.json_input import JsonTooDeep, parse_json
+from app.core.json_input import JsonTooDeep, parse_json, read_json
 from app.http.validation import _first_problem, _plainly_storable, validate
 from app.idempotency.service import fingerprint
 from app.reports.schemas import ReportBatchIn
@@ -130,3 +130,19 @@ def test_a_long_document_without_a_float_from_1e16_is_not_scanned(
     assert scanned == []
     parse_json(padded("1e16").encode())
     assert len(scanned) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "within_depth"),
+    [
+        (padded(nested(63)), True),
+        (padded(nested(64)), False),
+        (padded('[[[["a"]]]]'), True),
+        (nested(10), False),
+        (padded('"\\n                                                                   "'), True),
+    ],
+)
+def test_a_written_back_document_tells_its_depth(text: str, within_depth: bool) -> None:
+    parsed = read_json(text.encode())
+    assert parsed.value == json.loads(text)
+    assert parsed.within_depth is within_depth

@@ -42,17 +42,26 @@ def json_headers(keys: Keys, **extra: str) -> dict[str, str]:
     return {**keys.headers, "content-type": "application/json", **extra}
 
 
+# A body this long is written back by the parser, which then tells its depth (ParsedJson).
+LONG_SUMMARY = {"summary": "s" * 600}
+
+
+@pytest.mark.parametrize("fields", [{}, LONG_SUMMARY], ids=["short", "long"])
 async def test_depth_64_is_accepted_and_65_refused(
-    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database, fields: dict[str, str]
 ) -> None:
     content = nested(64 - CONTENT_LEVEL + 1)
     accepted = await client.post(
-        REPORTS.format("acme"), json=batch(item("a", content=content)), headers=tenant_keys.headers
+        REPORTS.format("acme"),
+        json=batch(item("a", content=content, **fields)),
+        headers=tenant_keys.headers,
     )
     assert accepted.status_code == 200, accepted.text
     deeper = nested(65 - CONTENT_LEVEL + 1)
     refused = await client.post(
-        REPORTS.format("acme"), json=batch(item("b", content=deeper)), headers=tenant_keys.headers
+        REPORTS.format("acme"),
+        json=batch(item("b", content=deeper, **fields)),
+        headers=tenant_keys.headers,
     )
     error = assert_error(refused, 422, "validation_error")
     [detail] = error["details"]
