@@ -16,7 +16,7 @@ the client's parsed numbers are written (a read shows the stored form: `1e20` ma
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -27,9 +27,27 @@ from app.core.time import rfc3339
 from app.reports.rows import ReportRow, WrittenRow
 from app.reports.schemas import UpsertResult
 
-# Reports written by one statement share their timestamps (now() of its transaction): each
-# distinct instant is formatted once. Equal instants have one text, so the cache is exact.
-_timestamp = lru_cache(maxsize=4096)(rfc3339)
+# Reports written by one statement share their timestamps (now() of its transaction), and a
+# batch sent again has the same ones: each distinct instant is formatted once. Equal instants
+# have one text, so the cache is exact. It is keyed by the instant's distance from the epoch:
+# hashing an aware datetime builds two naive ones (~0.4 µs, each row's datetimes being new
+# objects), the subtraction one timedelta (~0.1 µs); 1,500 per 500-report answer.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_TIMESTAMP_TEXTS: dict[timedelta, str] = {}
+_TIMESTAMP_TEXTS_HELD = 4096
+
+
+def _timestamp(moment: datetime) -> str:
+    """`rfc3339(moment)`, from the cache when it holds the instant."""
+    if moment.tzinfo is None:
+        return rfc3339(moment)
+    since_epoch = moment - _EPOCH
+    text = _TIMESTAMP_TEXTS.get(since_epoch)
+    if text is None:
+        if len(_TIMESTAMP_TEXTS) >= _TIMESTAMP_TEXTS_HELD:
+            _TIMESTAMP_TEXTS.clear()
+        text = _TIMESTAMP_TEXTS[since_epoch] = rfc3339(moment)
+    return text
 
 
 def report_json(row: ReportRow) -> dict[str, Any]:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
 from app.core import json_codec
+from app.core.time import rfc3339
+from app.reports import representation
 from app.reports.representation import batch_body, report_json, written_report_json
 from app.reports.rows import ReportRow, WrittenRow
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
@@ -86,3 +88,16 @@ async def test_answered_reports_equal_the_stored_ones(
     assert again.json()["data"] == [
         {**entry, "result": "unchanged"} for entry in written.json()["data"]
     ]
+
+
+def test_timestamps_are_the_instants_texts_however_many() -> None:
+    moment = datetime(2026, 11, 1, 10, 0, 0, 123456, tzinfo=UTC)
+    elsewhere = moment.astimezone(timezone(timedelta(hours=-5, minutes=-30)))
+    assert representation._timestamp(moment) == "2026-11-01T10:00:00.123Z"
+    assert representation._timestamp(elsewhere) == "2026-11-01T10:00:00.123Z"
+    assert representation._timestamp(moment.replace(tzinfo=None)) == "2026-11-01T10:00:00.123Z"
+    instants = [moment + timedelta(microseconds=999 * step) for step in range(10_000)]
+    assert [representation._timestamp(instant) for instant in instants] == [
+        rfc3339(instant) for instant in instants
+    ]
+    assert len(representation._TIMESTAMP_TEXTS) <= representation._TIMESTAMP_TEXTS_HELD
