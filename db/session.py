@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -36,11 +36,15 @@ Signal = TypeVar("Signal", bound=AfterCommit)
 ReadSource = AsyncSession | PooledReader
 
 
-def after_commit(session: AsyncSession, signal: AfterCommit) -> None:
+def after_commit(target: WriteTarget, signal: AfterCommit) -> None:
     """Record `signal` for its handler, run once this session's transaction commits (never if
     it rolls back). Not for use inside a savepoint (`begin_nested`): a signal recorded there
-    would outlive the savepoint's rollback."""
-    session.info.setdefault(_SIGNALS, []).append(signal)
+    would outlive the savepoint's rollback. A `Database` target's statement has committed
+    already: its handler runs now."""
+    if isinstance(target, Database):
+        target.committed([signal])
+        return
+    target.info.setdefault(_SIGNALS, []).append(signal)
 
 
 def create_engine(
@@ -114,6 +118,16 @@ async def fetch_rows(source: ReadSource, query: str, *args: Any) -> list[Any]:
     return records
 
 
+async def fetch_written(target: WriteTarget, query: str, *args: Any) -> Sequence[Any]:
+    """The rows a write statement returns: sent in the session's transaction (begun first if it
+    has not), or, given the database, alone on a pooled connection, committed on return."""
+    if isinstance(target, Database):
+        return await target.fetch_alone(query, *args)
+    connection = await target.connection()
+    result = await connection.exec_driver_sql(query, args)
+    return result.all()
+
+
 class Database:
     def __init__(self, engine: AsyncEngine, *, autocommit: bool = False) -> None:
         self.engine = engine
@@ -146,7 +160,7 @@ class Database:
         async with self.sessions() as session:
             async with session.begin():
                 yield session
-            self._committed(session.info.pop(_SIGNALS, []))
+            self.committed(session.info.pop(_SIGNALS, []))
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[AsyncConnection]:
@@ -178,12 +192,20 @@ class Database:
             # waited past the pool's timeout and were refused 503 `overloaded`; with it, none.
             await asyncio.sleep(0)
 
+    async def fetch_alone(self, query: str, *args: Any) -> list[Any]:
+        """The records of one statement sent on a pooled connection outside any transaction:
+        it commits on its own before this returns. For work done in one statement (a function
+        call may hold several), with no session, BEGIN or COMMIT around it."""
+        async with self.reading() as connection:
+            return await connection.fetch(query, *args)
+
     def on_commit(self, kind: type[Signal], handler: Callable[[list[Signal]], None]) -> None:
         """After each commit, call `handler` once with the signals of `kind` recorded in that
         transaction, in the order they were recorded. It must not block: it starts the work."""
         self._handlers[kind] = handler
 
-    def _committed(self, signals: list[AfterCommit]) -> None:
+    def committed(self, signals: list[AfterCommit]) -> None:
+        """Hand the signals of a committed transaction to their handlers, by kind."""
         by_kind: dict[type[AfterCommit], list[AfterCommit]] = {}
         for signal in signals:
             by_kind.setdefault(type(signal), []).append(signal)
@@ -193,3 +215,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+# Where a write runs: a unit of work's session (in its transaction), or the database itself,
+# for a write done in one statement, which commits on its own (`fetch_written`).
+WriteTarget = AsyncSession | Database

@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from app.core.errors import ValidationFailed
 from app.http.validation import validate
 from app.idempotency.idempotent import Effect, Idempotent
+from app.idempotency.service import Outcome
 from schema.context import Context
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -64,6 +65,10 @@ def idempotent_mutation(
 
 async def run_idempotent(idempotent: Idempotent, effect: Effect) -> dict[str, Any]:
     """Run a mutation's effect once per key; the stored JSON document, first time or replay."""
-    outcome = await idempotent.run(effect)
+    return stored_document(await idempotent.run(effect))
+
+
+def stored_document(outcome: Outcome) -> dict[str, Any]:
+    """The JSON document a mutation's effect stored, first time or replay."""
     document: dict[str, Any] = json.loads(outcome.response.body)
     return document

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from app.idempotency.service import StoredResponse
 from app.reports import service as reports
 from app.reports.schemas import ReportBatchIn
 from app.reports.schemas import ReportStatus as RestReportStatus
+from db.session import WriteTarget
 from schema.context import Context
-from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
+from schema.inputs import camel_dict, idempotent_mutation, stored_document, validated
 from schema.pagination import connection, page_request
 from schema.types import (
     Report,
@@ -78,14 +78,14 @@ class ReportMutations:
         )
         batch = validated(ReportBatchIn, arguments, rename={"reports": "input"})
 
-        async def effect(session: AsyncSession) -> StoredResponse:
+        async def effect(target: WriteTarget) -> StoredResponse:
             outcomes = await reports.upsert_batch(
-                session,
+                target,
                 tenant_id=who.tenant_id,
                 items=batch.reports,
                 correlation_id=context.correlation_id,
             )
             return StoredResponse(200, reports.batch_body(outcomes))
 
-        document = await run_idempotent(idempotent, effect)
+        document = stored_document(await idempotent.run_statement(effect))
         return UpsertReportsPayload.of(document)

@@ -15,10 +15,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.idempotency.header import parse_idempotency_key
-from app.idempotency.service import IdempotentRequest, Outcome, StoredResponse, execute, fingerprint
-from db.session import Database
+from app.idempotency.service import (
+    IdempotentRequest,
+    Outcome,
+    StoredResponse,
+    execute,
+    fingerprint,
+)
+from db.session import Database, WriteTarget
 
 Effect = Callable[[AsyncSession], Awaitable[StoredResponse]]
+# An effect done in one statement: given the database, it commits on its own.
+StatementEffect = Callable[[WriteTarget], Awaitable[StoredResponse]]
 
 
 @dataclass(frozen=True)
@@ -54,3 +62,11 @@ class Idempotent:
     async def run(self, effect: Effect) -> Outcome:
         """The effect's response, run in one transaction with its storing; or the stored one."""
         return await execute(self.db, self.request, effect, ttl_seconds=self.ttl_seconds)
+
+    async def run_statement(self, effect: StatementEffect) -> Outcome:
+        """As `run`, for an effect that writes in one statement: without a key it is given the
+        database and runs alone, with no transaction around it (no BEGIN or COMMIT); with a
+        key, in the transaction that reserves the key and stores its response."""
+        if self.request is None:
+            return Outcome(await effect(self.db), replayed=False)
+        return await self.run(effect)

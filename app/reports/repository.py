@@ -8,88 +8,44 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
 from app.reports.rows import COLUMNS, ReportRow, WrittenRow
 from app.reports.schemas import ReportIn, ReportStatus
-from db.session import ReadSource, fetch_rows
+from db.session import ReadSource, WriteTarget, fetch_rows, fetch_written
 
 
 class Written(NamedTuple):
-    """What the upsert did to one item: `inserted` and `was_published` are None when the item
-    equalled its stored report (unchanged, `report` as stored)."""
+    """What the upsert did to one item: `inserted` is None when the item equalled its stored
+    report (unchanged, `report` as stored, no event)."""
 
     report: WrittenRow
     inserted: bool | None
-    was_published: bool | None
 
 
-# Each statement is a fixed text, whatever the batch size: prepared once per connection
-# (asyncpg's statement cache) and never compiled by SQLAlchemy. The upsert's items come as one
-# JSON document (jsonb_to_recordset), their slugs as an array: the driver encodes an array
-# element by element, each with a Python type check: ~1.4 ms of CPU for 500 items in five arrays,
-# ~0.7 ms for the document built and sent.
-#
-# Every writer of a report first takes a transaction-scoped advisory lock per (tenant, slug),
-# in the order of the lock keys, so concurrent batches cannot deadlock, and the upsert (a
-# statement of its own, so a snapshot taken once the locks are held) sees the last committed
-# state of every report it writes, including reports another batch created meanwhile: which
-# items are new, and which were published before, is then exact.
-# (One row back, however many locks: the count only makes the server answer with a single row.)
-_LOCK_SLUGS = """
-SELECT count(*)
-  FROM (SELECT pg_advisory_xact_lock(key)
-          FROM (SELECT DISTINCT hashtextextended('report/' || $1::uuid || '/' || slug, 0) AS key
-                  FROM unnest($2::text[]) AS slug
-                 ORDER BY key) AS keys) AS locks"""
-# `publishedAt` is stored at the precision the API shows, so a value read back compares equal.
-# Every CTE reads the snapshot of the statement's start: `stored` holds the rows as they were
-# before the insert. An item equal to its stored report (timestamps as instants, content as
-# JSON values) is filtered by the conflict clause's WHERE: it is not rewritten, and comes back
-# from `stored`. No content comes back: the answer shows the item's (`WrittenRow`).
-_UPSERT = """
-WITH stored AS (
-    SELECT id, slug, title, summary, published_at, created_at, updated_at
-      FROM reports
-     WHERE tenant_id = $1 AND slug = ANY($2::text[])
-), written AS (
-    INSERT INTO reports AS r (id, tenant_id, slug, title, summary, content, published_at)
-    SELECT gen_random_uuid(), $1, u.slug, u.title, u.summary, u.content,
-           date_trunc('milliseconds', u.published_at)
-      FROM ROWS FROM (jsonb_to_recordset($3::jsonb)
-                      AS (slug text, title text, summary text, content jsonb,
-                          published_at timestamptz))
-           WITH ORDINALITY AS u(slug, title, summary, content, published_at, position)
-     ORDER BY u.position
-        ON CONFLICT (tenant_id, slug) DO UPDATE
-       SET title = EXCLUDED.title, summary = EXCLUDED.summary, content = EXCLUDED.content,
-           published_at = EXCLUDED.published_at, updated_at = now()
-     WHERE (r.title, r.summary, r.content, r.published_at)
-           IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.summary, EXCLUDED.content,
-                             EXCLUDED.published_at)
-    RETURNING r.id, r.slug, r.title, r.summary, r.published_at, r.created_at, r.updated_at,
-              r.xmax = 0 AS inserted
-)
-SELECT w.*, s.published_at IS NOT NULL
-  FROM written AS w LEFT JOIN stored AS s ON s.slug = w.slug
- UNION ALL
-SELECT s.*, NULL, NULL
-  FROM stored AS s
- WHERE s.slug NOT IN (SELECT slug FROM written)"""
+# One statement writes a batch: the function `upsert_reports` (migration 0004) takes the
+# advisory locks of its reports, upserts them and records their outbox events. Sent alone, it
+# commits on its own; in a unit of work, it joins the transaction. Its text is fixed whatever
+# the batch size: prepared once per connection, never compiled by SQLAlchemy. The items come
+# as one JSON document (jsonb_to_recordset), their slugs as an array: the driver encodes an
+# array element by element, each with a Python type check: ~1.4 ms of CPU for 500 items in
+# five arrays, ~0.7 ms for the document built and sent.
+_UPSERT = "SELECT * FROM upsert_reports($1::uuid, $2::text[], $3::jsonb, $4::text)"
 
 
 async def upsert(
-    session: AsyncSession, tenant_id: uuid.UUID, items: Sequence[ReportIn]
+    target: WriteTarget,
+    tenant_id: uuid.UUID,
+    items: Sequence[ReportIn],
+    correlation_id: str | None,
 ) -> dict[str, Written]:
-    """Insert or replace every item, by slug: its locks, then one statement."""
+    """Insert or replace every item, by slug, with the events of those written, in slug order."""
     ordered = sorted(items, key=lambda item: item.slug)
     slugs = [item.slug for item in ordered]
-    connection = await session.connection()
-    await connection.exec_driver_sql(_LOCK_SLUGS, (tenant_id, slugs))
-    result = await connection.exec_driver_sql(_UPSERT, (tenant_id, slugs, _items_json(ordered)))
-    rows: Sequence[Sequence[Any]] = result.all()
-    return {row[1]: Written(WrittenRow._make(row[:7]), row[7], row[8]) for row in rows}
+    rows = await fetch_written(
+        target, _UPSERT, tenant_id, slugs, _items_json(ordered), correlation_id
+    )
+    return {row[1]: Written(WrittenRow._make(row[:7]), row[7]) for row in rows}
 
 
 def _items_json(items: Sequence[ReportIn]) -> str:

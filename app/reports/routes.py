@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Security
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,6 +33,7 @@ from app.reports.schemas import (
     ReportStatus,
 )
 from app.tenants.auth import Principal
+from db.session import WriteTarget
 
 router = APIRouter(prefix=f"{TENANT_PREFIX}/reports", tags=["reports"], route_class=LeanRoute)
 ReportsReader = Annotated[Principal, Security(api_key, scopes=["reports:read"])]
@@ -52,16 +52,16 @@ async def _lean_upsert(request: Request) -> Response:
 
 
 async def _upsert(who: Principal, idempotent: Idempotent, batch: ReportBatchIn) -> Response:
-    async def effect(session: AsyncSession) -> StoredResponse:
+    async def effect(target: WriteTarget) -> StoredResponse:
         outcomes = await reports.upsert_batch(
-            session,
+            target,
             tenant_id=who.tenant_id,
             items=batch.reports,
             correlation_id=request_context.current_correlation_id(),
         )
         return StoredResponse(200, reports.batch_body(outcomes))
 
-    outcome = await idempotent.run(effect)
+    outcome = await idempotent.run_statement(effect)
     return respond(outcome)
 
 

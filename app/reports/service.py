@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageRequest
-from app.outbox import service as outbox
-from app.outbox.events import REPORT_CREATED, REPORT_PUBLISHED, REPORT_UPDATED, NewEvent
+from app.outbox.service import EventsRecorded
 from app.reports import repository, representation
 from app.reports.rows import ReportRow
 from app.reports.schemas import ReportIn, ReportStatus, UpsertResult, is_slug
-from db.session import ReadSource
+from db.session import ReadSource, WriteTarget, after_commit
 
 
 @dataclass(frozen=True)
@@ -28,32 +25,29 @@ class UpsertOutcome:
 
 
 async def upsert_batch(
-    session: AsyncSession,
+    target: WriteTarget,
     *,
     tenant_id: uuid.UUID,
     items: Sequence[ReportIn],
     correlation_id: str | None,
 ) -> list[UpsertOutcome]:
-    """Create or replace every report of the batch, in input order, with its outbox events."""
-    written = await repository.upsert(session, tenant_id, items)
+    """Create or replace every report of the batch, in input order, with its outbox events.
 
+    One statement: in the session's transaction, or alone on the database (committed when this
+    returns). A worker is nudged to relay the events once they are committed.
+    """
+    written = await repository.upsert(target, tenant_id, items, correlation_id)
     outcomes: list[UpsertOutcome] = []
-    events: list[NewEvent] = []
     for item in items:
-        row, inserted, was_published = written[item.slug]
+        row, inserted = written[item.slug]
         payload = representation.written_report_json(row, item.content_json)
         if inserted is None:
             outcomes.append(UpsertOutcome(UpsertResult.UNCHANGED, payload))
-            continue
-        outcomes.append(
-            UpsertOutcome(UpsertResult.CREATED if inserted else UpsertResult.UPDATED, payload)
-        )
-        # The events of one report share its payload object: it is serialised once.
-        kind = REPORT_CREATED if inserted else REPORT_UPDATED
-        events.append(NewEvent(tenant_id, kind, payload, correlation_id))
-        if row.published_at is not None and not was_published:
-            events.append(NewEvent(tenant_id, REPORT_PUBLISHED, payload, correlation_id))
-    await outbox.record(session, events)
+        else:
+            result = UpsertResult.CREATED if inserted else UpsertResult.UPDATED
+            outcomes.append(UpsertOutcome(result, payload))
+    if any(outcome.result is not UpsertResult.UNCHANGED for outcome in outcomes):
+        after_commit(target, EventsRecorded())
     return outcomes
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
@@ -241,6 +245,22 @@ async def test_integers_beyond_64_bits_come_back_exactly(
     assert event.payload["content"] == content
 
 
+@contextmanager
+def transactions_begun() -> Iterator[Callable[[], int]]:
+    """Count the transactions SQLAlchemy begins on any engine while the block runs."""
+    begun = 0
+
+    def record(*_: Any) -> None:
+        nonlocal begun
+        begun += 1
+
+    event.listen(Engine, "begin", record)
+    try:
+        yield lambda: begun
+    finally:
+        event.remove(Engine, "begin", record)
+
+
 async def test_statement_count_does_not_grow_with_the_batch(
     client: httpx.AsyncClient, tenant_keys: Keys
 ) -> None:
@@ -248,16 +268,36 @@ async def test_statement_count_does_not_grow_with_the_batch(
     counts: list[int] = []
     for size, prefix in ((1, "one"), (500, "many"), (500, "many")):
         items = [item(f"{prefix}-{i}", publishedAt="2026-11-01T10:00:00Z") for i in range(size)]
-        with statement_counter() as counted:
+        with statement_counter() as counted, transactions_begun() as begun:
             response = await post(
                 client, tenant_keys, batch(*items), **{"Idempotency-Key": f"{prefix}{len(counts)}"}
             )
         assert response.status_code == 200
-        counts.append(counted())
-    assert counts[0] == counts[1]
-    assert counts[2] < counts[1]  # all unchanged: no outbox insert
-    # the key's lock, stored key, the reports' locks, upsert, outbox insert, stored response
-    assert counts[1] == 6
+        counts.append((counted(), begun()))
+    # the key's lock, the stored key, the write (locks, upsert, events), the stored response;
+    # in one transaction
+    assert counts == [(4, 1), (4, 1), (4, 1)]
+
+
+async def test_a_write_without_an_idempotency_key_is_one_statement_and_no_transaction(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    await client.get(URL, headers=tenant_keys.headers)  # the key is verified and cached
+    for body in (
+        batch(item("a", publishedAt="2026-11-01T10:00:00Z"), item("b")),  # created
+        batch(item("a", title="new"), item("b")),  # updated, unchanged
+        batch(item("a", title="new"), item("b")),  # unchanged
+    ):
+        with statement_counter() as counted, transactions_begun() as begun:
+            response = await post(client, tenant_keys, body)
+        assert response.status_code == 200, response.text
+        assert (counted(), begun()) == (1, 0)
+    assert [(e.event_type, e.payload["slug"]) for e in await outbox_events(db)] == [
+        ("report.created", "a"),
+        ("report.published", "a"),
+        ("report.created", "b"),
+        ("report.updated", "a"),
+    ]
 
 
 async def test_scope_and_tenant_are_enforced(
