@@ -265,7 +265,7 @@ async def test_statement_count_does_not_grow_with_the_batch(
     client: httpx.AsyncClient, tenant_keys: Keys
 ) -> None:
     await client.get(URL, headers=tenant_keys.headers)  # the key is verified and cached
-    counts: list[int] = []
+    counts: list[tuple[int, int]] = []
     for size, prefix in ((1, "one"), (500, "many"), (500, "many")):
         items = [item(f"{prefix}-{i}", publishedAt="2026-11-01T10:00:00Z") for i in range(size)]
         with statement_counter() as counted, transactions_begun() as begun:
