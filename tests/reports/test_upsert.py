@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
-from tests.benchmarks.engine_probe import statement_counter
+from tests.benchmarks.engine_probe import statement_counter, transactions_begun
 from tests.factories import Keys
 from tests.reports.helpers import REPORTS, batch, count_reports, item, outbox_events
 
@@ -243,22 +239,6 @@ async def test_integers_beyond_64_bits_come_back_exactly(
     assert "123456789012345678901234567890" in read.text
     [event] = await outbox_events(db)
     assert event.payload["content"] == content
-
-
-@contextmanager
-def transactions_begun() -> Iterator[Callable[[], int]]:
-    """Count the transactions SQLAlchemy begins on any engine while the block runs."""
-    begun = 0
-
-    def record(*_: Any) -> None:
-        nonlocal begun
-        begun += 1
-
-    event.listen(Engine, "begin", record)
-    try:
-        yield lambda: begun
-    finally:
-        event.remove(Engine, "begin", record)
 
 
 async def test_statement_count_does_not_grow_with_the_batch(
