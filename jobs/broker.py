@@ -60,6 +60,7 @@ async def _stop(state: TaskiqState) -> None:
     worker: WorkerState | None = getattr(state, "worker", None)
     if worker is None:
         return
+    await worker.relay.stop_following()
     await worker.deliveries.stop(DELIVERIES_DRAIN_SECONDS)
     for task in worker.background:
         task.cancel()

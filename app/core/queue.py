@@ -35,9 +35,11 @@ IDLE_TIMEOUT_MS = 120_000
 FETCH_COUNT = 1
 STREAM_MAX_LENGTH = 100_000
 RECONNECT_DELAY_SECONDS = 1.0
-# Commits that write events this close together are relayed by one message, and so in one
-# batch: a relay, a claim and a record per burst of writes rather than per write.
-RELAY_NUDGE_WINDOW_SECONDS = 0.01
+# A process sends at most one relay nudge per window: the first commit that writes events after
+# a quiet window nudges at once, and those inside a window after a nudge share one more, sent as
+# it ends. A nudged worker relays again every few milliseconds until a window passes without
+# events or nudges (jobs/relay.py), which finds the commits inside the window meanwhile.
+RELAY_NUDGE_WINDOW_SECONDS = 0.05
 _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -90,7 +92,8 @@ class TaskQueue:
     def __init__(self, broker: ResilientStreamBroker) -> None:
         self.broker = broker
         self._pending: set[asyncio.Task[object]] = set()
-        self._relay_nudged = False
+        self._relay_nudge_queued = False
+        self._relay_window_ends = 0.0
 
     async def start(self) -> None:
         try:
@@ -129,12 +132,14 @@ class TaskQueue:
         return len(ids)
 
     def nudge_relay(self) -> None:
-        """Ask a worker to relay the outbox now (after a commit that wrote events): within
-        RELAY_NUDGE_WINDOW_SECONDS, so that the commits of that window share one message."""
-        if self._relay_nudged:
+        """Ask a worker to relay the outbox now (after a commit that wrote events): at once
+        after a quiet window, else as the window of the last nudge ends, in one message with
+        the other commits of that window."""
+        if self._relay_nudge_queued:
             return
-        self._relay_nudged = True
-        self._spawn(self._kick_relay())
+        self._relay_nudge_queued = True
+        wait = self._relay_window_ends - asyncio.get_running_loop().time()
+        self._spawn(self._kick_relay(wait))
 
     def kick_soon_each(self, task_name: str, ids: list[str]) -> None:
         """Enqueue one task per id from synchronous code (an after-commit hook)."""
@@ -149,9 +154,11 @@ class TaskQueue:
 
         self._spawn(later())
 
-    async def _kick_relay(self) -> None:
-        await asyncio.sleep(RELAY_NUDGE_WINDOW_SECONDS)
-        self._relay_nudged = False
+    async def _kick_relay(self, wait: float) -> None:
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._relay_nudge_queued = False
+        self._relay_window_ends = asyncio.get_running_loop().time() + RELAY_NUDGE_WINDOW_SECONDS
         await self.kick(RELAY_OUTBOX)
 
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
