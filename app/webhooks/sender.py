@@ -15,6 +15,7 @@ import httpcore
 import httpx
 
 from app.webhooks.ssrf import Target, UnsafeTarget, parse_target, resolve_public
+from app.webhooks.transport import HeadWithBodyBackend
 
 RESPONSE_EXCERPT_BYTES = 2048
 USER_AGENT = "AetherFlow-Webhooks/1"
@@ -173,6 +174,7 @@ class ClientPool:
         self.per_client = per_client
         self.max_destinations = max_destinations
         self._clients: OrderedDict[str, list[_PooledClient]] = OrderedDict()
+        self._network = HeadWithBodyBackend()
 
     @asynccontextmanager
     async def client(self, destination: Destination) -> AsyncIterator[httpcore.AsyncConnectionPool]:
@@ -189,6 +191,7 @@ class ClientPool:
                     ssl_context=_tls_context(),
                     max_connections=self.per_client,
                     max_keepalive_connections=self.per_client,
+                    network_backend=self._network,
                 )
             )
             pooled.append(chosen)
