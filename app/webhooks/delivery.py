@@ -22,6 +22,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.core import json_codec
 from app.core.config import Settings
+from app.core.logging import log_info
 from app.core.metrics import DeliveryOutcome, record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
@@ -215,7 +216,9 @@ def _reported(attempts: Sequence[Attempted], written: set[uuid.UUID]) -> list[At
         if delivery.id not in written:
             logger.warning("delivery {} moved on during attempt {}", delivery.id, outcome.attempt)
         record_webhook_attempt(_OUTCOMES[outcome.status])
-        logger.bind(
+        log_info(
+            __name__,
+            "webhook attempt",
             deliveryId=str(delivery.id),
             eventId=str(delivery.event_id),
             tenant_id=str(delivery.tenant_id),
@@ -223,7 +226,7 @@ def _reported(attempts: Sequence[Attempted], written: set[uuid.UUID]) -> list[At
             attempt=outcome.attempt,
             statusCode=outcome.status_code,
             outcome=outcome.status,
-        ).info("webhook attempt")
+        )
         reports.append(
             AttemptReport(delivery.id, outcome.attempt, outcome.status, attempted.retry_in)
         )
