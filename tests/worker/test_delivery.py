@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import uuid
 from datetime import timedelta
@@ -20,6 +21,7 @@ from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from tests.factories import Keys, make_endpoint
 from tests.live import free_port
+from tests.logs import parsed
 from tests.receiver import Answer, Receiver
 from tests.worker.helpers import delivery, delivery_settings, record_event, relay
 
@@ -306,3 +308,30 @@ async def test_disabled_endpoint_ends_pending_deliveries(
     row = await delivery(db, delivery_id)
     assert (row.status, row.attempts, row.last_error) == ("dead", 0, "endpoint disabled")
     assert receiver.received == []
+
+
+async def test_each_attempt_logs_one_line_with_its_ids_and_outcome(
+    db: Database,
+    settings: Settings,
+    tenant_keys: Keys,
+    receiver: Receiver,
+    clients: ClientPool,
+    log_lines: io.StringIO,
+) -> None:
+    url = receiver.script("/hook", Answer(503))
+    delivery_id, event_id = await one_delivery(db, settings, tenant_keys, url)
+    await attempt_delivery(db, clients, settings, delivery_id)
+    [line] = [line for line in parsed(log_lines) if line["message"] == "webhook attempt"]
+    assert line == {
+        "time": line["time"],
+        "level": "INFO",
+        "message": "webhook attempt",
+        "logger": "app.webhooks.delivery",
+        "deliveryId": str(delivery_id),
+        "eventId": event_id,
+        "tenantId": str(tenant_keys.tenant.id),
+        "correlationId": "corr-1",
+        "attempt": 1,
+        "statusCode": 503,
+        "outcome": "pending",
+    }
