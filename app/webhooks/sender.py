@@ -15,7 +15,7 @@ import httpcore
 import httpx
 
 from app.webhooks.ssrf import Target, UnsafeTarget, parse_target, resolve_public
-from app.webhooks.transport import HeadWithBodyBackend
+from app.webhooks.transport import AsyncioBackend
 
 RESPONSE_EXCERPT_BYTES = 2048
 USER_AGENT = "AetherFlow-Webhooks/1"
@@ -174,7 +174,7 @@ class ClientPool:
         self.per_client = per_client
         self.max_destinations = max_destinations
         self._clients: OrderedDict[str, list[_PooledClient]] = OrderedDict()
-        self._network = HeadWithBodyBackend()
+        self._network = AsyncioBackend()
 
     @asynccontextmanager
     async def client(self, destination: Destination) -> AsyncIterator[httpcore.AsyncConnectionPool]:
