@@ -120,20 +120,21 @@ async def test_head_and_body_of_each_request_go_in_one_write(
     assert b"".join(chunks) == b"".join(writes)
 
 
-async def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
-    async with serving(lambda _: OK) as (port, _, connections), pool() as client:
-        await post(client, f"http://127.0.0.1:{port}/hook")
-        connections[0].transport.close()
-        await asyncio.sleep(0.1)
-        response = await post(client, f"http://127.0.0.1:{port}/hook")
-    assert response.status == 200
-    assert len(connections) == 2
+def closed(connection: Server) -> None:
+    connection.transport.close()
 
 
-async def test_an_idle_connection_the_server_wrote_to_is_not_reused() -> None:
+def wrote_unasked(connection: Server) -> None:
+    connection.transport.write(STALE)
+
+
+@pytest.mark.parametrize("server_side", [closed, wrote_unasked])
+async def test_an_idle_connection_the_server_closed_or_wrote_to_is_not_reused(
+    server_side: Callable[[Server], None],
+) -> None:
     async with serving(lambda _: OK) as (port, _, connections), pool() as client:
         await post(client, f"http://127.0.0.1:{port}/hook")
-        connections[0].transport.write(STALE)
+        server_side(connections[0])
         await asyncio.sleep(0.1)
         response = await post(client, f"http://127.0.0.1:{port}/hook")
     assert response.status == 200
