@@ -44,6 +44,9 @@ CREATE OR REPLACE FUNCTION upsert_reports(
     created_at timestamptz, updated_at timestamptz, inserted boolean
 )
 LANGUAGE plpgsql VOLATILE
+-- PL/pgSQL keeps each statement's plan, but PostgreSQL's choice (plan_cache_mode = auto) planned
+-- the upsert anew on every call, which doubled the call's cost (docs/PERFORMANCE.md).
+SET plan_cache_mode = force_generic_plan
 AS $function$
 #variable_conflict use_column
 BEGIN
