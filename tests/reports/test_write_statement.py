@@ -84,6 +84,8 @@ async def test_a_connection_lost_during_the_write_is_503_and_replaced(
         )
         async with asyncio.timeout(10):
             while not (pids := list(await session.scalars(_WAITING_WRITE))):
+                # A transaction sees pg_stat_activity as it was at its first look, until cleared.
+                await session.execute(text("SELECT pg_stat_clear_snapshot()"))
                 await asyncio.sleep(0.05)
         await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pids[0]})
         response = await write
