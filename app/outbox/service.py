@@ -28,21 +28,16 @@ class EventsRecorded(AfterCommit):
 async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid.UUID]:
     """Insert the events in one statement; their ids (each becomes a `webhook-id`).
 
-    Events that share one payload object (a report's `created` and `published`) have it
-    serialised once.
+    Report events are not recorded here: `upsert_reports` inserts them with the reports.
     """
     if not events:
         return []
     ids = [uuid.uuid4() for _ in events]
-    payloads: dict[int, str] = {}
-    for event in events:
-        if id(event.payload) not in payloads:
-            payloads[id(event.payload)] = json_codec.dumps_text(event.payload)
     parameters = (
         ids,
         [event.tenant_id for event in events],
         [event.event_type for event in events],
-        [payloads[id(event.payload)] for event in events],
+        [json_codec.dumps_text(event.payload) for event in events],
         [event.correlation_id for event in events],
     )
     connection = await session.connection()
