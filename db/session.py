@@ -66,6 +66,10 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=0,
         pool_recycle=1800,
+        # The connection returned last goes out first: a server connection keeps per-connection
+        # caches (compiled PL/pgSQL, statement plans, the driver's prepared statements), so the
+        # warm connections serve light load and the cold ones only a burst (docs/PERFORMANCE.md).
+        pool_use_lifo=True,
         pool_timeout=pool_timeout,
         connect_args={
             "timeout": CONNECT_TIMEOUT_SECONDS,
