@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from db.create_database import ensure_database, recreate_database
+from db.create_database import recreate_database
 from db.metadata import metadata
 from db.migrate import downgrade_to_base, head_revision, upgrade_to_head
 from db.session import Database
@@ -29,7 +29,7 @@ async def test_models_and_migrations_agree(migrated_database: Database) -> None:
 
 async def test_upgrade_downgrade_upgrade_round_trip(database_url: str) -> None:
     url = database_url + "_roundtrip"
-    await ensure_database(url)
+    await recreate_database(url)
     engine = create_async_engine(url)
 
     async def tables() -> set[str]:
