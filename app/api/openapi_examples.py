@@ -40,6 +40,7 @@ from app.webhooks.schemas import (
 )
 from db.models.automation_run import Provider, RunStatus
 from db.models.webhook_delivery import DeliveryStatus
+from db.models.webhook_endpoint import Ordering
 
 REQUESTS: dict[type[BaseModel], dict[str, Any]] = {
     ReportBatchIn: {
@@ -105,12 +106,16 @@ RUN = RunOut(
     started_at=_CREATED,
     completed_at=_UPDATED,
 )
-_ENDPOINT = EndpointOut(
+ENDPOINT = EndpointOut(
     id=uuid.UUID("9a4f2c71-0e8b-4d35-b6a1-7c3e5f2d8b90"),
     url="https://example.com/hooks/aetherflow",
     event_types=["report.published", "automation_run.failed"],
     description="CRM sync",
     enabled=True,
+    disabled_at=None,
+    disabled_reason=None,
+    ordering=Ordering.NONE,
+    max_deliveries_per_second=None,
     created_at=_CREATED,
     updated_at=_CREATED,
 )
@@ -125,6 +130,8 @@ _DELIVERY = DeliveryOut(
     last_error=None,
     next_attempt_at=None,
     delivered_at=_UPDATED,
+    resource_id=uuid.UUID("5b7e2d90-3c1a-4f68-8e2b-9d4c6a1f0e37"),
+    request_id="0f6c2b8e-41d7-4a95-b3e0-7c5d9a2e8f14",
     created_at=_CREATED,
 )
 
@@ -138,10 +145,10 @@ _RESPONSES: tuple[BaseModel, ...] = (
     RunEnvelope(data=RUN),
     RunPageOut(data=[RUN], next_cursor=None),
     EndpointCreatedEnvelope(
-        data=EndpointWithSecretOut(**_ENDPOINT.model_dump(by_alias=False), secret=_SECRET)
+        data=EndpointWithSecretOut(**ENDPOINT.model_dump(by_alias=False), secret=_SECRET)
     ),
-    EndpointEnvelope(data=_ENDPOINT),
-    EndpointPageOut(data=[_ENDPOINT], next_cursor=None),
+    EndpointEnvelope(data=ENDPOINT),
+    EndpointPageOut(data=[ENDPOINT], next_cursor=None),
     SecretRotationEnvelope(
         data=SecretRotationOut(secret=_SECRET, previous_secret_expires_at=_UPDATED)
     ),

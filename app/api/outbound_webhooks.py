@@ -6,25 +6,30 @@ They document what app/webhooks/delivery.py sends; nothing calls them.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Body, Header
 from pydantic import BaseModel, Field
 
-from app.api.openapi_examples import REPORT, RUN
+from app.api.openapi_examples import ENDPOINT, REPORT, RUN
 from app.automation_runs.schemas import RunOut
 from app.core.schemas import OutputModel
 from app.core.time import UtcDateTime
 from app.outbox.events import (
+    ENDPOINT_DISABLED,
+    ENDPOINT_FAILING,
     REPORT_CREATED,
     REPORT_PUBLISHED,
     REPORT_UPDATED,
     RUN_FAILED,
     RUN_SUCCEEDED,
     RUN_TIMED_OUT,
+    WEBHOOK_TEST,
 )
 from app.reports.schemas import ReportOut
+from app.webhooks.schemas import EndpointOut
 
 router = APIRouter(
     tags=["outbound webhooks"],
@@ -68,6 +73,14 @@ class _RunEvent(_Event):
     data: RunOut
 
 
+class _EndpointEvent(_Event):
+    data: EndpointOut
+
+
+class TestEventData(OutputModel):
+    endpoint_id: uuid.UUID
+
+
 class ReportCreated(_ReportEvent):
     type: Literal["report.created"]
 
@@ -92,6 +105,19 @@ class RunTimedOut(_RunEvent):
     type: Literal["automation_run.timed_out"]
 
 
+class EndpointFailing(_EndpointEvent):
+    type: Literal["webhook.endpoint.failing"]
+
+
+class EndpointDisabled(_EndpointEvent):
+    type: Literal["webhook.endpoint.disabled"]
+
+
+class WebhookTest(_Event):
+    type: Literal["webhook.test"]
+    data: TestEventData
+
+
 def _example(event: type[_Event], data: BaseModel) -> dict[str, Any]:
     """`openapi_examples` with one `event` about `data`."""
     [event_type] = get_args(event.model_fields["type"].annotation)
@@ -107,6 +133,16 @@ ReportPublishedBody = Annotated[
 RunSucceededBody = Annotated[RunSucceeded, Body(openapi_examples=_example(RunSucceeded, RUN))]
 RunFailedBody = Annotated[RunFailed, Body(openapi_examples=_example(RunFailed, RUN))]
 RunTimedOutBody = Annotated[RunTimedOut, Body(openapi_examples=_example(RunTimedOut, RUN))]
+EndpointFailingBody = Annotated[
+    EndpointFailing, Body(openapi_examples=_example(EndpointFailing, ENDPOINT))
+]
+EndpointDisabledBody = Annotated[
+    EndpointDisabled, Body(openapi_examples=_example(EndpointDisabled, ENDPOINT))
+]
+WebhookTestBody = Annotated[
+    WebhookTest,
+    Body(openapi_examples=_example(WebhookTest, TestEventData(endpoint_id=ENDPOINT.id))),
+]
 
 
 @router.post(REPORT_CREATED)
@@ -138,3 +174,22 @@ def automation_run_failed(event: RunFailedBody, headers: Signed) -> None:
 @router.post(RUN_TIMED_OUT)
 def automation_run_timed_out(event: RunTimedOutBody, headers: Signed) -> None:
     """An automation run was still running AUTOMATION_RUN_TIMEOUT_SECONDS after it started."""
+
+
+@router.post(ENDPOINT_FAILING)
+def webhook_endpoint_failing(event: EndpointFailingBody, headers: Signed) -> None:
+    """Every attempt to another endpoint of the tenant has failed for half of
+    WEBHOOK_DISABLE_AFTER_SECONDS: it will be disabled if this goes on (sent once per run of
+    failures, to the tenant's other enabled endpoints that subscribe to it)."""
+
+
+@router.post(ENDPOINT_DISABLED)
+def webhook_endpoint_disabled(event: EndpointDisabledBody, headers: Signed) -> None:
+    """Another endpoint of the tenant was disabled for failing (to the tenant's other enabled
+    endpoints that subscribe to it)."""
+
+
+@router.post(WEBHOOK_TEST)
+def webhook_test(event: WebhookTestBody, headers: Signed) -> None:
+    """A test event, asked for with POST .../webhook-endpoints/{id}/test: sent to that endpoint
+    only, whatever its eventTypes."""

@@ -46,7 +46,8 @@ async def announce(
     event_type = TERMINAL_EVENTS.get(run.status)
     if event_type is not None:
         await outbox.record(
-            session, [NewEvent(run.tenant_id, event_type, representation, correlation_id)]
+            session,
+            [NewEvent(run.tenant_id, event_type, representation, correlation_id, run.id)],
         )
 
 

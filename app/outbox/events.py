@@ -12,6 +12,11 @@ REPORT_PUBLISHED = "report.published"
 RUN_SUCCEEDED = "automation_run.succeeded"
 RUN_FAILED = "automation_run.failed"
 RUN_TIMED_OUT = "automation_run.timed_out"
+# About the webhooks themselves (CONTRACT.md §14): an endpoint failing, then disabled for it,
+# told to the tenant's other endpoints; a test event, sent to one endpoint whatever its types.
+ENDPOINT_FAILING = "webhook.endpoint.failing"
+ENDPOINT_DISABLED = "webhook.endpoint.disabled"
+WEBHOOK_TEST = "webhook.test"
 
 EVENT_TYPES = (
     REPORT_CREATED,
@@ -20,6 +25,9 @@ EVENT_TYPES = (
     RUN_SUCCEEDED,
     RUN_FAILED,
     RUN_TIMED_OUT,
+    ENDPOINT_FAILING,
+    ENDPOINT_DISABLED,
+    WEBHOOK_TEST,
 )
 
 
@@ -29,3 +37,8 @@ class NewEvent:
     event_type: str
     payload: dict[str, Any]
     correlation_id: str | None
+    # The report or run the event is about.
+    resource_id: uuid.UUID | None = None
+    # The X-Request-Id and Idempotency-Key of the API request that caused it (None: a job).
+    request_id: str | None = None
+    idempotency_key: str | None = None

@@ -16,7 +16,7 @@ RELAY_BATCH = 200
 _RELAY = text(
     """
     WITH batch AS (
-        SELECT id, tenant_id, event_type, occurred_at FROM outbox_events
+        SELECT id, tenant_id, event_type, occurred_at, resource_id, request_id FROM outbox_events
         WHERE relayed_at IS NULL
         ORDER BY occurred_at
         LIMIT :limit
@@ -26,8 +26,10 @@ _RELAY = text(
         FROM batch WHERE outbox_events.id = batch.id
         RETURNING outbox_events.id
     ), fanned_out AS (
-        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, next_attempt_at)
-        SELECT gen_random_uuid(), batch.tenant_id, endpoint.id, batch.id, now()
+        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, next_attempt_at,
+                                        resource_id, request_id)
+        SELECT gen_random_uuid(), batch.tenant_id, endpoint.id, batch.id, now(),
+               batch.resource_id, batch.request_id
         FROM batch
         JOIN webhook_endpoints AS endpoint
           ON endpoint.tenant_id = batch.tenant_id

@@ -14,10 +14,14 @@ from db.session import AfterCommit, after_commit
 
 # One text whatever the number of events: prepared once per connection, never compiled.
 _INSERT = """
-INSERT INTO outbox_events (id, tenant_id, event_type, payload, correlation_id)
-SELECT u.id, u.tenant_id, u.event_type, u.payload::jsonb, u.correlation_id
-  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
-       AS u(id, tenant_id, event_type, payload, correlation_id)"""
+INSERT INTO outbox_events (id, tenant_id, event_type, payload, correlation_id, resource_id,
+                           request_id, idempotency_key)
+SELECT u.id, u.tenant_id, u.event_type, u.payload::jsonb, u.correlation_id, u.resource_id,
+       u.request_id, u.idempotency_key
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[],
+              $7::text[], $8::text[])
+       AS u(id, tenant_id, event_type, payload, correlation_id, resource_id, request_id,
+            idempotency_key)"""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ async def record(session: AsyncSession, events: Sequence[NewEvent]) -> list[uuid
         [event.event_type for event in events],
         [json_codec.dumps_text(event.payload) for event in events],
         [event.correlation_id for event in events],
+        [event.resource_id for event in events],
+        [event.request_id for event in events],
+        [event.idempotency_key for event in events],
     )
     connection = await session.connection()
     await connection.exec_driver_sql(_INSERT, parameters)

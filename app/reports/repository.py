@@ -30,7 +30,9 @@ class Written(NamedTuple):
 # as one JSON document (jsonb_to_recordset), their slugs as an array: the driver encodes an
 # array element by element, each with a Python type check: ~1.4 ms of CPU for 500 items in
 # five arrays, ~0.7 ms for the document built and sent.
-_UPSERT = "SELECT * FROM upsert_reports($1::uuid, $2::text[], $3::jsonb, $4::text)"
+_UPSERT = (
+    "SELECT * FROM upsert_reports($1::uuid, $2::text[], $3::jsonb, $4::text, $5::text, $6::text)"
+)
 
 
 async def upsert(
@@ -43,7 +45,7 @@ async def upsert(
     ordered = sorted(items, key=lambda item: item.slug)
     slugs = [item.slug for item in ordered]
     rows = await fetch_written(
-        target, _UPSERT, tenant_id, slugs, _items_json(ordered), correlation_id
+        target, _UPSERT, tenant_id, slugs, _items_json(ordered), correlation_id, None, None
     )
     return {row[1]: Written(WrittenRow._make(row[:7]), row[7]) for row in rows}
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.pagination import Position
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
-from db.models.webhook_endpoint import WebhookEndpoint
+from db.models.webhook_endpoint import DisabledReason, Ordering, WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class DeliveryLogEntry:
     last_error: str | None
     next_attempt_at: datetime | None
     delivered_at: datetime | None
+    resource_id: uuid.UUID | None
+    request_id: str | None
     created_at: datetime
 
 
@@ -44,6 +46,8 @@ _LOG_COLUMNS = (
     WebhookDelivery.last_error,
     WebhookDelivery.next_attempt_at,
     WebhookDelivery.delivered_at,
+    WebhookDelivery.resource_id,
+    WebhookDelivery.request_id,
     WebhookDelivery.created_at,
 )
 
@@ -59,6 +63,8 @@ async def insert_endpoint(
     url: str,
     event_types: list[str] | None,
     description: str | None,
+    ordering: Ordering,
+    max_deliveries_per_second: int | None,
     secret_encrypted: str,
 ) -> WebhookEndpoint:
     endpoint: WebhookEndpoint | None = await session.scalar(
@@ -69,6 +75,8 @@ async def insert_endpoint(
             url=url,
             event_types=event_types,
             description=description,
+            ordering=ordering,
+            max_deliveries_per_second=max_deliveries_per_second,
             secret_encrypted=secret_encrypted,
         )
         .returning(WebhookEndpoint)
@@ -109,12 +117,22 @@ async def update_endpoint(
     endpoint_id: uuid.UUID,
     values: dict[str, Any],
     *,
-    reenable: bool,
+    enabled: bool | None,
 ) -> WebhookEndpoint | None:
-    """Set `values` and updated_at; `reenable` also restarts enabled_since."""
+    """Set `values` and updated_at. `enabled` true (enabled again) restarts enabled_since and
+    clears the disabling and the run of failures; false disables it by hand, now."""
     changes: dict[str, Any] = {**values, "updated_at": func.now()}
-    if reenable:
-        changes["enabled_since"] = func.now()
+    if enabled is True:
+        changes |= {
+            "enabled_since": func.now(),
+            "disabled_at": None,
+            "disabled_reason": None,
+            "failing_since": None,
+            "consecutive_failures": 0,
+            "failing_notice_at": None,
+        }
+    elif enabled is False:
+        changes |= {"disabled_at": func.now(), "disabled_reason": DisabledReason.MANUAL}
     return await session.scalar(
         update(WebhookEndpoint)
         .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.id == endpoint_id)

@@ -94,6 +94,8 @@ async def create_webhook_endpoint(
             url=new.url,
             event_types=new.body.event_types,
             description=new.body.description,
+            ordering=new.body.ordering,
+            max_deliveries_per_second=new.body.max_deliveries_per_second,
             box=box,
         )
         # The secret goes in sealed (its Fernet token); _revealing_secret opens it when sent.
@@ -137,7 +139,9 @@ async def get_webhook_endpoint(
 async def update_webhook_endpoint(
     endpoint_id: str, who: WebhooksWriter, changes: EndpointChanges, runtime: RuntimeDep
 ) -> EndpointEnvelope:
-    """Change the fields present in the body (url, eventTypes, description, enabled)."""
+    """Change the fields present in the body (url, eventTypes, description, enabled, ordering,
+    maxDeliveriesPerSecond). `enabled: false` disables the endpoint by hand (disabledAt, reason
+    `manual`); `enabled: true` clears both."""
     async with runtime.db.unit_of_work() as session:
         endpoint = await webhooks.update_endpoint(
             session,

@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, StrictBool, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from app.core.schemas import InputModel, OutputModel, PageOut
 from app.core.time import UtcDateTime
 from app.outbox.events import EVENT_TYPES
 from app.webhooks.ssrf import MAX_URL_LENGTH
 from db.models.webhook_delivery import DeliveryStatus
+from db.models.webhook_endpoint import MAX_DELIVERIES_PER_SECOND, DisabledReason, Ordering
 
 MAX_DESCRIPTION_LENGTH = 1000
 
@@ -32,12 +33,16 @@ EventType = Annotated[str, AfterValidator(_known_event_type)]
 EventTypes = Annotated[list[EventType], Field(min_length=1), AfterValidator(_without_repeats)]
 WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH)]
 Description = Annotated[str | None, Field(max_length=MAX_DESCRIPTION_LENGTH)]
+# Null: no cap of ours (the receiver's own limits still pace it).
+DeliveriesPerSecond = Annotated[StrictInt | None, Field(ge=1, le=MAX_DELIVERIES_PER_SECOND)]
 
 
 class EndpointIn(InputModel):
     url: WebhookUrl
     event_types: EventTypes | None = None
     description: Description = None
+    ordering: Ordering = Ordering.NONE
+    max_deliveries_per_second: DeliveriesPerSecond = None
 
 
 def _not_nullable_in_schema(*names: str) -> Callable[[dict[str, Any]], None]:
@@ -56,16 +61,20 @@ def _not_nullable_in_schema(*names: str) -> Callable[[dict[str, Any]], None]:
 
 
 class EndpointPatchIn(InputModel):
-    """Only the fields present change; `url` and `enabled` cannot be null."""
+    """Only the fields present change; `url`, `enabled` and `ordering` cannot be null."""
 
-    model_config = ConfigDict(json_schema_extra=_not_nullable_in_schema("url", "enabled"))
+    model_config = ConfigDict(
+        json_schema_extra=_not_nullable_in_schema("url", "enabled", "ordering")
+    )
 
     url: WebhookUrl | None = None
     event_types: EventTypes | None = None
     description: Description = None
     enabled: StrictBool | None = None
+    ordering: Ordering | None = None
+    max_deliveries_per_second: DeliveriesPerSecond = None
 
-    @field_validator("url", "enabled")
+    @field_validator("url", "enabled", "ordering")
     @classmethod
     def _not_null(cls, value: str | bool | None) -> str | bool | None:
         # Defaults are not validated, so only an explicit null gets here.
@@ -84,6 +93,10 @@ class EndpointOut(OutputModel):
     event_types: list[str] | None
     description: str | None
     enabled: bool
+    disabled_at: UtcDateTime | None
+    disabled_reason: DisabledReason | None
+    ordering: Ordering
+    max_deliveries_per_second: int | None
     created_at: UtcDateTime
     updated_at: UtcDateTime
 
@@ -124,6 +137,8 @@ class DeliveryOut(OutputModel):
     last_error: str | None
     next_attempt_at: UtcDateTime | None
     delivered_at: UtcDateTime | None
+    resource_id: uuid.UUID | None
+    request_id: str | None
     created_at: UtcDateTime
 
 

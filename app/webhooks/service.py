@@ -22,7 +22,7 @@ from app.webhooks.schemas import EndpointPatchIn
 from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.ssrf import CheckedUrl, validate_webhook_url
 from db.models.webhook_delivery import DeliveryStatus
-from db.models.webhook_endpoint import WebhookEndpoint
+from db.models.webhook_endpoint import Ordering, WebhookEndpoint
 from db.session import AfterCommit, after_commit
 
 # How long a rotated-out secret keeps signing beside the new one.
@@ -92,6 +92,8 @@ async def create_endpoint(
     url: CheckedUrl,
     event_types: list[str] | None,
     description: str | None,
+    ordering: Ordering = Ordering.NONE,
+    max_deliveries_per_second: int | None = None,
     box: SecretBox,
 ) -> WebhookEndpoint:
     """A new enabled endpoint with a fresh secret, stored only encrypted (`box` opens it)."""
@@ -101,6 +103,8 @@ async def create_endpoint(
         url=_stored_url(url),
         event_types=event_types,
         description=description,
+        ordering=ordering,
+        max_deliveries_per_second=max_deliveries_per_second,
         secret_encrypted=box.encrypt(generate_secret()),
     )
 
@@ -135,8 +139,9 @@ async def update_endpoint(
     url: CheckedUrl | None,
 ) -> WebhookEndpoint:
     """Apply the fields present in the request that differ from the stored ones (nothing else,
-    updatedAt included, changes). An endpoint enabled again restarts enabled_since, so events
-    that occurred while it was disabled never reach it.
+    updatedAt included, changes). Disabling it by hand sets disabledAt and the reason `manual`;
+    enabling it again clears them and restarts enabled_since: events that occurred while it was
+    disabled are recorded as skipped deliveries, sent only if recovered.
 
     The URL changes only through `url`, the checked form of `changes.url`: the unchecked text
     in `changes` is never stored.
@@ -155,7 +160,7 @@ async def update_endpoint(
         tenant_id,
         endpoint_id,
         values,
-        reenable=values.get("enabled") is True,
+        enabled=values.get("enabled"),
     )
     assert updated is not None  # the row is locked
     return updated

@@ -26,5 +26,10 @@ class OutboxEvent(IdMixin, Base):
     event_type: Mapped[str]
     payload: Mapped[dict[str, Any]]
     correlation_id: Mapped[str | None]
+    # The report or run the event is about; the X-Request-Id and Idempotency-Key of the API
+    # request that caused it (null when a job did).
+    resource_id: Mapped[uuid.UUID | None]
+    request_id: Mapped[str | None]
+    idempotency_key: Mapped[str | None]
     occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
     relayed_at: Mapped[datetime | None]

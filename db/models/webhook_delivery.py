@@ -14,6 +14,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     DEAD = "dead"
+    # The event matched the endpoint while it was disabled: never sent, until recovered.
+    SKIPPED = "skipped"
 
 
 class WebhookDelivery(IdMixin, TimestampsMixin, Base):
@@ -30,6 +32,24 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
             postgresql_where=text(f"status = '{DeliveryStatus.PENDING}'"),
         ),
         Index("ix_webhook_deliveries_log", "endpoint_id", text("created_at DESC"), text("id DESC")),
+        Index(
+            "ix_webhook_deliveries_tenant_log",
+            "tenant_id",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
+        Index(
+            "ix_webhook_deliveries_request",
+            "tenant_id",
+            "request_id",
+            postgresql_where=text("request_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_webhook_deliveries_resource",
+            "tenant_id",
+            "resource_id",
+            postgresql_where=text("resource_id IS NOT NULL"),
+        ),
         Index(
             "ix_webhook_deliveries_dead",
             "tenant_id",
@@ -63,3 +83,6 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     # The liveness lock id of the worker attempting it now (db/leases.py); null otherwise.
     lease_holder: Mapped[int | None]
     delivered_at: Mapped[datetime | None]
+    # Copied from the event: the report or run it is about, and the API request that caused it.
+    resource_id: Mapped[uuid.UUID | None]
+    request_id: Mapped[str | None]

@@ -91,6 +91,9 @@ def test_every_tenant_operation_names_its_scope_and_errors() -> None:
         "automation_run.succeeded",
         "automation_run.failed",
         "automation_run.timed_out",
+        "webhook.endpoint.failing",
+        "webhook.endpoint.disabled",
+        "webhook.test",
     }
     assert SPEC["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
 

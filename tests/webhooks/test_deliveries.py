@@ -22,6 +22,8 @@ ENDPOINTS = "/v1/tenants/acme/webhook-endpoints"
 RETRY = "/v1/tenants/{}/webhook-deliveries/{}/retry"
 DELIVERY_FIELDS = {
     "id",
+    "resourceId",
+    "requestId",
     "eventId",
     "eventType",
     "status",
@@ -100,6 +102,8 @@ async def test_log_shows_deliveries_newest_first_with_their_event_type(
         "lastError": "HTTP 503",
         "nextAttemptAt": None,
         "deliveredAt": None,
+        "resourceId": None,
+        "requestId": None,
         "createdAt": "2026-11-01T12:00:00.000Z",
     }
     assert page["data"][0]["eventType"] == "report.created"
@@ -259,6 +263,8 @@ async def test_retry_puts_a_dead_delivery_back_at_the_start_of_its_schedule(
         "lastError": "HTTP 500",
         "nextAttemptAt": None,
         "deliveredAt": None,
+        "resourceId": None,
+        "requestId": None,
         "createdAt": "2026-11-01T12:00:00.000Z",
     }
     assert RFC3339_Z.match(retried["nextAttemptAt"])

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.core.config import Settings
 from app.webhooks.secrets import SecretBox
@@ -21,7 +21,20 @@ from tests.factories import PUBLIC_WEBHOOK_URL, UNKNOWN_ID, Keys, bearer, make_k
 
 ENDPOINTS = "/v1/tenants/{}/webhook-endpoints"
 URL = ENDPOINTS.format("acme")
-ENDPOINT_FIELDS = {"id", "url", "eventTypes", "description", "enabled", "createdAt", "updatedAt"}
+ENDPOINT_FIELDS = {
+    "id",
+    "url",
+    "eventTypes",
+    "description",
+    "enabled",
+    "disabledAt",
+    "disabledReason",
+    "ordering",
+    "maxDeliveriesPerSecond",
+    "createdAt",
+    "updatedAt",
+}
+RATE_CAP = "maxDeliveriesPerSecond"
 RFC3339_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 SECRET = re.compile(r"^whsec_[A-Za-z0-9+/]{43}=$")
 
@@ -296,16 +309,24 @@ async def test_patch_changes_only_the_fields_present(
             "eventTypes": None,
             "description": None,
             "enabled": False,
+            "ordering": "per-resource",
+            "maxDeliveriesPerSecond": 5,
         },
         headers=tenant_keys.headers,
     )
     assert everything.status_code == 200
+    disabled_at = everything.json()["data"]["disabledAt"]
+    assert RFC3339_Z.match(disabled_at)
     assert everything.json()["data"] | {"updatedAt": None} == {
         "id": created["id"],
         "url": "https://93.184.216.35/other",
         "eventTypes": None,
         "description": None,
         "enabled": False,
+        "disabledAt": disabled_at,
+        "disabledReason": "manual",
+        "ordering": "per-resource",
+        "maxDeliveriesPerSecond": 5,
         "createdAt": created["createdAt"],
         "updatedAt": None,
     }
@@ -527,3 +548,85 @@ async def test_only_the_canonical_uuid_form_names_an_endpoint(
 ) -> None:
     endpoint_id = (await create(client, tenant_keys))["id"]
     await assert_only_the_canonical_form_names(client, URL, endpoint_id, tenant_keys.headers)
+
+
+async def test_new_endpoint_is_enabled_unordered_and_uncapped(
+    client: httpx.AsyncClient, tenant_keys: Keys
+) -> None:
+    created = await create(client, tenant_keys)
+    assert created["enabled"] is True
+    assert created["disabledAt"] is None
+    assert created["disabledReason"] is None
+    assert created["ordering"] == "none"
+    assert created["maxDeliveriesPerSecond"] is None
+
+    chosen = await create(client, tenant_keys, ordering="per-resource", maxDeliveriesPerSecond=1000)
+    assert chosen["ordering"] == "per-resource"
+    assert chosen["maxDeliveriesPerSecond"] == 1000
+
+
+async def test_enabling_again_clears_the_disabling(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database
+) -> None:
+    created = await create(client, tenant_keys)
+    path = f"{URL}/{created['id']}"
+    disabled = await client.patch(path, json={"enabled": False}, headers=tenant_keys.headers)
+    assert disabled.json()["data"]["disabledReason"] == "manual"
+    async with db.unit_of_work() as session:
+        await session.execute(
+            text(
+                "UPDATE webhook_endpoints SET failing_since = now(), consecutive_failures = 7,"
+                " failing_notice_at = now() WHERE id = :id"
+            ),
+            {"id": created["id"]},
+        )
+    enabled = await client.patch(path, json={"enabled": True}, headers=tenant_keys.headers)
+    assert enabled.status_code == 200
+    data = enabled.json()["data"]
+    assert (data["enabled"], data["disabledAt"], data["disabledReason"]) == (True, None, None)
+    row = await stored(db, created["id"])
+    assert (row.failing_since, row.consecutive_failures, row.failing_notice_at) == (None, 0, None)
+    assert row.enabled_since > row.created_at
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "path"),
+    [
+        ("POST", {"url": PUBLIC_WEBHOOK_URL, "ordering": "fifo"}, "ordering"),
+        ("POST", {"url": PUBLIC_WEBHOOK_URL, "maxDeliveriesPerSecond": 0}, RATE_CAP),
+        (
+            "POST",
+            {"url": PUBLIC_WEBHOOK_URL, "maxDeliveriesPerSecond": 1001},
+            "maxDeliveriesPerSecond",
+        ),
+        ("POST", {"url": PUBLIC_WEBHOOK_URL, "maxDeliveriesPerSecond": 2.5}, RATE_CAP),
+        ("PATCH", {"ordering": None}, "ordering"),
+        ("PATCH", {"maxDeliveriesPerSecond": "5"}, "maxDeliveriesPerSecond"),
+    ],
+)
+async def test_bad_ordering_or_rate_cap_is_422_and_changes_nothing(
+    client: httpx.AsyncClient,
+    tenant_keys: Keys,
+    db: Database,
+    method: str,
+    body: dict[str, Any],
+    path: str,
+) -> None:
+    existing = await create(client, tenant_keys)
+    url = URL if method == "POST" else f"{URL}/{existing['id']}"
+    response = await client.request(method, url, json=body, headers=tenant_keys.headers)
+    error = assert_error(response, 422, "validation_error")
+    assert [detail["path"] for detail in error["details"]] == [path]
+    async with db.unit_of_work() as session:
+        count = await session.scalar(text("SELECT count(*) FROM webhook_endpoints"))
+    assert count == 1
+    after = await client.get(f"{URL}/{existing['id']}", headers=tenant_keys.headers)
+    assert after.json()["data"] == {k: v for k, v in existing.items() if k != "secret"}
+
+
+async def test_patch_null_rate_cap_removes_it(client: httpx.AsyncClient, tenant_keys: Keys) -> None:
+    created = await create(client, tenant_keys, maxDeliveriesPerSecond=3)
+    response = await client.patch(
+        f"{URL}/{created['id']}", json={"maxDeliveriesPerSecond": None}, headers=tenant_keys.headers
+    )
+    assert response.json()["data"]["maxDeliveriesPerSecond"] is None
