@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.idempotency.service import StoredResponse
+from app.outbox.events import EventOrigin
 from app.reports import service as reports
 from app.reports.schemas import ReportBatchIn
 from app.reports.schemas import ReportStatus as RestReportStatus
@@ -83,7 +84,7 @@ class ReportMutations:
                 target,
                 tenant_id=who.tenant_id,
                 items=batch.reports,
-                correlation_id=context.correlation_id,
+                origin=EventOrigin.of_request(idempotent.key),
             )
             return StoredResponse(200, reports.batch_body(outcomes))
 

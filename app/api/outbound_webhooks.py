@@ -40,6 +40,13 @@ router = APIRouter(
 )
 
 
+def _absent_not_null(schema: dict[str, Any]) -> None:
+    """An optional header is absent or a string, never null."""
+    schema.pop("anyOf", None)
+    schema.pop("default", None)
+    schema["type"] = "string"
+
+
 class DeliveryHeaders(BaseModel):
     webhook_id: str = Field(
         description="The event id: the same on every attempt and for every endpoint."
@@ -51,6 +58,13 @@ class DeliveryHeaders(BaseModel):
     )
     x_correlation_id: str = Field(
         description="The correlation id of the request or job that caused the event."
+    )
+    x_request_id: str | None = Field(
+        default=None,
+        description="The `X-Request-Id` of the API request that caused the event (as the API "
+        "answered it); absent when a job caused it. Deliveries can be listed by it: "
+        "`GET /v1/tenants/{tenantId}/webhook-deliveries?requestId=`.",
+        json_schema_extra=_absent_not_null,
     )
 
 

@@ -15,6 +15,7 @@ from app.automation_runs.transitions import DispatchDue, announce
 from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
+from app.outbox.events import EventOrigin
 from db.models.automation_run import AutomationRun, RunStatus
 from db.session import after_commit
 
@@ -46,7 +47,7 @@ async def create_run(
     if created is None:
         raise Conflict("This correlationId is already used by another automation run.")
     after_commit(session, DispatchDue(created.id))
-    await announce(session, created, correlation_id=trace_id)
+    await announce(session, created, origin=EventOrigin(trace_id))
     return created
 
 

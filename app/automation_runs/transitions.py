@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from app.automation_runs.schemas import CallbackIn, RunOut
 from app.core.errors import NotFound, RunAlreadyCompleted
 from app.core.ids import parse_id
 from app.outbox import service as outbox
-from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, NewEvent
+from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, EventOrigin, NewEvent
 from db.models.automation_run import ACTIVE_STATUSES, TERMINAL_STATUSES, AutomationRun, RunStatus
 from db.session import AfterCommit, after_commit
 
@@ -37,18 +37,28 @@ class DispatchDue(AfterCommit):
     run_id: uuid.UUID
 
 
-async def announce(
-    session: AsyncSession, run: AutomationRun, *, correlation_id: str | None
-) -> None:
-    """Publish the change after commit; a terminal one also becomes an outbox event."""
+async def announce(session: AsyncSession, run: AutomationRun, *, origin: EventOrigin) -> None:
+    """Publish the change after commit; a terminal one also becomes an outbox event, carrying
+    the ids of what caused it."""
     representation = RunOut.model_validate(run).model_dump(mode="json")
     after_commit(session, RunChanged(run.tenant_id, representation))
     event_type = TERMINAL_EVENTS.get(run.status)
     if event_type is not None:
-        await outbox.record(
-            session,
-            [NewEvent(run.tenant_id, event_type, representation, correlation_id, run.id)],
+        event = NewEvent(
+            run.tenant_id,
+            event_type,
+            representation,
+            origin.correlation_id,
+            resource_id=run.id,
+            request_id=origin.request_id,
+            idempotency_key=origin.idempotency_key,
         )
+        await outbox.record(session, [event])
+
+
+def _by_job(run: AutomationRun) -> EventOrigin:
+    """A change a job (or the operator's CLI) makes: the run's own trace, no request."""
+    return EventOrigin(run.trace_id)
 
 
 async def apply_callback(
@@ -56,7 +66,7 @@ async def apply_callback(
     *,
     tenant_id: uuid.UUID,
     callback: CallbackIn,
-    correlation_id: str | None,
+    origin: EventOrigin,
 ) -> AutomationRun:
     """Apply a provider's callback: NotFound for an unknown correlationId (or a `runId` that is
     not that run's), RunAlreadyCompleted for a terminal run. From `queued` the status is applied
@@ -81,7 +91,9 @@ async def apply_callback(
         values["completed_at"] = func.now()
     updated = await repository.update_if(session, run.id, statuses=ACTIVE_STATUSES, values=values)
     assert updated is not None  # the row is locked and active
-    await announce(session, updated, correlation_id=correlation_id or run.trace_id)
+    if origin.correlation_id is None:
+        origin = replace(origin, correlation_id=run.trace_id)
+    await announce(session, updated, origin=origin)
     return updated
 
 
@@ -107,7 +119,7 @@ async def mark_dispatched(
         },
     )
     if updated is not None:
-        await announce(session, updated, correlation_id=run.trace_id)
+        await announce(session, updated, origin=_by_job(run))
     return updated
 
 
@@ -152,7 +164,7 @@ async def fail_dispatch(
         },
     )
     if updated is not None:
-        await announce(session, updated, correlation_id=run.trace_id)
+        await announce(session, updated, origin=_by_job(run))
     return updated
 
 
@@ -162,7 +174,7 @@ async def time_out_stale(session: AsyncSession, *, timeout_seconds: int, limit: 
         session, older_than=timedelta(seconds=timeout_seconds), limit=limit
     )
     for run in runs:
-        await announce(session, run, correlation_id=run.trace_id)
+        await announce(session, run, origin=_by_job(run))
     return len(runs)
 
 
@@ -176,5 +188,5 @@ async def retry_exhausted(
     runs = await repository.revive_exhausted(session, tenant_id, run_ids)
     for run in runs:
         after_commit(session, DispatchDue(run.id))
-        await announce(session, run, correlation_id=run.trace_id)
+        await announce(session, run, origin=_by_job(run))
     return runs

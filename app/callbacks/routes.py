@@ -31,6 +31,7 @@ from app.core.errors import (
     WebhookReplayed,
 )
 from app.http.paths import TENANT_PREFIX
+from app.outbox.events import EventOrigin
 from app.rate_limit.enforce import limit_auth_failure
 from app.tenants import service as tenants
 
@@ -78,7 +79,7 @@ async def apply_activepieces_callback(
                 session,
                 tenant_id=tenant.id,
                 callback=callback,
-                correlation_id=request_context.current_correlation_id(),
+                origin=EventOrigin.of_request(),
             )
     except BaseException:
         await guard.release()

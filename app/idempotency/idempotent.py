@@ -59,6 +59,11 @@ class Idempotent:
         )
         return cls(db, ttl_seconds, request)
 
+    @property
+    def key(self) -> str | None:
+        """The request's idempotency key (unquoted), None without one."""
+        return self.request.key if self.request is not None else None
+
     async def run(self, effect: Effect) -> Outcome:
         """The effect's response, run in one transaction with its storing; or the stored one."""
         return await execute(self.db, self.request, effect, ttl_seconds=self.ttl_seconds)

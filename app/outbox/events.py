@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from app.core import request_context
+
 REPORT_CREATED = "report.created"
 REPORT_UPDATED = "report.updated"
 REPORT_PUBLISHED = "report.published"
@@ -42,3 +44,23 @@ class NewEvent:
     # The X-Request-Id and Idempotency-Key of the API request that caused it (None: a job).
     request_id: str | None = None
     idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class EventOrigin:
+    """What caused the events a service records: the ids carried into them and their
+    deliveries. An API request gives its X-Request-Id and Idempotency-Key; a job only its
+    correlation id."""
+
+    correlation_id: str | None
+    request_id: str | None = None
+    idempotency_key: str | None = None
+
+    @classmethod
+    def of_request(cls, idempotency_key: str | None = None) -> EventOrigin:
+        """The API request being served (its ids as answered), with its idempotency key."""
+        return cls(
+            request_context.current_correlation_id(),
+            request_context.current_request_id(),
+            idempotency_key,
+        )

@@ -1,4 +1,5 @@
-"""Fan outbox events out into webhook deliveries: one row per matching enabled endpoint."""
+"""Fan outbox events out into webhook deliveries: one row per matching endpoint, pending for an
+enabled one, skipped for a disabled one."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 RELAY_BATCH = 200
+# Written on a delivery that is skipped because its endpoint is disabled.
+DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 
 # Up to :limit unrelayed events, oldest first, skipping those another relay holds, are marked
-# relayed and fanned out in one statement. An endpoint gets an event when it is enabled, has
-# been since before the event occurred (so nothing that happened while it was disabled, or
-# before it existed), and its eventTypes are null (every type) or name the event's type.
+# relayed and fanned out in one statement. An endpoint gets a delivery of an event when it
+# existed when the event occurred and its eventTypes are null (every type) or name the event's
+# type. The delivery is pending, due now, when the endpoint is enabled and has been since before
+# the event occurred; otherwise (disabled now, or re-enabled since) it is `skipped`, never sent
+# unless recovered (CONTRACT.md §14).
 _RELAY = text(
     """
     WITH batch AS (
@@ -26,20 +31,26 @@ _RELAY = text(
         FROM batch WHERE outbox_events.id = batch.id
         RETURNING outbox_events.id
     ), fanned_out AS (
-        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, next_attempt_at,
-                                        resource_id, request_id)
-        SELECT gen_random_uuid(), batch.tenant_id, endpoint.id, batch.id, now(),
+        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, status,
+                                        next_attempt_at, last_error, resource_id, request_id)
+        SELECT gen_random_uuid(), batch.tenant_id, endpoint.id, batch.id,
+               CASE WHEN sendable THEN 'pending' ELSE 'skipped' END,
+               CASE WHEN sendable THEN now() END,
+               CASE WHEN NOT sendable THEN CAST(:disabled_error AS text) END,
                batch.resource_id, batch.request_id
         FROM batch
         JOIN webhook_endpoints AS endpoint
           ON endpoint.tenant_id = batch.tenant_id
-         AND endpoint.enabled
-         AND endpoint.enabled_since <= batch.occurred_at
+         AND endpoint.created_at <= batch.occurred_at
          AND (endpoint.event_types IS NULL OR batch.event_type = ANY (endpoint.event_types))
+        CROSS JOIN LATERAL (
+            SELECT endpoint.enabled AND endpoint.enabled_since <= batch.occurred_at AS sendable
+        ) AS state
         ON CONFLICT (endpoint_id, event_id) DO NOTHING
-        RETURNING id
+        RETURNING id, status
     )
-    SELECT (SELECT count(*) FROM relayed), ARRAY(SELECT id FROM fanned_out)
+    SELECT (SELECT count(*) FROM relayed),
+           ARRAY(SELECT id FROM fanned_out WHERE status = 'pending')
     """
 )
 
@@ -50,11 +61,13 @@ async def relay_batch(
     """Relay up to `limit` unrelayed events, oldest first, in one statement; several relays
     may run at once.
 
-    Returns how many events were relayed and the ids of the deliveries created, which are due
-    now. The statement is whole on its own: on a connection in autocommit it needs no
+    Returns how many events were relayed and the ids of the pending deliveries created, which
+    are due now (skipped ones are not). The statement is whole on its own: on a connection in autocommit it needs no
     transaction around it; in a session's, the caller commits.
     """
-    count, deliveries = (await source.execute(_RELAY, {"limit": limit})).one()
+    count, deliveries = (
+        await source.execute(_RELAY, {"limit": limit, "disabled_error": DISABLED_ENDPOINT_ERROR})
+    ).one()
     return int(count), list(deliveries)
 
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from app.core.pagination import Position
+from app.outbox.events import EventOrigin
 from app.reports.rows import COLUMNS, ReportRow, WrittenRow
 from app.reports.schemas import ReportIn, ReportStatus
 from db.session import ReadSource, WriteTarget, fetch_rows, fetch_written
@@ -39,13 +40,21 @@ async def upsert(
     target: WriteTarget,
     tenant_id: uuid.UUID,
     items: Sequence[ReportIn],
-    correlation_id: str | None,
+    origin: EventOrigin,
 ) -> dict[str, Written]:
-    """Insert or replace every item, by slug, with the events of those written, in slug order."""
+    """Insert or replace every item, by slug, with the events of those written, in slug order;
+    the events carry the origin's ids."""
     ordered = sorted(items, key=lambda item: item.slug)
     slugs = [item.slug for item in ordered]
     rows = await fetch_written(
-        target, _UPSERT, tenant_id, slugs, _items_json(ordered), correlation_id, None, None
+        target,
+        _UPSERT,
+        tenant_id,
+        slugs,
+        _items_json(ordered),
+        origin.correlation_id,
+        origin.request_id,
+        origin.idempotency_key,
     )
     return {row[1]: Written(WrittenRow._make(row[:7]), row[7]) for row in rows}
 

@@ -14,7 +14,6 @@ from app.api.idempotency import Idempotency, idempotent_request, respond
 from app.api.lean_route import LeanRoute, served_lean
 from app.api.operation_docs import documented
 from app.api.paging import Paging, plain_page_request
-from app.core import request_context
 from app.core.errors import NotFound
 from app.core.pagination import PageRequest
 from app.http.auth import get_runtime
@@ -23,6 +22,7 @@ from app.http.request_body import read_body_within_limit
 from app.http.responses import json_response
 from app.idempotency.idempotent import Idempotent
 from app.idempotency.service import StoredResponse
+from app.outbox.events import EventOrigin
 from app.reports import representation
 from app.reports import service as reports
 from app.reports.schemas import (
@@ -57,7 +57,7 @@ async def _upsert(who: Principal, idempotent: Idempotent, batch: ReportBatchIn) 
             target,
             tenant_id=who.tenant_id,
             items=batch.reports,
-            correlation_id=request_context.current_correlation_id(),
+            origin=EventOrigin.of_request(idempotent.key),
         )
         return StoredResponse(200, reports.batch_body(outcomes))
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.core.errors import NotFound
 from app.core.pagination import Page, PageRequest
+from app.outbox.events import EventOrigin
 from app.outbox.service import EventsRecorded
 from app.reports import repository, representation
 from app.reports.rows import ReportRow
@@ -29,14 +30,15 @@ async def upsert_batch(
     *,
     tenant_id: uuid.UUID,
     items: Sequence[ReportIn],
-    correlation_id: str | None,
+    origin: EventOrigin,
 ) -> list[UpsertOutcome]:
-    """Create or replace every report of the batch, in input order, with its outbox events.
+    """Create or replace every report of the batch, in input order, with its outbox events
+    (carrying the origin's ids).
 
     One statement: in the session's transaction, or alone on the database (committed when this
     returns). A worker is nudged to relay the events once they are committed.
     """
-    written = await repository.upsert(target, tenant_id, items, correlation_id)
+    written = await repository.upsert(target, tenant_id, items, origin)
     outcomes: list[UpsertOutcome] = []
     for item in items:
         row, inserted = written[item.slug]

@@ -16,7 +16,7 @@ class ClaimedDelivery:
     id: uuid.UUID
     attempts: int
     schedule_step: int
-    # False: the endpoint was disabled; the claim ended the delivery `dead` instead.
+    # False: the endpoint was disabled; the claim made the delivery `skipped` instead.
     endpoint_enabled: bool
     url: str
     secret_encrypted: str
@@ -29,6 +29,8 @@ class ClaimedDelivery:
     payload_json: str
     occurred_at: datetime
     correlation_id: str | None
+    # The X-Request-Id of the API request that caused the event (None: a job did).
+    request_id: str | None
 
 
 @dataclass(frozen=True)

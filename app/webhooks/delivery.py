@@ -26,6 +26,7 @@ from app.core.logging import log_info
 from app.core.metrics import DeliveryOutcome, record_webhook_attempt
 from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
+from app.outbox.relay import DISABLED_ENDPOINT_ERROR
 from app.webhooks import delivery_repository as repository
 from app.webhooks.claims import ClaimedDelivery, Outcome
 from app.webhooks.secrets import SecretBox, signing_secrets
@@ -35,7 +36,6 @@ from db.leases import lease_for
 from db.models.webhook_delivery import DeliveryStatus
 from db.session import Database
 
-DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 # How an attempt counts, by the delivery's status after it.
 _OUTCOMES = {
     DeliveryStatus.DELIVERED: DeliveryOutcome.DELIVERED,
@@ -104,7 +104,7 @@ async def claim_deliveries(
     statement.
 
     `holder` is the worker's liveness lock id (None: the leases only end by time). A delivery
-    whose endpoint is disabled ends `dead` in the claim; it comes back with
+    whose endpoint is disabled ends `skipped` in the claim; it comes back with
     `endpoint_enabled` false, not to be sent.
     """
     lease = lease_for(settings.webhook_timeout_seconds)
@@ -134,6 +134,8 @@ async def send(clients: ClientPool, settings: Settings, delivery: ClaimedDeliver
         "webhook-signature": signatures(secrets, event_id, sent_at, body),
         "x-correlation-id": delivery.correlation_id or event_id,
     }
+    if delivery.request_id is not None:
+        headers["x-request-id"] = delivery.request_id
     result = await post_json(
         clients,
         delivery.url,
@@ -250,7 +252,7 @@ async def attempt_delivery(
         return None
     [delivery] = claimed
     if not delivery.endpoint_enabled:
-        return AttemptReport(delivery.id, delivery.attempts, DeliveryStatus.DEAD, None)
+        return AttemptReport(delivery.id, delivery.attempts, DeliveryStatus.SKIPPED, None)
     [report] = await record_attempts(db, [await send(clients, settings, delivery)])
     return report
 

@@ -19,7 +19,8 @@ from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 # else: skipped, so a duplicate claim does nothing), leaving out those being recorded by the same
 # statement. An enabled endpoint's delivery counts the attempt and is leased to the claiming
 # worker until `now + lease`: until the lease ends, or its holder is gone, nobody else attempts
-# it (db/leases.py). A disabled endpoint's delivery ends dead without an attempt.
+# it (db/leases.py). A disabled endpoint's delivery is skipped without an attempt (never sent;
+# recover sends it again).
 _DUE_AND_CLAIMED = """
     due AS (
         SELECT id FROM webhook_deliveries
@@ -34,7 +35,7 @@ _DUE_AND_CLAIMED = """
             attempts = delivery.attempts + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
             schedule_step = delivery.schedule_step + CASE WHEN endpoint.enabled THEN 1 ELSE 0 END,
             status = CASE WHEN endpoint.enabled THEN delivery.status
-                          ELSE 'dead' END,
+                          ELSE 'skipped' END,
             last_error = CASE WHEN endpoint.enabled THEN delivery.last_error
                               ELSE :disabled_error END,
             next_attempt_at = CASE WHEN endpoint.enabled
@@ -50,7 +51,8 @@ _DUE_AND_CLAIMED = """
             endpoint.enabled, endpoint.url, endpoint.secret_encrypted,
             endpoint.previous_secret_encrypted, endpoint.previous_secret_expires_at,
             event.id AS event_id, event.tenant_id, event.event_type,
-            CAST(event.payload AS text) AS payload_json, event.occurred_at, event.correlation_id
+            CAST(event.payload AS text) AS payload_json, event.occurred_at, event.correlation_id,
+            event.request_id
     )
 """
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import orjson
 
 from app.core.config import Settings
+from app.outbox.events import EventOrigin
 from app.reports import service as reports
 from app.reports.schemas import ReportIn
 from db.session import Database
@@ -38,7 +39,7 @@ async def test_requests_past_the_in_flight_limit_are_refused_with_503_overloaded
                 session,
                 tenant_id=tenant_keys.tenant.id,
                 items=[ReportIn.model_validate(item("held"))],
-                correlation_id=None,
+                origin=EventOrigin(None),
             )
             held = asyncio.create_task(
                 client.post(

@@ -18,6 +18,7 @@ from app.automation_runs import transitions
 from app.automation_runs.dispatch import dispatch_run
 from app.automation_runs.schemas import CallbackIn
 from app.core.config import Settings
+from app.outbox.events import EventOrigin
 from app.webhooks.sender import create_http_client
 from db.models.tenant import Tenant
 from db.session import Database
@@ -171,7 +172,7 @@ async def apply_unpublished(db: Database, tenant: Tenant, callback: dict[str, An
             session,
             tenant_id=tenant.id,
             callback=CallbackIn.model_validate(callback),
-            correlation_id=None,
+            origin=EventOrigin(None),
         )
 
 

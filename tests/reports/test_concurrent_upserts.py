@@ -10,6 +10,7 @@ from collections import Counter
 
 import httpx
 
+from app.outbox.events import EventOrigin
 from app.reports import service as reports
 from app.reports.schemas import ReportIn
 from db.session import Database
@@ -78,7 +79,7 @@ async def test_a_batch_that_waited_for_another_sees_what_that_one_created_and_pu
             session,
             tenant_id=tenant_keys.tenant.id,
             items=[ReportIn.model_validate(item("late", title="first", publishedAt=published))],
-            correlation_id=None,
+            origin=EventOrigin(None),
         )
         second = asyncio.create_task(
             client.post(

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from app.outbox.events import EventOrigin
 from app.outbox.service import EventsRecorded
 from app.reports import service as reports
 from app.reports.schemas import ReportIn
@@ -51,7 +52,7 @@ async def test_the_relay_is_nudged_once_per_write_that_recorded_events(
 
     async def write(*fields: dict[str, str]) -> None:
         await reports.upsert_batch(
-            database, tenant_id=tenant_id, items=items(*fields), correlation_id=None
+            database, tenant_id=tenant_id, items=items(*fields), origin=EventOrigin(None)
         )
 
     await write({}, {"publishedAt": "2026-11-01T10:00:00Z"})  # two created, one published
@@ -63,7 +64,7 @@ async def test_the_relay_is_nudged_once_per_write_that_recorded_events(
     # In a unit of work, the same call joins the transaction, and the nudge waits for its commit.
     async with database.unit_of_work() as session:
         await reports.upsert_batch(
-            session, tenant_id=tenant_id, items=items({"title": "newer"}), correlation_id=None
+            session, tenant_id=tenant_id, items=items({"title": "newer"}), origin=EventOrigin(None)
         )
         assert calls == [1, 1]
     assert calls == [1, 1, 1]
@@ -76,7 +77,7 @@ async def test_a_connection_lost_during_the_write_is_503_and_replaced(
     await client.get(URL, headers=tenant_keys.headers)  # the key is verified and cached
     async with db.unit_of_work() as session:
         await reports.upsert_batch(
-            session, tenant_id=tenant_keys.tenant.id, items=items({}), correlation_id=None
+            session, tenant_id=tenant_keys.tenant.id, items=items({}), origin=EventOrigin(None)
         )
         # The write waits for the lock the test's transaction holds, inside its statement.
         write = asyncio.create_task(
