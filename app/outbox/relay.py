@@ -62,8 +62,8 @@ async def relay_batch(
     may run at once.
 
     Returns how many events were relayed and the ids of the pending deliveries created, which
-    are due now (skipped ones are not). The statement is whole on its own: on a connection in autocommit it needs no
-    transaction around it; in a session's, the caller commits.
+    are due now (skipped ones are not). The statement is whole on its own: on a connection in
+    autocommit it needs no transaction around it; in a session's, the caller commits.
     """
     count, deliveries = (
         await source.execute(_RELAY, {"limit": limit, "disabled_error": DISABLED_ENDPOINT_ERROR})
