@@ -122,6 +122,7 @@ ENDPOINT = EndpointOut(
 _SECRET = "whsec_ZXhhbXBsZS1zZWNyZXQtZm9yLXRoZS1hcGktZG9jcyE="  # noqa: S105 (base64 of "example-secret-for-the-api-docs!")
 _DELIVERY = DeliveryOut(
     id=uuid.UUID("3e8d6b20-7a4c-4f19-9d52-1b0c7e6a4f83"),
+    endpoint_id=ENDPOINT.id,
     event_id=uuid.UUID("c6a0e4f2-58b1-4d7e-a3c9-0f2e8d4b6a15"),
     event_type="report.published",
     status=DeliveryStatus.DELIVERED,

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, delete, func, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, Update, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
+from app.webhooks.delivery_filters import DeliveryFilters
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_endpoint import DisabledReason, Ordering, WebhookEndpoint
@@ -22,6 +23,7 @@ class DeliveryLogEntry:
     """A delivery as the log shows it, with its event's type."""
 
     id: uuid.UUID
+    endpoint_id: uuid.UUID
     event_id: uuid.UUID
     event_type: str
     status: DeliveryStatus
@@ -38,6 +40,7 @@ class DeliveryLogEntry:
 # Only what the log shows: never the (possibly large) last response body.
 _LOG_COLUMNS = (
     WebhookDelivery.id,
+    WebhookDelivery.endpoint_id,
     WebhookDelivery.event_id,
     OutboxEvent.event_type,
     WebhookDelivery.status,
@@ -206,6 +209,50 @@ async def list_deliveries(
         )
     query = query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
     rows = await session.execute(query.limit(limit))
+    return [_log_entry(row._asdict()) for row in rows]
+
+
+async def list_tenant_deliveries(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    filters: DeliveryFilters,
+    *,
+    after: Position | None,
+    limit: int,
+) -> list[DeliveryLogEntry]:
+    """Up to `limit` of the tenant's deliveries that pass the filters, after a position, newest
+    first: ix_webhook_deliveries_tenant_log in order, or the request's or resource's index
+    (ix_webhook_deliveries_request, _resource) when filtered by one."""
+    delivery = WebhookDelivery
+    conditions: list[ColumnElement[bool]] = [delivery.tenant_id == tenant_id]
+    if filters.endpoint_id is not None:
+        conditions.append(delivery.endpoint_id == filters.endpoint_id)
+    if filters.status is not None:
+        conditions.append(delivery.status == filters.status)
+    if filters.event_type is not None:
+        conditions.append(OutboxEvent.event_type == filters.event_type)
+    if filters.event_id is not None:
+        conditions.append(delivery.event_id == filters.event_id)
+    if filters.request_id is not None:
+        conditions.append(delivery.request_id == filters.request_id)
+    if filters.resource_id is not None:
+        conditions.append(delivery.resource_id == filters.resource_id)
+    if filters.since is not None:
+        conditions.append(delivery.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(delivery.created_at < filters.until)
+    if after is not None:
+        conditions.append(
+            tuple_(delivery.created_at, delivery.id) < tuple_(after.sort_key, after.id)
+        )
+    query = (
+        select(*_LOG_COLUMNS)
+        .join(OutboxEvent, OutboxEvent.id == delivery.event_id)
+        .where(*conditions)
+        .order_by(delivery.created_at.desc(), delivery.id.desc())
+        .limit(limit)
+    )
+    rows = await session.execute(query)
     return [_log_entry(row._asdict()) for row in rows]
 
 

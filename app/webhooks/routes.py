@@ -4,10 +4,11 @@ render."""
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from typing import Annotated, NamedTuple
 
-from fastapi import APIRouter, Depends, Security
+from fastapi import APIRouter, Depends, Query, Security
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
@@ -21,6 +22,7 @@ from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
 from app.webhooks import service as webhooks
+from app.webhooks.delivery_filters import DeliveryFilters
 from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
@@ -32,7 +34,10 @@ from app.webhooks.schemas import (
     EndpointPageOut,
     EndpointPatchIn,
     EndpointWithSecretOut,
+    EventType,
     NoInput,
+    RequestId,
+    Rfc3339,
     SecretRotationEnvelope,
     SecretRotationOut,
 )
@@ -215,6 +220,38 @@ async def list_webhook_deliveries(
             endpoint_id=endpoint_id,
             status=status,
             page=paging,
+        )
+    return DeliveryPageOut.of(page)
+
+
+@router.get("/webhook-deliveries")
+async def list_tenant_webhook_deliveries(
+    who: WebhooksReader,
+    runtime: RuntimeDep,
+    *,
+    endpoint_id: Annotated[uuid.UUID | None, Query(alias="endpointId")] = None,
+    status: DeliveryStatus | None = None,
+    event_type: Annotated[EventType | None, Query(alias="eventType")] = None,
+    event_id: Annotated[uuid.UUID | None, Query(alias="eventId")] = None,
+    request_id: Annotated[RequestId | None, Query(alias="requestId")] = None,
+    resource_id: Annotated[uuid.UUID | None, Query(alias="resourceId")] = None,
+    since: Annotated[
+        Rfc3339 | None, Query(description="Created at or after this moment (RFC 3339).")
+    ] = None,
+    until: Annotated[
+        Rfc3339 | None, Query(description="Created before this moment (RFC 3339).")
+    ] = None,
+    paging: Paging,
+) -> DeliveryPageOut:
+    """The tenant's deliveries to all its endpoints, newest first (by createdAt, then id),
+    filtered by every parameter given. `requestId` finds the deliveries of the events one API
+    request caused (its `X-Request-Id`); `resourceId` those about one report or run."""
+    filters = DeliveryFilters(
+        endpoint_id, status, event_type, event_id, request_id, resource_id, since, until
+    )
+    async with runtime.db.unit_of_work() as session:
+        page = await webhooks.list_tenant_deliveries(
+            session, tenant_id=who.tenant_id, filters=filters, page=paging
         )
     return DeliveryPageOut.of(page)
 

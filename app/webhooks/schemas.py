@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
+from app.core.request_context import ID_PATTERN
 from app.core.schemas import InputModel, OutputModel, PageOut
 from app.core.time import UtcDateTime
 from app.outbox.events import EVENT_TYPES
@@ -35,6 +47,31 @@ WebhookUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL_LENGTH)]
 Description = Annotated[str | None, Field(max_length=MAX_DESCRIPTION_LENGTH)]
 # Null: no cap of ours (the receiver's own limits still pace it).
 DeliveriesPerSecond = Annotated[StrictInt | None, Field(ge=1, le=MAX_DELIVERIES_PER_SECOND)]
+
+
+# RFC 3339 with its offset (Z or ±hh:mm), as the API writes timestamps: a date alone, a time
+# without an offset or a number of seconds is refused.
+_RFC3339 = re.compile(
+    r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)", re.ASCII
+)
+
+
+def _rfc3339(value: object) -> object:
+    if isinstance(value, str) and not _RFC3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 timestamp with an offset, e.g. 2026-11-24T10:00:00Z")
+    return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must fall between the years 1 and 9999 in UTC") from None
+
+
+Rfc3339 = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_in_utc)]
+# An X-Request-Id as the API accepts and answers them (CONTRACT.md §1).
+RequestId = Annotated[str, Field(pattern=ID_PATTERN.pattern)]
 
 
 class EndpointIn(InputModel):
@@ -129,6 +166,7 @@ class SecretRotationEnvelope(OutputModel):
 
 class DeliveryOut(OutputModel):
     id: uuid.UUID
+    endpoint_id: uuid.UUID
     event_id: uuid.UUID
     event_type: str
     status: DeliveryStatus

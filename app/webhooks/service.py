@@ -1,5 +1,6 @@
 """Webhook endpoints (CONTRACT.md §8): create, read, change, delete, rotate the secret; the
-delivery log and the retry of a dead delivery. Sending is app/webhooks/delivery.py's job."""
+delivery logs (an endpoint's, the tenant's) and the retry of a dead delivery. Sending is
+app/webhooks/delivery.py's job."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
 from app.webhooks import repository
+from app.webhooks.delivery_filters import DeliveryFilters
 from app.webhooks.repository import DeliveryLogEntry
 from app.webhooks.schemas import EndpointPatchIn
 from app.webhooks.secrets import SecretBox, generate_secret
@@ -204,6 +206,16 @@ async def list_deliveries(
     await get_endpoint(session, tenant_id=tenant_id, endpoint_id=parsed_id)
     return await pager.fetch(
         partial(repository.list_deliveries, session, tenant_id, parsed_id, status), _created_place
+    )
+
+
+async def list_tenant_deliveries(
+    session: AsyncSession, *, tenant_id: uuid.UUID, filters: DeliveryFilters, page: PageRequest
+) -> Page[DeliveryLogEntry]:
+    """One page of the tenant's deliveries that pass the filters, newest first (by createdAt,
+    then id); a cursor continues only the list with the same filters (422 otherwise)."""
+    return await page.for_list(filters.ordering()).fetch(
+        partial(repository.list_tenant_deliveries, session, tenant_id, filters), _created_place
     )
 
 

@@ -22,6 +22,7 @@ ENDPOINTS = "/v1/tenants/acme/webhook-endpoints"
 RETRY = "/v1/tenants/{}/webhook-deliveries/{}/retry"
 DELIVERY_FIELDS = {
     "id",
+    "endpointId",
     "resourceId",
     "requestId",
     "eventId",
@@ -94,6 +95,7 @@ async def test_log_shows_deliveries_newest_first_with_their_event_type(
     row = await stored(db, older)
     assert dead == {
         "id": str(older),
+        "endpointId": str(endpoint_id),
         "eventId": str(row.event_id),
         "eventType": "report.published",
         "status": "dead",
@@ -255,6 +257,7 @@ async def test_retry_puts_a_dead_delivery_back_at_the_start_of_its_schedule(
     assert set(retried) == DELIVERY_FIELDS
     assert retried | {"nextAttemptAt": None} == {
         "id": str(delivery_id),
+        "endpointId": str(endpoint_id),
         "eventId": retried["eventId"],
         "eventType": "automation_run.failed",
         "status": "pending",

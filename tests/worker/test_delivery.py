@@ -295,7 +295,7 @@ async def test_duplicate_tasks_make_one_attempt(
     assert (await delivery(db, delivery_id)).attempts == 1
 
 
-async def test_disabled_endpoint_ends_pending_deliveries(
+async def test_disabled_endpoint_skips_pending_deliveries(
     db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, clients: ClientPool
 ) -> None:
     url = receiver.script("/hook", Answer(200))
@@ -304,9 +304,11 @@ async def test_disabled_endpoint_ends_pending_deliveries(
         await session.execute(update(WebhookEndpoint).values(enabled=False))
     report = await attempt_delivery(db, clients, settings, delivery_id)
     assert report is not None
-    assert report.status == "dead"
+    assert report.status == "skipped"
     row = await delivery(db, delivery_id)
-    assert (row.status, row.attempts, row.last_error) == ("dead", 0, "endpoint disabled")
+    assert (row.status, row.attempts, row.last_error) == ("skipped", 0, "endpoint disabled")
+    assert row.next_attempt_at is None
+    assert row.lease_holder is None
     assert receiver.received == []
 
 

@@ -1,4 +1,5 @@
-"""The outbox relay: one delivery per matching enabled endpoint, each event relayed once."""
+"""The outbox relay: one delivery per matching endpoint (skipped for a disabled one), each event
+relayed once."""
 
 from __future__ import annotations
 
@@ -32,28 +33,37 @@ async def test_fan_out_follows_event_types_tenant_and_enabled(
     await make_endpoint(
         db, settings, acme, URL.format("runs"), event_types=["automation_run.failed"]
     )
-    await make_endpoint(db, settings, acme, URL.format("off"), enabled=False)
+    off, _ = await make_endpoint(db, settings, acme, URL.format("off"), enabled=False)
     await make_endpoint(db, settings, tenant_keys.other_tenant, URL.format("other"))
     created = await record_event(db, acme, "report.created")
     updated = await record_event(db, acme, "report.updated")
-    assert len(await relay(db)) == 3
-    pairs = {(d.endpoint_id, d.event_id) for d in await all_deliveries(db)}
-    assert pairs == {(every.id, created), (every.id, updated), (reports.id, created)}
-    for row in await all_deliveries(db):
-        assert (row.status, row.attempts, row.tenant_id) == ("pending", 0, acme.id)
-        assert row.next_attempt_at is not None
+    due = await relay(db)
+    assert len(due) == 3
+    rows = await all_deliveries(db)
+    pending = {(d.endpoint_id, d.event_id) for d in rows if d.status == "pending"}
+    assert pending == {(every.id, created), (every.id, updated), (reports.id, created)}
+    assert {d.id for d in rows if d.status == "pending"} == set(due)
+    skipped = {(d.endpoint_id, d.event_id) for d in rows if d.status == "skipped"}
+    assert skipped == {(off.id, created), (off.id, updated)}
+    for row in rows:
+        assert (row.attempts, row.tenant_id) == (0, acme.id)
+        if row.status == "pending":
+            assert row.next_attempt_at is not None
+        else:
+            assert (row.next_attempt_at, row.last_error) == (None, "endpoint disabled")
     async with db.unit_of_work() as session:
         events = list(await session.scalars(select(OutboxEvent)))
     assert all(event.relayed_at is not None for event in events)
     assert await relay(db) == []
 
 
-async def test_events_before_an_endpoint_was_enabled_are_not_delivered_to_it(
+async def test_events_before_an_endpoint_existed_or_was_re_enabled_are_not_sent_to_it(
     db: Database, settings: Settings, tenant_keys: Keys
 ) -> None:
     await record_event(db, tenant_keys.tenant)
     await make_endpoint(db, settings, tenant_keys.tenant, URL.format("late"))
     assert await relay(db) == []
+    assert await all_deliveries(db) == []  # nothing at all for an event before it existed
     reenabled, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL.format("re"))
     async with db.unit_of_work() as session:
         await session.execute(
@@ -61,8 +71,10 @@ async def test_events_before_an_endpoint_was_enabled_are_not_delivered_to_it(
             .where(WebhookEndpoint.id == reenabled.id)
             .values(enabled_since=utc_now() + timedelta(seconds=5))
         )
-    await record_event(db, tenant_keys.tenant)
+    event_id = await record_event(db, tenant_keys.tenant)
     assert len(await relay(db)) == 1  # only the endpoint enabled throughout
+    [skipped] = [row for row in await all_deliveries(db) if row.status == "skipped"]
+    assert (skipped.endpoint_id, skipped.event_id) == (reenabled.id, event_id)
 
 
 async def test_concurrent_relays_take_each_event_once(
