@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, delete, func, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, Update, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
@@ -221,8 +221,17 @@ async def list_tenant_deliveries(
     limit: int,
 ) -> list[DeliveryLogEntry]:
     """Up to `limit` of the tenant's deliveries that pass the filters, after a position, newest
-    first: ix_webhook_deliveries_tenant_log in order, or the request's or resource's index
-    (ix_webhook_deliveries_request, _resource) when filtered by one."""
+    first."""
+    rows = await session.execute(tenant_deliveries_query(tenant_id, filters, after, limit))
+    return [_log_entry(row._asdict()) for row in rows]
+
+
+def tenant_deliveries_query(
+    tenant_id: uuid.UUID, filters: DeliveryFilters, after: Position | None, limit: int
+) -> Select[*tuple[Any, ...]]:
+    """The query of `list_tenant_deliveries`: ix_webhook_deliveries_tenant_log read in order,
+    or the request's or resource's index (ix_webhook_deliveries_request, _resource) when
+    filtered by one."""
     delivery = WebhookDelivery
     conditions: list[ColumnElement[bool]] = [delivery.tenant_id == tenant_id]
     if filters.endpoint_id is not None:
@@ -245,15 +254,13 @@ async def list_tenant_deliveries(
         conditions.append(
             tuple_(delivery.created_at, delivery.id) < tuple_(after.sort_key, after.id)
         )
-    query = (
+    return (
         select(*_LOG_COLUMNS)
         .join(OutboxEvent, OutboxEvent.id == delivery.event_id)
         .where(*conditions)
         .order_by(delivery.created_at.desc(), delivery.id.desc())
         .limit(limit)
     )
-    rows = await session.execute(query)
-    return [_log_entry(row._asdict()) for row in rows]
 
 
 async def revive_dead_delivery(

@@ -69,6 +69,7 @@ async def test_2xx_is_delivered_signed_with_the_event_id(
     assert request.headers["content-type"] == "application/json"
     assert request.headers["webhook-id"] == str(event_id)
     assert request.headers["x-correlation-id"] == "corr-1"
+    assert "x-request-id" not in request.headers  # a job's event, not a request's
     body = json.loads(request.body)
     assert set(body) == {"type", "timestamp", "data"}
     assert body["type"] == "report.created"
