@@ -132,6 +132,8 @@ async def test_each_filter_selects_its_deliveries(
     assert await ids(client, tenant_keys, until="2026-11-01T12:02:00Z") == [b, a]
     window = {"since": "2026-11-01T13:01:00+01:00", "until": "2026-11-01T12:03:00.000Z"}
     assert await ids(client, tenant_keys, **window) == [c, b]
+    empty = {"since": "2026-11-01T12:02:00Z", "until": "2026-11-01T12:02:00Z"}
+    assert await ids(client, tenant_keys, **empty) == []
     # Filters combine.
     assert await ids(client, tenant_keys, resourceId=str(report), endpointId=str(second.id)) == [c]
     assert await ids(client, tenant_keys, resourceId=str(report), status="dead") == []
