@@ -233,8 +233,14 @@ async def list_tenant_webhook_deliveries(
     status: DeliveryStatus | None = None,
     event_type: Annotated[EventType | None, Query(alias="eventType")] = None,
     event_id: Annotated[uuid.UUID | None, Query(alias="eventId")] = None,
-    request_id: Annotated[RequestId | None, Query(alias="requestId")] = None,
-    resource_id: Annotated[uuid.UUID | None, Query(alias="resourceId")] = None,
+    request_id: Annotated[
+        RequestId | None,
+        Query(alias="requestId", description="The X-Request-Id of the request that caused it."),
+    ] = None,
+    resource_id: Annotated[
+        uuid.UUID | None,
+        Query(alias="resourceId", description="The report or run its event is about."),
+    ] = None,
     since: Annotated[
         Rfc3339 | None, Query(description="Created at or after this moment (RFC 3339).")
     ] = None,
