@@ -56,7 +56,13 @@ _RFC3339 = re.compile(
 )
 
 
+# A `+hh:mm` offset sent unencoded in a query string arrives as a space.
+_UNENCODED_PLUS = re.compile(r"(?<=\d) (?=\d\d:\d\d$)", re.ASCII)
+
+
 def _rfc3339(value: object) -> object:
+    if isinstance(value, str):
+        value = _UNENCODED_PLUS.sub("+", value)
     if isinstance(value, str) and not _RFC3339.fullmatch(value):
         raise ValueError("must be an RFC 3339 timestamp with an offset, e.g. 2026-11-24T10:00:00Z")
     return value

@@ -132,6 +132,11 @@ async def test_each_filter_selects_its_deliveries(
     assert await ids(client, tenant_keys, until="2026-11-01T12:02:00Z") == [b, a]
     window = {"since": "2026-11-01T13:01:00+01:00", "until": "2026-11-01T12:03:00.000Z"}
     assert await ids(client, tenant_keys, **window) == [c, b]
+    # A `+` left unencoded in the query string arrives as a space: read as the offset's sign.
+    unencoded = await client.get(
+        DELIVERIES.format("acme") + "?since=2026-11-01T13:02:00+01:00", headers=tenant_keys.headers
+    )
+    assert [entry["id"] for entry in unencoded.json()["data"]] == [str(d), str(c)]
     empty = {"since": "2026-11-01T12:02:00Z", "until": "2026-11-01T12:02:00Z"}
     assert await ids(client, tenant_keys, **empty) == []
     # Filters combine.
