@@ -171,3 +171,28 @@ async def test_job_caused_events_have_no_request_id(
     await relay(db)
     [row] = await all_deliveries(db)
     assert (row.request_id, row.resource_id) == (None, event.resource_id)
+
+
+async def test_events_while_disabled_stay_skipped_when_relayed_after_re_enabling(
+    client: httpx.AsyncClient, tenant_keys: Keys, db: Database, settings: Settings
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, PUBLIC_WEBHOOK_URL)
+    url = f"/v1/tenants/acme/webhook-endpoints/{endpoint.id}"
+    off = await client.patch(url, json={"enabled": False}, headers=tenant_keys.headers)
+    assert off.status_code == 200, off.text
+    await post_batch(client, tenant_keys, "a", **{"X-Request-Id": "req-off"})
+    on = await client.patch(url, json={"enabled": True}, headers=tenant_keys.headers)
+    assert on.status_code == 200, on.text
+    await post_batch(client, tenant_keys, "b", **{"X-Request-Id": "req-on"})
+    due = await relay(db)  # one relay, after re-enabling, sees all four events
+    rows = await all_deliveries(db)
+    assert {(row.request_id, row.status) for row in rows} == {
+        ("req-off", "skipped"),
+        ("req-on", "pending"),
+    }
+    assert len(rows) == 4
+    assert set(due) == {row.id for row in rows if row.status == "pending"}
+    skipped = await client.get(
+        DELIVERIES, params={"status": "skipped"}, headers=tenant_keys.headers
+    )
+    assert {entry["requestId"] for entry in skipped.json()["data"]} == {"req-off"}
