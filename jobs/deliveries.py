@@ -13,6 +13,7 @@ WORKER_CONCURRENCY attempts, the only ones repeated.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.core.outages import is_outage, outage_name
 from app.webhooks.claims import ClaimedDelivery
 from app.webhooks.delivery import (
     Attempted,
+    RecordedAttempts,
     claim_deliveries,
     delivery_loop_database,
     failed_attempt,
@@ -30,6 +32,7 @@ from app.webhooks.delivery import (
     record_attempts,
     send,
 )
+from app.webhooks.failing import act_on_failing_endpoints
 from app.webhooks.sender import ClientPool
 from jobs.heartbeat import last_task
 
@@ -167,7 +170,7 @@ class DeliveryLoop:
             started = 0
             try:
                 if self._claiming:
-                    reports, claimed = await record_and_claim(
+                    recorded, claimed = await record_and_claim(
                         self.db,
                         self.runtime.settings,
                         batch,
@@ -177,20 +180,35 @@ class DeliveryLoop:
                     self._failing = False
                     started = self._start(claimed)
                 else:
-                    reports = await record_attempts(self.db, batch)
+                    recorded = await record_attempts(self.db, self.runtime.settings, batch)
             except Exception as exc:
                 # Not recorded: the rows stay leased to this live worker until their lease
                 # ends, then the sweep finds them due.
                 self._failed("record", exc)
-                reports = []
+                recorded = RecordedAttempts([], set())
             else:
                 last_task.set_to_current_time()
             self._release(limit - started)
-            for report in reports:
+            if recorded.failing_endpoints:
+                self._spawn(self._act_on_failing(recorded.failing_endpoints))
+            for report in recorded.reports:
                 # A short wait is kept on time by a timer here (a crash meanwhile leaves it to
                 # a poll); longer ones, which could pile up timers, are found by the polls.
                 if report.retry_in is not None and report.retry_in <= RETRY_TIMER_SECONDS:
                     self.wake_after(report.retry_in)
+
+    async def _act_on_failing(self, endpoint_ids: set[uuid.UUID]) -> None:
+        """Disable or warn about endpoints whose run of failures passed a threshold (rare: off
+        the record path). If this fails, the endpoint's next failed attempt asks again."""
+        runtime = self.runtime
+        try:
+            await act_on_failing_endpoints(runtime.db, runtime.settings, endpoint_ids)
+        except Exception as exc:
+            failure = logger.bind(part="webhook auto-disable", error=outage_name(exc))
+            if is_outage(exc):
+                failure.warning("webhook auto-disable failed ({})", outage_name(exc))
+            else:
+                failure.opt(exception=exc).error("webhook auto-disable failed")
 
     def _release(self, count: int) -> None:
         self._in_flight -= count

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     )
     webhook_allow_http: StrictBool = False
     webhook_allow_private_targets: StrictBool = False
+    # An endpoint whose attempts have all failed for this long, at least this many in a row, is
+    # disabled (reason `failing`); the tenant is warned at half the period (docs/WEBHOOKS.md).
+    webhook_disable_after_seconds: int = Field(default=432_000, ge=1)
+    webhook_disable_min_failures: int = Field(default=20, ge=1)
     rate_limit_read_per_minute: int = Field(default=600, ge=1)
     rate_limit_write_per_minute: int = Field(default=120, ge=1)
     rate_limit_graphql_per_minute: int = Field(default=300, ge=1)

@@ -82,6 +82,12 @@ webhook_deliveries = Counter(
     ("outcome",),
     registry=registry,
 )
+webhook_endpoints_auto_disabled = Counter(
+    "aetherflow_webhook_endpoints_auto_disabled_total",
+    "Webhook endpoints disabled because every attempt failed for WEBHOOK_DISABLE_AFTER_SECONDS "
+    "(at least WEBHOOK_DISABLE_MIN_FAILURES in a row).",
+    registry=registry,
+)
 # Its `group` labels are created with the groups (app/rate_limit/policy.py).
 rate_limited = Counter(
     "aetherflow_rate_limited_total",
@@ -147,6 +153,10 @@ def record_load_shed() -> None:
 
 def record_webhook_attempt(outcome: DeliveryOutcome) -> None:
     webhook_deliveries.labels(outcome=outcome.value).inc()
+
+
+def record_endpoint_auto_disabled() -> None:
+    webhook_endpoints_auto_disabled.inc()
 
 
 class _Scrape(Collector):

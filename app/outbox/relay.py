@@ -14,10 +14,11 @@ DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 
 # Up to :limit unrelayed events, oldest first, skipping those another relay holds, are marked
 # relayed and fanned out in one statement. An endpoint gets a delivery of an event when it
-# existed when the event occurred and its eventTypes are null (every type) or name the event's
-# type. The delivery is pending, due now, when the endpoint is enabled and has been since before
-# the event occurred; otherwise (disabled now, or re-enabled since) it is `skipped`, never sent
-# unless recovered (CONTRACT.md §14).
+# existed when the event occurred, its eventTypes are null (every type) or name the event's
+# type, and the event is not about that endpoint itself (webhook.endpoint.*: resource_id names
+# the endpoint). The delivery is pending, due now, when the endpoint is enabled and has been
+# since before the event occurred; otherwise (disabled now, or re-enabled since) it is
+# `skipped`, never sent unless recovered (CONTRACT.md §14).
 _RELAY = text(
     """
     WITH batch AS (
@@ -43,6 +44,7 @@ _RELAY = text(
           ON endpoint.tenant_id = batch.tenant_id
          AND endpoint.created_at <= batch.occurred_at
          AND (endpoint.event_types IS NULL OR batch.event_type = ANY (endpoint.event_types))
+         AND endpoint.id IS DISTINCT FROM batch.resource_id
         CROSS JOIN LATERAL (
             SELECT endpoint.enabled AND endpoint.enabled_since <= batch.occurred_at AS sendable
         ) AS state

@@ -29,6 +29,7 @@ from app.core.time import rfc3339, utc_now
 from app.outbox.relay import DISABLED_ENDPOINT_ERROR
 from app.webhooks import delivery_repository as repository
 from app.webhooks.claims import ClaimedDelivery, Outcome
+from app.webhooks.failing import act_on_failing_endpoints, failing_rule
 from app.webhooks.secrets import SecretBox, signing_secrets
 from app.webhooks.sender import ClientPool, SendResult, post_json
 from app.webhooks.signing import signatures
@@ -42,6 +43,14 @@ _OUTCOMES = {
     DeliveryStatus.PENDING: DeliveryOutcome.RETRY,
     DeliveryStatus.DEAD: DeliveryOutcome.DEAD,
 }
+
+
+@dataclass(frozen=True)
+class RecordedAttempts:
+    reports: list[AttemptReport]
+    # Endpoints whose run of failed attempts is now past a threshold: for
+    # app/webhooks/failing.py to disable or warn about.
+    failing_endpoints: set[uuid.UUID]
 
 
 @dataclass(frozen=True)
@@ -181,11 +190,16 @@ def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -
     return Attempted(delivery, outcome, retry_in)
 
 
-async def record_attempts(db: Database, attempts: Sequence[Attempted]) -> list[AttemptReport]:
-    """Write the attempts' outcomes in one statement; count and log each attempt."""
+async def record_attempts(
+    db: Database, settings: Settings, attempts: Sequence[Attempted]
+) -> RecordedAttempts:
+    """Write the attempts' outcomes, and their endpoints' runs of failures, in one statement;
+    count and log each attempt."""
     async with db.autocommit() as connection:
-        written = await repository.record_outcomes(connection, [a.outcome for a in attempts])
-    return _reported(attempts, written)
+        recorded = await repository.record_outcomes(
+            connection, [a.outcome for a in attempts], failing_rule(settings)
+        )
+    return RecordedAttempts(_reported(attempts, recorded.deliveries), recorded.failing_endpoints)
 
 
 async def record_and_claim(
@@ -195,19 +209,21 @@ async def record_and_claim(
     *,
     limit: int,
     holder: int | None,
-) -> tuple[list[AttemptReport], list[ClaimedDelivery]]:
+) -> tuple[RecordedAttempts, list[ClaimedDelivery]]:
     """`record_attempts` and `claim_deliveries` (never of the attempts' deliveries) in one
     statement."""
     async with db.autocommit() as connection:
-        written, claimed = await repository.record_and_claim(
+        recorded, claimed = await repository.record_and_claim(
             connection,
             [a.outcome for a in attempts],
+            failing_rule(settings),
             limit=limit,
             lease_seconds=lease_for(settings.webhook_timeout_seconds).total_seconds(),
             holder=holder,
             disabled_error=DISABLED_ENDPOINT_ERROR,
         )
-    return _reported(attempts, written), claimed
+    reports = _reported(attempts, recorded.deliveries)
+    return RecordedAttempts(reports, recorded.failing_endpoints), claimed
 
 
 def _reported(attempts: Sequence[Attempted], written: set[uuid.UUID]) -> list[AttemptReport]:
@@ -253,7 +269,9 @@ async def attempt_delivery(
     [delivery] = claimed
     if not delivery.endpoint_enabled:
         return AttemptReport(delivery.id, delivery.attempts, DeliveryStatus.SKIPPED, None)
-    [report] = await record_attempts(db, [await send(clients, settings, delivery)])
+    recorded = await record_attempts(db, settings, [await send(clients, settings, delivery)])
+    await act_on_failing_endpoints(db, settings, recorded.failing_endpoints)
+    [report] = recorded.reports
     return report
 
 

@@ -74,14 +74,67 @@ _RECORDED = """
             CAST(:status_codes AS integer[]), CAST(:errors AS text[]),
             CAST(:excerpts AS text[]), CAST(:next_attempts AS timestamptz[]),
             CAST(:delivered AS timestamptz[])
-        ) AS outcome(id, attempt, status, status_code, error, response_excerpt,
-                     next_attempt_at, delivered_at)
+        ) WITH ORDINALITY AS outcome(id, attempt, status, status_code, error, response_excerpt,
+                                     next_attempt_at, delivered_at, position)
         WHERE delivery.id = outcome.id
           AND delivery.status = 'pending'
           AND delivery.attempts = outcome.attempt
-        RETURNING delivery.id
+        RETURNING delivery.id, delivery.endpoint_id, outcome.position,
+            outcome.status = 'delivered' AS succeeded
     )
 """
+
+# The endpoints' runs of failed attempts (auto-disable, docs/WEBHOOKS.md), one change per
+# endpoint for the whole batch, taken in the order its attempts finished: a success ends the
+# run; the failures after an endpoint's last success in the batch start a new run, or extend
+# the one going on. Endpoints whose run does not change (a success while none was going on,
+# the steady state) are neither locked nor written; the others are locked in id order, so two
+# statements recording for the same endpoints never deadlock. Returns the enabled endpoints
+# whose run is now past a threshold: to be disabled, or warned about once.
+_RUNS = """
+    batch_runs AS (
+        SELECT endpoint_id, last_success,
+            count(*) FILTER (WHERE NOT succeeded AND position > coalesce(last_success, 0))
+                AS failures
+        FROM (
+            SELECT endpoint_id, position, succeeded,
+                max(position) FILTER (WHERE succeeded) OVER (PARTITION BY endpoint_id)
+                    AS last_success
+            FROM recorded
+        ) AS attempts
+        GROUP BY endpoint_id, last_success
+    ), changed_runs AS (
+        SELECT endpoint.id, batch_runs.last_success, batch_runs.failures
+        FROM webhook_endpoints AS endpoint JOIN batch_runs ON endpoint.id = batch_runs.endpoint_id
+        WHERE batch_runs.failures > 0 OR endpoint.failing_since IS NOT NULL
+           OR endpoint.consecutive_failures > 0 OR endpoint.failing_notice_at IS NOT NULL
+        ORDER BY endpoint.id
+        FOR UPDATE OF endpoint
+    ), runs AS (
+        UPDATE webhook_endpoints AS endpoint SET
+            failing_since = CASE
+                WHEN run.failures = 0 THEN NULL
+                WHEN run.last_success IS NULL THEN coalesce(endpoint.failing_since, now())
+                ELSE now() END,
+            consecutive_failures = CASE
+                WHEN run.last_success IS NULL THEN endpoint.consecutive_failures + run.failures
+                ELSE run.failures END,
+            failing_notice_at = CASE
+                WHEN run.last_success IS NULL THEN endpoint.failing_notice_at END
+        FROM changed_runs AS run
+        WHERE endpoint.id = run.id
+        RETURNING endpoint.id, endpoint.enabled AND endpoint.failing_since IS NOT NULL AND (
+            (endpoint.consecutive_failures >= CAST(:disable_min_failures AS integer)
+             AND endpoint.failing_since
+                 <= now() - CAST(:disable_after_seconds AS float8) * interval '1 second')
+            OR (endpoint.failing_notice_at IS NULL
+                AND endpoint.failing_since
+                    <= now() - CAST(:disable_after_seconds AS float8) / 2 * interval '1 second')
+        ) AS past_threshold
+    )
+"""
+# The ids of the endpoints `runs` found past a threshold.
+_PAST_THRESHOLD = "ARRAY(SELECT id FROM runs WHERE past_threshold)"
 
 
 class _DriverStatement(NamedTuple):
@@ -106,14 +159,19 @@ class _DriverStatement(NamedTuple):
 
 # The f-strings below only join the constant SQL above.
 _CLAIM = _DriverStatement.of(text(f"WITH {_DUE_AND_CLAIMED} SELECT * FROM claimed"))  # noqa: S608
-_RECORD = _DriverStatement.of(text(f"WITH {_RECORDED} SELECT id FROM recorded"))  # noqa: S608
+_RECORD = _DriverStatement.of(
+    text(
+        f"WITH {_RECORDED}, {_RUNS} "  # noqa: S608
+        f"SELECT ARRAY(SELECT id FROM recorded), {_PAST_THRESHOLD}"
+    )
+)
 # Both in one statement (one round trip per cycle of the delivery loop): one row per claimed
-# delivery, or a single row of nulls after the array when none was, each starting with the ids
-# of the deliveries written.
+# delivery, or a single row of nulls after the arrays when none was, each starting with the ids
+# of the deliveries written and of the endpoints past a threshold.
 _RECORD_AND_CLAIM = _DriverStatement.of(
     text(
-        f"WITH {_RECORDED}, {_DUE_AND_CLAIMED} "  # noqa: S608
-        "SELECT ARRAY(SELECT id FROM recorded), claimed.* "
+        f"WITH {_RECORDED}, {_RUNS}, {_DUE_AND_CLAIMED} "  # noqa: S608
+        f"SELECT ARRAY(SELECT id FROM recorded), {_PAST_THRESHOLD}, claimed.* "
         "FROM (VALUES (1)) AS one LEFT JOIN claimed ON true"
     )
 )
@@ -136,32 +194,59 @@ async def claim_due(
     return [ClaimedDelivery(*row) for row in rows]
 
 
+class Recorded(NamedTuple):
+    """What recording a batch of outcomes wrote."""
+
+    deliveries: set[uuid.UUID]
+    # Enabled endpoints whose run of failed attempts is now past a threshold of `FailingRule`.
+    failing_endpoints: set[uuid.UUID]
+
+
+class FailingRule(NamedTuple):
+    """When an endpoint's run of failed attempts disables it: every attempt failed for
+    `after_seconds` and at least `min_failures` in a row (a warning at half the period)."""
+
+    after_seconds: float
+    min_failures: int
+
+
 async def record_outcomes(
-    connection: AsyncConnection, outcomes: Sequence[Outcome]
-) -> set[uuid.UUID]:
-    """Write the outcomes in one statement; the ids of the deliveries written."""
-    rows = await _RECORD.rows(connection, _outcome_parameters(outcomes))
-    return {row_id for (row_id,) in rows}
+    connection: AsyncConnection, outcomes: Sequence[Outcome], rule: FailingRule
+) -> Recorded:
+    """Write the outcomes and the endpoints' runs of failures in one statement."""
+    [(written, failing)] = await _RECORD.rows(
+        connection, _outcome_parameters(outcomes) | _rule_parameters(rule)
+    )
+    return Recorded(set(written), set(failing))
 
 
 async def record_and_claim(
     connection: AsyncConnection,
     outcomes: Sequence[Outcome],
+    rule: FailingRule,
     *,
     limit: int,
     lease_seconds: float,
     holder: int | None,
     disabled_error: str,
-) -> tuple[set[uuid.UUID], list[ClaimedDelivery]]:
-    """`record_outcomes` and `claim_due` in one statement: the ids of the deliveries written,
-    and those claimed (never one of the outcomes' deliveries)."""
+) -> tuple[Recorded, list[ClaimedDelivery]]:
+    """`record_outcomes` and `claim_due` in one statement: what was recorded, and the
+    deliveries claimed (never one of the outcomes' deliveries)."""
     rows = await _RECORD_AND_CLAIM.rows(
         connection,
         _outcome_parameters(outcomes)
+        | _rule_parameters(rule)
         | _claim_parameters(limit, lease_seconds, holder, disabled_error, None),
     )
-    written = set(rows[0][0])
-    return written, [ClaimedDelivery(*row[1:]) for row in rows if row[1] is not None]
+    recorded = Recorded(set(rows[0][0]), set(rows[0][1]))
+    return recorded, [ClaimedDelivery(*row[2:]) for row in rows if row[2] is not None]
+
+
+def _rule_parameters(rule: FailingRule) -> dict[str, object]:
+    return {
+        "disable_after_seconds": rule.after_seconds,
+        "disable_min_failures": rule.min_failures,
+    }
 
 
 def _claim_parameters(

@@ -145,6 +145,51 @@ async def update_endpoint(
     )
 
 
+async def disable_failing_endpoint(
+    session: AsyncSession, endpoint_id: uuid.UUID, *, after_seconds: float, min_failures: int
+) -> WebhookEndpoint | None:
+    """Disable the endpoint for failing if it is enabled and every attempt to it has failed for
+    `after_seconds`, at least `min_failures` in a row; None otherwise. The test is part of the
+    UPDATE, so however many workers ask at once it is disabled once."""
+    return await session.scalar(
+        update(WebhookEndpoint)
+        .where(
+            WebhookEndpoint.id == endpoint_id,
+            WebhookEndpoint.enabled,
+            WebhookEndpoint.consecutive_failures >= min_failures,
+            WebhookEndpoint.failing_since <= func.now() - timedelta(seconds=after_seconds),
+        )
+        .values(
+            enabled=False,
+            disabled_at=func.now(),
+            disabled_reason=DisabledReason.FAILING,
+            updated_at=func.now(),
+        )
+        .returning(WebhookEndpoint),
+        execution_options={"populate_existing": True},
+    )
+
+
+async def mark_failing_noticed(
+    session: AsyncSession, endpoint_id: uuid.UUID, *, after_seconds: float
+) -> WebhookEndpoint | None:
+    """Note that the tenant is told the endpoint is failing, if it is enabled, every attempt to
+    it has failed for `after_seconds` and this run was not told yet; None otherwise (once per
+    run, however many workers ask)."""
+    return await session.scalar(
+        update(WebhookEndpoint)
+        .where(
+            WebhookEndpoint.id == endpoint_id,
+            WebhookEndpoint.enabled,
+            WebhookEndpoint.failing_notice_at.is_(None),
+            WebhookEndpoint.failing_since <= func.now() - timedelta(seconds=after_seconds),
+        )
+        .values(failing_notice_at=func.now())
+        .returning(WebhookEndpoint),
+        execution_options={"populate_existing": True},
+    )
+
+
 async def rotate_secret(
     session: AsyncSession,
     tenant_id: uuid.UUID,

@@ -250,7 +250,7 @@ async def test_the_worker_statements_fail_as_outages_and_reconnect_after(
 
     async def statements() -> None:
         assert await claim_deliveries(loop_db, settings, limit=1, holder=None) == []
-        assert await record_attempts(loop_db, []) == []
+        assert (await record_attempts(loop_db, settings, [])).reports == []
         assert await relay.run() == 0
 
     try:
@@ -258,7 +258,7 @@ async def test_the_worker_statements_fail_as_outages_and_reconnect_after(
         private_pg.stop()
         for failing in (
             claim_deliveries(loop_db, settings, limit=1, holder=None),
-            record_attempts(loop_db, []),
+            record_attempts(loop_db, settings, []),
             relay.run(),
         ):
             with pytest.raises((DBAPIError, OSError)) as failed:

@@ -80,7 +80,7 @@ async def test_a_batch_is_claimed_with_one_statement_and_recorded_with_one(
         assert counted() == 1
         attempts = await asyncio.gather(*[send(clients, settings, d) for d in claimed])
         assert counted() == 1
-        reports = await record_attempts(db, attempts)
+        reports = (await record_attempts(db, settings, attempts)).reports
         assert counted() == 2
     assert len(claimed) == BATCH
     assert {report.status for report in reports} == {"delivered"}
@@ -98,9 +98,9 @@ async def test_one_statement_records_a_batch_and_claims_the_next(
     first = await claim_deliveries(db, settings, limit=BATCH // 2, holder=7)
     attempts = await asyncio.gather(*[send(clients, settings, d) for d in first])
     with statement_counter() as counted:
-        reports, second = await record_and_claim(db, settings, attempts, limit=BATCH, holder=7)
+        recorded, second = await record_and_claim(db, settings, attempts, limit=BATCH, holder=7)
     assert counted() == 1
-    assert {report.status for report in reports} == {"delivered"}
+    assert {report.status for report in recorded.reports} == {"delivered"}
     assert len(second) == BATCH // 2
     assert {d.id for d in second}.isdisjoint({d.id for d in first})
     rows = {row.id: row for row in await all_deliveries(db)}
@@ -108,8 +108,8 @@ async def test_one_statement_records_a_batch_and_claims_the_next(
     assert {(rows[d.id].status, rows[d.id].lease_holder) for d in second} == {("pending", 7)}
     # Nothing left to claim: the statement still records, and says none was claimed.
     attempts = await asyncio.gather(*[send(clients, settings, d) for d in second])
-    reports, third = await record_and_claim(db, settings, attempts, limit=BATCH, holder=7)
-    assert (len(reports), third) == (BATCH // 2, [])
+    recorded, third = await record_and_claim(db, settings, attempts, limit=BATCH, holder=7)
+    assert (len(recorded.reports), third) == (BATCH // 2, [])
     assert {row.status for row in await all_deliveries(db)} == {"delivered"}
 
 
@@ -123,9 +123,9 @@ async def test_the_claim_beside_a_record_leaves_the_deliveries_being_recorded(
     attempted = await send(clients, settings, claimed)
     async with db.unit_of_work() as session:  # its lease ended while the attempt ran
         await session.execute(update(WebhookDelivery).values(next_attempt_at=func.now()))
-    reports, again = await record_and_claim(db, settings, [attempted], limit=1, holder=None)
+    recorded, again = await record_and_claim(db, settings, [attempted], limit=1, holder=None)
     assert again == []
-    assert [report.status for report in reports] == ["delivered"]
+    assert [report.status for report in recorded.reports] == ["delivered"]
     [row] = await all_deliveries(db)
     assert (row.status, row.attempts) == ("delivered", 1)
 
@@ -157,7 +157,7 @@ async def test_the_loop_sends_statements_compiled_once_each_committing_on_its_ow
         [first] = await claim_deliveries(loop_db, settings, limit=1, holder=7)
         attempted = await send(clients, settings, first)
         _, [second] = await record_and_claim(loop_db, settings, [attempted], limit=1, holder=7)
-        await record_attempts(loop_db, [await send(clients, settings, second)])
+        await record_attempts(loop_db, settings, [await send(clients, settings, second)])
         with pytest.raises(AssertionError):
             async with loop_db.unit_of_work():
                 pass
@@ -185,7 +185,7 @@ async def test_one_record_statement_writes_different_outcomes(
     await relay(db)
     claimed = await claim_deliveries(db, settings, limit=BATCH, holder=None)
     with statement_counter() as counted:
-        await record_attempts(db, [await send(clients, settings, d) for d in claimed])
+        await record_attempts(db, settings, [await send(clients, settings, d) for d in claimed])
     assert counted() == 1
     paths = {delivery.id: delivery.url.rsplit("/", 1)[1] for delivery in claimed}
     by_path = {paths[row.id]: row for row in await all_deliveries(db)}
