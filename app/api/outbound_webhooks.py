@@ -6,7 +6,6 @@ They document what app/webhooks/delivery.py sends; nothing calls them.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args
 
@@ -29,7 +28,7 @@ from app.outbox.events import (
     WEBHOOK_TEST,
 )
 from app.reports.schemas import ReportOut
-from app.webhooks.schemas import EndpointOut
+from app.webhooks.schemas import EndpointOut, TestEventData
 
 router = APIRouter(
     tags=["outbound webhooks"],
@@ -89,10 +88,6 @@ class _RunEvent(_Event):
 
 class _EndpointEvent(_Event):
     data: EndpointOut
-
-
-class TestEventData(OutputModel):
-    endpoint_id: uuid.UUID
 
 
 class ReportCreated(_ReportEvent):

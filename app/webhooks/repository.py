@@ -190,6 +190,42 @@ async def mark_failing_noticed(
     )
 
 
+async def insert_relayed_delivery(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    event_id: uuid.UUID,
+    event_type: str,
+) -> DeliveryLogEntry:
+    """Mark the event relayed (the relay leaves it alone) and give it one delivery, to this
+    endpoint only, due now, with the event's resource and request ids."""
+    event = (
+        await session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id == event_id)
+            .values(relayed_at=func.now())
+            .returning(OutboxEvent.resource_id, OutboxEvent.request_id)
+        )
+    ).one()
+    row = (
+        await session.execute(
+            insert(WebhookDelivery)
+            .values(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                endpoint_id=endpoint_id,
+                event_id=event_id,
+                next_attempt_at=func.now(),
+                resource_id=event.resource_id,
+                request_id=event.request_id,
+            )
+            .returning(*(column for column in _LOG_COLUMNS if column is not OutboxEvent.event_type))
+        )
+    ).one()
+    return _log_entry({**row._asdict(), "event_type": event_type})
+
+
 async def rotate_secret(
     session: AsyncSession,
     tenant_id: uuid.UUID,

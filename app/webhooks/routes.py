@@ -17,6 +17,7 @@ from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
 from app.api.paging import Paging
+from app.core import request_context
 from app.core.errors import Conflict, NotFound
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
@@ -279,6 +280,35 @@ async def retry_webhook_delivery(
     async def effect(session: AsyncSession) -> StoredResponse:
         delivery = await webhooks.retry_delivery(
             session, tenant_id=who.tenant_id, delivery_id=parsed_id
+        )
+        return stored_json(202, DeliveryEnvelope(data=DeliveryOut.model_validate(delivery)))
+
+    outcome = await idempotent.run(effect)
+    return respond(outcome)
+
+
+@router.post(f"{ENDPOINT}/test", status_code=202, response_model=DeliveryEnvelope)
+@documented(raises=(NotFound, Conflict))
+async def send_webhook_test_event(
+    endpoint_id: str,
+    who: WebhooksWriter,
+    idempotent: Idempotency,
+    no_input: NoBody,
+    runtime: RuntimeDep,
+) -> Response:
+    """Send a signed `webhook.test` event (`data`: `{"endpointId"}`) to this endpoint only,
+    whatever its eventTypes, through the real delivery path; the answer is its delivery, to
+    follow in the delivery log. A disabled endpoint is a conflict."""
+    parsed_id = webhooks.parse_endpoint_id(endpoint_id)
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        delivery = await webhooks.send_test_event(
+            session,
+            tenant_id=who.tenant_id,
+            endpoint_id=parsed_id,
+            correlation_id=request_context.current_correlation_id(),
+            request_id=request_context.current_request_id(),
+            idempotency_key=idempotent.request.key if idempotent.request else None,
         )
         return stored_json(202, DeliveryEnvelope(data=DeliveryOut.model_validate(delivery)))
 

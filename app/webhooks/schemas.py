@@ -144,6 +144,12 @@ class EndpointOut(OutputModel):
     updated_at: UtcDateTime
 
 
+class TestEventData(OutputModel):
+    """The `data` of a `webhook.test` event."""
+
+    endpoint_id: uuid.UUID
+
+
 class EndpointWithSecretOut(EndpointOut):
     secret: str
 

@@ -1,6 +1,6 @@
-"""Webhook endpoints (CONTRACT.md §8): create, read, change, delete, rotate the secret; the
-delivery logs (an endpoint's, the tenant's) and the retry of a dead delivery. Sending is
-app/webhooks/delivery.py's job."""
+"""Webhook endpoints (CONTRACT.md §8, §14): create, read, change, delete, rotate the secret, send
+a test event; the delivery logs (an endpoint's, the tenant's) and the retry of a dead delivery.
+Sending is app/webhooks/delivery.py's job."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from app.core.config import Settings
 from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
+from app.outbox import service as outbox
+from app.outbox.events import WEBHOOK_TEST, NewEvent
 from app.webhooks import repository
 from app.webhooks.delivery_filters import DeliveryFilters
 from app.webhooks.repository import DeliveryLogEntry
-from app.webhooks.schemas import EndpointPatchIn
+from app.webhooks.schemas import EndpointPatchIn, TestEventData
 from app.webhooks.secrets import SecretBox, generate_secret
 from app.webhooks.ssrf import CheckedUrl, validate_webhook_url
 from db.models.webhook_delivery import DeliveryStatus
@@ -244,6 +246,45 @@ async def retry_dead_deliveries(
     for delivery_id in revived:
         after_commit(session, DeliveryDue(delivery_id))
     return revived
+
+
+async def send_test_event(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    correlation_id: str | None,
+    request_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> DeliveryLogEntry:
+    """Send a `webhook.test` event to this endpoint only, whatever its eventTypes, through the
+    delivery path: an event (relayed already, so no other endpoint gets it) and its one
+    delivery, due now; a worker is nudged after the commit.
+
+    NotFound for an unknown endpoint, Conflict for a disabled one.
+    """
+    endpoint = _found(await repository.find_endpoint(session, tenant_id, endpoint_id, lock=True))
+    if not endpoint.enabled:
+        raise Conflict("A disabled endpoint cannot be sent a test event; enable it first.")
+    event = NewEvent(
+        tenant_id=tenant_id,
+        event_type=WEBHOOK_TEST,
+        payload=TestEventData(endpoint_id=endpoint_id).model_dump(mode="json"),
+        correlation_id=correlation_id,
+        resource_id=endpoint_id,
+        request_id=request_id,
+        idempotency_key=idempotency_key,
+    )
+    [event_id] = await outbox.record(session, [event])
+    delivery = await repository.insert_relayed_delivery(
+        session,
+        tenant_id=tenant_id,
+        endpoint_id=endpoint_id,
+        event_id=event_id,
+        event_type=WEBHOOK_TEST,
+    )
+    after_commit(session, DeliveryDue(delivery.id))
+    return delivery
 
 
 def _created_place(row: WebhookEndpoint | DeliveryLogEntry) -> tuple[datetime, uuid.UUID]:
