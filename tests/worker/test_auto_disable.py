@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import httpx
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from standardwebhooks import Webhook
 
 from app.core.config import Settings
 from app.outbox.events import ENDPOINT_DISABLED, ENDPOINT_FAILING, REPORT_CREATED
+from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from tests.asgi import serve
@@ -20,7 +22,7 @@ from tests.factories import Keys, make_endpoint
 from tests.live import free_port
 from tests.rate_limit.helpers import metric_value
 from tests.receiver import Answer, Receiver
-from tests.worker.helpers import record_event
+from tests.worker.helpers import all_deliveries, record_event
 from tests.worker.process import running_workers, worker_env
 
 AFTER_SECONDS = 4
@@ -45,6 +47,17 @@ async def stored(db: Database, endpoint: WebhookEndpoint) -> WebhookEndpoint:
         row = await session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id))
     assert row is not None
     return row
+
+
+async def deliveries_when(
+    db: Database, condition: Callable[[list[WebhookDelivery]], bool], *, count: int
+) -> list[WebhookDelivery]:
+    async with asyncio.timeout(60):
+        while True:
+            rows = await all_deliveries(db)
+            if len(rows) == count and condition(rows):
+                return rows
+            await asyncio.sleep(0.1)
 
 
 async def test_an_endpoint_failing_for_the_period_is_disabled_with_notices(
@@ -112,3 +125,36 @@ async def test_an_endpoint_failing_for_the_period_is_disabled_with_notices(
     row = await stored(db, failing)
     assert (row.failing_since, row.consecutive_failures, row.failing_notice_at) == (None, 0, None)
     assert (await stored(db, watcher)).enabled
+
+
+async def test_a_success_in_between_starts_the_run_again(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
+) -> None:
+    tenant = tenant_keys.tenant
+    url = receiver.script("/flaky", Answer(500), Answer(500), Answer(200), Answer(500))
+    flaky, _ = await make_endpoint(db, settings, tenant, url)
+    env = worker_env(
+        cli_env,
+        webhook_disable_after_seconds=str(AFTER_SECONDS),
+        webhook_disable_min_failures="3",
+        webhook_retry_schedule=SCHEDULE,
+    )
+    with running_workers(env) as [worker]:
+        await record_event(db, tenant, REPORT_CREATED, slug="first")
+        [first] = await deliveries_when(db, lambda rows: rows[0].status == "delivered", count=1)
+        await record_event(db, tenant, REPORT_CREATED, slug="second")
+        async with asyncio.timeout(90):
+            while (await stored(db, flaky)).enabled:
+                await asyncio.sleep(0.1)
+        assert await worker.terminate() == 0, worker.output()
+
+    # Failed twice, then delivered: that run ended. The second event's attempts alone, all
+    # failed, made the run that disabled the endpoint.
+    assert (first.attempts, first.delivered_at is not None) == (3, True)
+    [second] = [row for row in await all_deliveries(db) if row.id != first.id]
+    row = await stored(db, flaky)
+    assert (row.enabled, row.disabled_reason) == (False, "failing")
+    assert row.failing_since is not None
+    assert first.delivered_at is not None
+    assert row.failing_since > first.delivered_at
+    assert row.consecutive_failures == second.attempts >= 3
