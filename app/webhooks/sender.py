@@ -8,12 +8,13 @@ import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import httpcore
 import httpx
 
+from app.webhooks.backpressure import PACING_FIELDS
 from app.webhooks.ssrf import Target, UnsafeTarget, parse_target, resolve_public
 from app.webhooks.transport import AsyncioBackend
 
@@ -29,6 +30,7 @@ _CLIENT_HEADERS = (
     ("connection", "keep-alive"),
     ("user-agent", USER_AGENT),
 )
+_PACING_NAMES = frozenset(name.encode() for name in PACING_FIELDS)
 # Every error httpcore raises for a request that got no response.
 _HTTP_ERRORS = (
     httpcore.TimeoutException,
@@ -47,6 +49,8 @@ class SendResult:
     error: str | None
     response_excerpt: str | None
     retry_after: str | None
+    # `Retry-After` and the `RateLimit` fields, by lower-case name (app/webhooks/backpressure.py).
+    pacing_fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -101,7 +105,8 @@ async def post_json(
         return SendResult(None, f"timed out after {timeout_seconds:g}s", None, None)
     except _HTTP_ERRORS as exc:
         return SendResult(None, f"{type(exc).__name__}: {exc}"[:500], None, None)
-    return SendResult(response.status, None, excerpt, _retry_after(response.headers))
+    fields = _pacing_fields(response.headers)
+    return SendResult(response.status, None, excerpt, fields.get("retry-after"), fields)
 
 
 def _request_headers(target: Target, headers: dict[str, str]) -> list[tuple[str, str]]:
@@ -110,11 +115,15 @@ def _request_headers(target: Target, headers: dict[str, str]) -> list[tuple[str,
     return [("host", _host_header(target)), *_CLIENT_HEADERS, *headers.items()]
 
 
-def _retry_after(headers: list[tuple[bytes, bytes]]) -> str | None:
-    for name, value in headers:
-        if name.lower() == b"retry-after":
-            return value.decode("latin-1")
-    return None
+def _pacing_fields(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """`Retry-After` and the `RateLimit` fields of the answer; a repeated one is joined with
+    commas, as HTTP combines field lines."""
+    fields: dict[str, str] = {}
+    for raw_name, raw_value in headers:
+        if raw_name.lower() in _PACING_NAMES:
+            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            fields[name] = f"{fields[name]}, {value}" if name in fields else value
+    return fields
 
 
 async def _read_excerpt(response: httpcore.Response) -> str:
