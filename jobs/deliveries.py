@@ -26,6 +26,7 @@ from app.webhooks.delivery import (
     Attempted,
     RecordedAttempts,
     claim_deliveries,
+    defer_deliveries,
     delivery_loop_database,
     failed_attempt,
     record_and_claim,
@@ -33,6 +34,7 @@ from app.webhooks.delivery import (
     send,
 )
 from app.webhooks.failing import act_on_failing_endpoints
+from app.webhooks.pacer import Pacer
 from app.webhooks.sender import ClientPool
 from jobs.heartbeat import last_task
 
@@ -43,6 +45,9 @@ FAILURE_PAUSE_SECONDS = 1.0
 # Outcomes that finish while one batch is being recorded are recorded by another at once,
 # instead of waiting for that statement (and its commit) to end while they hold their slots.
 RECORDERS = 2
+# Wake-ups for deliveries waiting for their endpoint's pace are kept to one per this many
+# seconds, and come this much after the time they wait for (clocks read apart).
+PACE_TIMER_GRAIN_SECONDS = 0.01
 
 
 class DeliveryLoop:
@@ -54,6 +59,8 @@ class DeliveryLoop:
         self.clients = ClientPool()
         # Its claims and records run on connections of their own: a claim and each recorder's.
         self.db = delivery_loop_database(runtime.settings, connections=1 + RECORDERS)
+        self.pacer = Pacer.connect(runtime.settings.redis_url or "")
+        self._pace_timers: set[int] = set()
         self._holder = holder
         self._wake = asyncio.Event()
         self._slot_freed = asyncio.Event()
@@ -99,6 +106,7 @@ class DeliveryLoop:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.clients.aclose()
+        await self.pacer.close()
         await self.db.dispose()
 
     async def _claim_forever(self) -> None:
@@ -132,17 +140,44 @@ class DeliveryLoop:
             await asyncio.sleep(FAILURE_PAUSE_SECONDS)
             return None
         self._failing = False
-        self._release(limit - self._start(claimed))
+        self._release(limit - await self._start(claimed))
         return claimed
 
-    def _start(self, claimed: list[ClaimedDelivery]) -> int:
-        """Start the attempts of the claimed deliveries (their slots are held); how many."""
-        started = 0
-        for delivery in claimed:
-            if delivery.endpoint_enabled:  # otherwise the claim ended it
-                started += 1
+    async def _start(self, claimed: list[ClaimedDelivery]) -> int:
+        """Start the attempts of the claimed deliveries (their slots are held) that their
+        endpoints' pace lets go now; how many. The others get their attempts back and wait."""
+        sendable = [d for d in claimed if d.endpoint_enabled]  # the claim ended the others
+        waits = await self.pacer.waits(sendable)
+        deferred = [(d, wait) for d, wait in zip(sendable, waits, strict=True) if wait > 0]
+        for delivery, wait in zip(sendable, waits, strict=True):
+            if wait <= 0:
                 self._spawn(self._attempt(delivery))
-        return started
+        if deferred:
+            await self._defer(deferred)
+        return len(sendable) - len(deferred)
+
+    async def _defer(self, deferred: list[tuple[ClaimedDelivery, float]]) -> None:
+        try:
+            await defer_deliveries(self.db, deferred)
+        except Exception as exc:
+            # Still leased to this live worker: the lease ending brings them back.
+            self._failed("deferral", exc)
+            return
+        for _, wait in deferred:
+            if wait <= RETRY_TIMER_SECONDS:
+                self._wake_in(wait)
+
+    def _wake_in(self, delay: float) -> None:
+        """Claim again once `delay` has passed (one timer per grain)."""
+        loop = asyncio.get_running_loop()
+        tick = int((loop.time() + delay) / PACE_TIMER_GRAIN_SECONDS) + 1
+        if tick not in self._pace_timers:
+            self._pace_timers.add(tick)
+            loop.call_at(tick * PACE_TIMER_GRAIN_SECONDS, self._pace_timer_fired, tick)
+
+    def _pace_timer_fired(self, tick: int) -> None:
+        self._pace_timers.discard(tick)
+        self._wake.set()
 
     async def _attempt(self, delivery: ClaimedDelivery) -> None:
         settings = self.runtime.settings
@@ -154,6 +189,8 @@ class DeliveryLoop:
         except BaseException:
             self._release(1)
             raise
+        if attempted.pacing is not None:
+            await self.pacer.learn(delivery.endpoint_id, attempted.pacing)
         self._outcomes.append(attempted)
         self._outcome_ready.set()
 
@@ -178,7 +215,7 @@ class DeliveryLoop:
                         holder=self._holder(),
                     )
                     self._failing = False
-                    started = self._start(claimed)
+                    started = await self._start(claimed)
                 else:
                     recorded = await record_attempts(self.db, self.runtime.settings, batch)
             except Exception as exc:

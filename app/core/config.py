@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     # disabled (reason `failing`); the tenant is warned at half the period (docs/WEBHOOKS.md).
     webhook_disable_after_seconds: int = Field(default=432_000, ge=1)
     webhook_disable_min_failures: int = Field(default=20, ge=1)
+    # The longest a receiver's `Retry-After` or `RateLimit` fields may hold back its endpoint.
+    webhook_retry_after_max_seconds: int = Field(default=3600, ge=1, le=86_400)
     rate_limit_read_per_minute: int = Field(default=600, ge=1)
     rate_limit_write_per_minute: int = Field(default=120, ge=1)
     rate_limit_graphql_per_minute: int = Field(default=300, ge=1)

@@ -31,6 +31,9 @@ class ClaimedDelivery:
     correlation_id: str | None
     # The X-Request-Id of the API request that caused the event (None: a job did).
     request_id: str | None
+    # For pacing (app/webhooks/pacer.py).
+    endpoint_id: uuid.UUID
+    max_deliveries_per_second: int | None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from app.core.retry import is_retryable_status, next_delay, parse_retry_after
 from app.core.time import rfc3339, utc_now
 from app.outbox.relay import DISABLED_ENDPOINT_ERROR
 from app.webhooks import delivery_repository as repository
+from app.webhooks.backpressure import Pacing, pacing_of
 from app.webhooks.claims import ClaimedDelivery, Outcome
 from app.webhooks.failing import act_on_failing_endpoints, failing_rule
 from app.webhooks.secrets import SecretBox, signing_secrets
@@ -68,6 +69,8 @@ class Attempted:
     delivery: ClaimedDelivery
     outcome: Outcome
     retry_in: float | None
+    # What the receiver's answer asked of the endpoint's pace (app/webhooks/pacer.py).
+    pacing: Pacing | None = None
 
 
 def webhook_body(delivery: ClaimedDelivery) -> bytes:
@@ -166,13 +169,15 @@ def failed_attempt(settings: Settings, delivery: ClaimedDelivery, error: str) ->
 def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -> Attempted:
     now = utc_now()
     retry_in: float | None = None
+    cap = settings.webhook_retry_after_max_seconds
     if result.succeeded:
         status = DeliveryStatus.DELIVERED
     elif result.status_code is None or is_retryable_status(result.status_code):
+        retry_after = parse_retry_after(result.retry_after)
         retry_in = next_delay(
             settings.webhook_retry_schedule,
             delivery.schedule_step,
-            parse_retry_after(result.retry_after),
+            None if retry_after is None else min(retry_after, cap),
         )
         status = DeliveryStatus.PENDING if retry_in is not None else DeliveryStatus.DEAD
     else:
@@ -187,7 +192,12 @@ def _judged(settings: Settings, delivery: ClaimedDelivery, result: SendResult) -
         next_attempt_at=now + timedelta(seconds=retry_in) if retry_in is not None else None,
         delivered_at=now if status == DeliveryStatus.DELIVERED else None,
     )
-    return Attempted(delivery, outcome, retry_in)
+    pacing = (
+        pacing_of(result.status_code, result.pacing_fields, cap_seconds=cap)
+        if result.pacing_fields
+        else None
+    )
+    return Attempted(delivery, outcome, retry_in, pacing)
 
 
 async def record_attempts(
@@ -273,6 +283,22 @@ async def attempt_delivery(
     await act_on_failing_endpoints(db, settings, recorded.failing_endpoints)
     [report] = recorded.reports
     return report
+
+
+async def defer_deliveries(
+    db: Database, deferred: Sequence[tuple[ClaimedDelivery, float]]
+) -> set[uuid.UUID]:
+    """Give back the attempts of claimed deliveries that must wait for their endpoint's pace,
+    each due again `seconds` from now, in one statement; the ids of those written."""
+    now = utc_now()
+    async with db.autocommit() as connection:
+        return await repository.give_back(
+            connection,
+            [
+                (delivery.id, delivery.attempts, now + timedelta(seconds=wait))
+                for delivery, wait in deferred
+            ],
+        )
 
 
 async def due_delivery_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import TextClause, func, select, text
@@ -52,7 +53,7 @@ _DUE_AND_CLAIMED = """
             endpoint.previous_secret_encrypted, endpoint.previous_secret_expires_at,
             event.id AS event_id, event.tenant_id, event.event_type,
             CAST(event.payload AS text) AS payload_json, event.occurred_at, event.correlation_id,
-            event.request_id
+            event.request_id, endpoint.id AS endpoint_id, endpoint.max_deliveries_per_second
     )
 """
 
@@ -276,6 +277,47 @@ def _outcome_parameters(outcomes: Sequence[Outcome]) -> dict[str, object]:
         "next_attempts": [o.next_attempt_at for o in outcomes],
         "delivered": [o.delivered_at for o in outcomes],
     }
+
+
+# A claimed delivery that must wait for its endpoint's pace gets its attempt back (attempts and
+# schedule step as before the claim), its lease ended and the time it may go; guarded, like an
+# outcome, by the attempt the claim counted.
+_GIVE_BACK = _DriverStatement.of(
+    text(
+        """
+        UPDATE webhook_deliveries AS delivery SET
+            attempts = delivery.attempts - 1,
+            schedule_step = delivery.schedule_step - 1,
+            next_attempt_at = deferred.next_attempt_at,
+            lease_holder = NULL,
+            updated_at = now()
+        FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:attempts AS integer[]),
+            CAST(:next_attempts AS timestamptz[])
+        ) AS deferred(id, attempt, next_attempt_at)
+        WHERE delivery.id = deferred.id
+          AND delivery.status = 'pending'
+          AND delivery.attempts = deferred.attempt
+        RETURNING delivery.id
+        """
+    )
+)
+
+
+async def give_back(
+    connection: AsyncConnection, deferred: Sequence[tuple[uuid.UUID, int, datetime]]
+) -> set[uuid.UUID]:
+    """Give back the claimed attempts of (delivery id, attempt, due again at); the ids
+    written."""
+    rows = await _GIVE_BACK.rows(
+        connection,
+        {
+            "ids": [d[0] for d in deferred],
+            "attempts": [d[1] for d in deferred],
+            "next_attempts": [d[2] for d in deferred],
+        },
+    )
+    return {row_id for (row_id,) in rows}
 
 
 async def due_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
