@@ -222,8 +222,15 @@ async def test_retry_after_pauses_that_endpoint_while_another_flows(
         # The paused endpoint's deliveries were claimed beside the others, then given their
         # attempts back.
         paused = await paused_ids(db)
-        await wait_until_given_back(db, [i for i in relayed if i in paused])
+        waiting = [i for i in relayed if i in paused]
+        await wait_until_given_back(db, waiting)
         assert len(receiver.at("/paused")) == 1
+        # Waiting, they are not claimed again and again: their rows do not change.
+        before = {i: (await delivery(db, i)).updated_at for i in waiting}
+        await asyncio.sleep(0.8)
+        if time.monotonic() - refused.at < 2.8:  # still inside the pause on a loaded machine
+            assert {i: (await delivery(db, i)).updated_at for i in waiting} == before
+            assert len(receiver.at("/paused")) == 1
         requests = await receiver.wait_for("/paused", 7, timeout=30)
         await wait_until_settled(db, 11)
     resumed = min(r.at for r in requests[1:]) - refused.at
