@@ -31,8 +31,9 @@ from tests.factories import Keys, make_endpoint
 from tests.live import free_port
 from tests.logs import parsed
 from tests.receiver import Answer, Received, Receiver
-from tests.worker.helpers import all_deliveries, delivery, relay
-from tests.worker.process import running_workers, worker_env
+from tests.worker.helpers import all_deliveries, delivery, delivery_settings, relay
+from tests.worker.process import own_redis, running_workers, worker_env
+from tests.worker.test_delivery_batches import running_loop
 
 # Requests left out of a rate measurement at each end: the first ones go before any answer
 # told the workers the receiver's quota, the last ones thin out as the backlog empties.
@@ -348,6 +349,29 @@ async def test_without_redis_deliveries_go_unpaced_and_it_is_logged_once(
         assert await pacer.waits([claimed_stub(endpoint, cap=1)]) == [0.0]
     finally:
         await pacer.close()
+    warnings = [line for line in parsed(log_lines) if "pacing unavailable" in line["message"]]
+    assert len(warnings) == 1
+
+
+async def test_with_redis_down_a_capped_endpoint_is_delivered_unpaced(
+    db: Database, database_url: str, tenant_keys: Keys, receiver: Receiver, log_lines: io.StringIO
+) -> None:
+    with own_redis() as server:
+        settings = delivery_settings(database_url, server.url)
+        endpoint, _ = await make_endpoint(
+            db, settings, tenant_keys.tenant, receiver.script("/unpaced", Answer(200))
+        )
+        await set_cap(db, endpoint.id, 1)
+        await record_events(db, tenant_keys.tenant, 8, "report.created")
+        await relay_all(db)
+        server.stop()
+        async with running_loop(settings, server.url):
+            requests = await receiver.wait_for("/unpaced", 8, timeout=30)
+            await wait_until_settled(db, 8)
+    times = sorted(r.at for r in requests)
+    assert times[-1] - times[0] < 3  # paced at 1/s, they would take 7 s
+    rows = await all_deliveries(db)
+    assert {(row.status, row.attempts) for row in rows} == {("delivered", 1)}
     warnings = [line for line in parsed(log_lines) if "pacing unavailable" in line["message"]]
     assert len(warnings) == 1
 
