@@ -147,7 +147,11 @@ class DeliveryLoop:
         """Start the attempts of the claimed deliveries (their slots are held) that their
         endpoints' pace lets go now; how many. The others get their attempts back and wait."""
         sendable = [d for d in claimed if d.endpoint_enabled]  # the claim ended the others
-        waits = await self.pacer.waits(sendable)
+        try:
+            waits = await self.pacer.waits(sendable)
+        except Exception:  # a fault of ours: deliveries go unpaced rather than stop
+            logger.exception("webhook pacing failed")
+            waits = [0.0] * len(sendable)
         deferred = [(d, wait) for d, wait in zip(sendable, waits, strict=True) if wait > 0]
         for delivery, wait in zip(sendable, waits, strict=True):
             if wait <= 0:
@@ -190,7 +194,10 @@ class DeliveryLoop:
             self._release(1)
             raise
         if attempted.pacing is not None:
-            await self.pacer.learn(delivery.endpoint_id, attempted.pacing)
+            try:
+                await self.pacer.learn(delivery.endpoint_id, attempted.pacing)
+            except Exception:  # a fault of ours: the outcome is recorded all the same
+                logger.exception("webhook pacing failed")
         self._outcomes.append(attempted)
         self._outcome_ready.set()
 
