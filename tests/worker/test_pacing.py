@@ -137,19 +137,29 @@ async def test_an_advertised_quota_paces_two_workers(
     total = 300
     policy = {"RateLimit-Policy": '"default";q=20;w=1'}
     url = receiver.script("/paced", Answer(200, headers=policy))
-    await make_endpoint(db, settings, tenant_keys.tenant, url)
+    await make_endpoint(db, settings, tenant_keys.tenant, url, event_types=["report.created"])
+    free_url = receiver.script("/free", Answer(200))
+    await make_endpoint(db, settings, tenant_keys.tenant, free_url, event_types=["report.updated"])
     await record_events(db, tenant_keys.tenant, total, "report.created")
     assert len(await relay_all(db)) == total
     with running_workers(worker_env(cli_env), count=2) as workers:
+        await receiver.wait_for("/paced", 2 * SETTLING, timeout=60)
+        # Another endpoint's deliveries pass the paced backlog.
+        await record_events(db, tenant_keys.tenant, 20, "report.updated")
+        await relay_all(db)
+        recorded = time.monotonic()
+        free = await receiver.wait_for("/free", 20, timeout=30)
+        free_within = max(r.at for r in free) - recorded
         requests = await receiver.wait_for("/paced", total, timeout=90)
-        await wait_until_settled(db, total)
+        await wait_until_settled(db, total + 20)
         outputs = [worker.output() for worker in workers]
     rate, busiest = steady_rate(requests), busiest_second(requests)
     print(  # noqa: T201 - the measured figure
         f"\nadvertised 20/s, two workers: {rate:.2f} deliveries/s at the receiver, "
-        f"at most {busiest} in any one second"
+        f"at most {busiest} in any one second; another endpoint's 20 in {free_within:.2f} s"
     )
     assert 18 <= rate <= 22, outputs
+    assert free_within < 5
     rows = await all_deliveries(db)
     assert {(row.status, row.attempts) for row in rows} == {("delivered", 1)}
 
