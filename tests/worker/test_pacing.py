@@ -73,6 +73,7 @@ def claimed_stub(endpoint_id: uuid.UUID, *, cap: int | None) -> ClaimedDelivery:
         payload_json="{}",
         occurred_at=utc_now(),
         correlation_id=None,
+        request_id=None,
         endpoint_id=endpoint_id,
         max_deliveries_per_second=cap,
     )
