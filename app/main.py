@@ -24,6 +24,7 @@ from app.callbacks import routes as callbacks
 from app.core.config import Settings, get_settings
 from app.core.errors import Overloaded
 from app.core.fleet_metrics import ProcessIdentity, Publisher
+from app.event_types import routes as event_types
 from app.http.paths import GRAPHQL_PATH
 from app.reports import routes as reports
 from app.webhooks import routes as webhooks
@@ -84,7 +85,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # API comes first, GraphQL (the busiest single path) leading it, probes and metrics last.
     # The OpenAPI document keeps its own order (app/api/openapi.py).
     mount_graphql(app, settings)
-    rest = (reports.router, webhooks.router, automation_runs.router, callbacks.router)
+    rest = (
+        reports.router,
+        webhooks.router,
+        automation_runs.router,
+        callbacks.router,
+        event_types.router,
+    )
     include_v1(app, *rest)
     app.include_router(health.router)
     app.include_router(metrics.router)

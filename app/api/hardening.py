@@ -21,6 +21,7 @@ from app.api.errors import error_response
 from app.core.config import Settings
 from app.core.deadlines import Deadlines
 from app.core.errors import AppError, ServiceUnavailable
+from app.http.paths import EVENT_TYPES_PATH
 from db.session import STATEMENT_TIMEOUT_MS
 
 # Read when the app is built (a test may shorten it): as long as PostgreSQL's statement_timeout.
@@ -87,12 +88,17 @@ _API_SECURITY_HEADERS = (
     ("Content-Security-Policy", API_CONTENT_SECURITY_POLICY),
 )
 _TENANT_DATA_SECURITY_HEADERS = (*_API_SECURITY_HEADERS, ("Cache-Control", "no-store"))
+# Public documents that hold no tenant data; their routes say how long they may be cached.
+_PUBLIC_V1_PATHS = frozenset({EVENT_TYPES_PATH})
 
 
 def security_headers(path: str, docs: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Headers on every response: no sniffing, no referrer, a CSP; no caching of /v1 data."""
+    """Headers on every response: no sniffing, no referrer, a CSP; no caching of /v1 data
+    (except the public documents)."""
     if path in docs:
         return _DOCS_SECURITY_HEADERS
+    if path in _PUBLIC_V1_PATHS:
+        return _API_SECURITY_HEADERS
     if path == "/v1" or path.startswith("/v1/"):
         return _TENANT_DATA_SECURITY_HEADERS
     return _API_SECURITY_HEADERS

@@ -102,6 +102,16 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "description": "The created resource, under the tenant's UUID.",
         "schema": {"type": "string"},
     },
+    "Cache-Control": {
+        "description": "How long a shared cache may keep a public document (it changes only "
+        "with a deploy).",
+        "schema": {"type": "string"},
+    },
+    "ETag": {
+        "description": "The document's version: send it as `If-None-Match` to get a 304 "
+        "while it is unchanged.",
+        "schema": {"type": "string"},
+    },
 }
 
 

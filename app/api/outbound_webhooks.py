@@ -1,34 +1,26 @@
-"""The events AetherFlow POSTs to webhook endpoints (CONTRACT.md §8), as OpenAPI `webhooks`.
+"""The events AetherFlow POSTs to webhook endpoints (CONTRACT.md §8, §14), as OpenAPI `webhooks`.
 
-Each function declares one event: its body and the Standard Webhooks headers it is signed with.
-They document what app/webhooks/delivery.py sends; nothing calls them.
+One operation per entry of the event-type catalog (app/event_types/catalog.py), with the catalog's
+description and `data` model, so the document and `GET /v1/event-types` say the same; each
+declares the body and the Standard Webhooks headers it is signed with. They document what
+app/webhooks/delivery.py sends; nothing calls them.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from app.api.openapi_examples import ENDPOINT, REPORT, RUN
-from app.automation_runs.schemas import RunOut
 from app.core.schemas import OutputModel
 from app.core.time import UtcDateTime
-from app.outbox.events import (
-    ENDPOINT_DISABLED,
-    ENDPOINT_FAILING,
-    REPORT_CREATED,
-    REPORT_PUBLISHED,
-    REPORT_UPDATED,
-    RUN_FAILED,
-    RUN_SUCCEEDED,
-    RUN_TIMED_OUT,
-    WEBHOOK_TEST,
-)
-from app.reports.schemas import ReportOut
-from app.webhooks.schemas import EndpointOut, TestEventData
+from app.event_types.catalog import CATALOG, CatalogEntry
+from app.webhooks.schemas import TestEventData
 
 router = APIRouter(
     tags=["outbound webhooks"],
@@ -78,127 +70,57 @@ class _Event(OutputModel):
     )
 
 
-class _ReportEvent(_Event):
-    data: ReportOut
+# An example `data` for each kind of payload.
+_EXAMPLE_DATA: dict[type[BaseModel], BaseModel] = {
+    type(REPORT): REPORT,
+    type(RUN): RUN,
+    type(ENDPOINT): ENDPOINT,
+    TestEventData: TestEventData(endpoint_id=ENDPOINT.id),
+}
 
 
-class _RunEvent(_Event):
-    data: RunOut
+def event_model(entry: CatalogEntry) -> type[_Event]:
+    """The body of `entry`'s webhook: `{type, timestamp, data}`."""
+    return create_model(
+        entry.event_model_name,
+        __base__=_Event,
+        type=(Literal[entry.event_type], ...),  # type: ignore[arg-type]
+        data=(entry.data_model, ...),
+    )
 
 
-class _EndpointEvent(_Event):
-    data: EndpointOut
+def _operation(entry: CatalogEntry) -> Callable[..., None]:
+    """A route function whose body parameter is `entry`'s event, with an example."""
+    model = event_model(entry)
+    example = model(
+        type=entry.event_type,
+        timestamp=datetime(2026, 11, 24, 10, tzinfo=UTC),
+        data=_EXAMPLE_DATA[entry.data_model],
+    )
+    examples: dict[str, Any] = {entry.event_type: {"value": example.model_dump(mode="json")}}
+
+    def operation(event: Any, headers: Any) -> None:
+        """Documentation only."""
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    operation.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "event", kind, annotation=Annotated[model, Body(openapi_examples=examples)]
+            ),
+            inspect.Parameter("headers", kind, annotation=Signed),
+        ],
+        return_annotation=None,
+    )
+    operation.__name__ = entry.function_name
+    return operation
 
 
-class ReportCreated(_ReportEvent):
-    type: Literal["report.created"]
-
-
-class ReportUpdated(_ReportEvent):
-    type: Literal["report.updated"]
-
-
-class ReportPublished(_ReportEvent):
-    type: Literal["report.published"]
-
-
-class RunSucceeded(_RunEvent):
-    type: Literal["automation_run.succeeded"]
-
-
-class RunFailed(_RunEvent):
-    type: Literal["automation_run.failed"]
-
-
-class RunTimedOut(_RunEvent):
-    type: Literal["automation_run.timed_out"]
-
-
-class EndpointFailing(_EndpointEvent):
-    type: Literal["webhook.endpoint.failing"]
-
-
-class EndpointDisabled(_EndpointEvent):
-    type: Literal["webhook.endpoint.disabled"]
-
-
-class WebhookTest(_Event):
-    type: Literal["webhook.test"]
-    data: TestEventData
-
-
-def _example(event: type[_Event], data: BaseModel) -> dict[str, Any]:
-    """`openapi_examples` with one `event` about `data`."""
-    [event_type] = get_args(event.model_fields["type"].annotation)
-    value = event(type=event_type, timestamp=datetime(2026, 11, 24, 10, tzinfo=UTC), data=data)
-    return {event_type: {"value": value.model_dump(mode="json")}}
-
-
-ReportCreatedBody = Annotated[ReportCreated, Body(openapi_examples=_example(ReportCreated, REPORT))]
-ReportUpdatedBody = Annotated[ReportUpdated, Body(openapi_examples=_example(ReportUpdated, REPORT))]
-ReportPublishedBody = Annotated[
-    ReportPublished, Body(openapi_examples=_example(ReportPublished, REPORT))
-]
-RunSucceededBody = Annotated[RunSucceeded, Body(openapi_examples=_example(RunSucceeded, RUN))]
-RunFailedBody = Annotated[RunFailed, Body(openapi_examples=_example(RunFailed, RUN))]
-RunTimedOutBody = Annotated[RunTimedOut, Body(openapi_examples=_example(RunTimedOut, RUN))]
-EndpointFailingBody = Annotated[
-    EndpointFailing, Body(openapi_examples=_example(EndpointFailing, ENDPOINT))
-]
-EndpointDisabledBody = Annotated[
-    EndpointDisabled, Body(openapi_examples=_example(EndpointDisabled, ENDPOINT))
-]
-WebhookTestBody = Annotated[
-    WebhookTest,
-    Body(openapi_examples=_example(WebhookTest, TestEventData(endpoint_id=ENDPOINT.id))),
-]
-
-
-@router.post(REPORT_CREATED)
-def report_created(event: ReportCreatedBody, headers: Signed) -> None:
-    """A report was created (a batch upsert, over REST or GraphQL)."""
-
-
-@router.post(REPORT_UPDATED)
-def report_updated(event: ReportUpdatedBody, headers: Signed) -> None:
-    """A batch upsert changed a report; one it leaves unchanged sends nothing."""
-
-
-@router.post(REPORT_PUBLISHED)
-def report_published(event: ReportPublishedBody, headers: Signed) -> None:
-    """A report became published: it has a publishedAt and had none (sent after the created or
-    updated event)."""
-
-
-@router.post(RUN_SUCCEEDED)
-def automation_run_succeeded(event: RunSucceededBody, headers: Signed) -> None:
-    """An automation run succeeded (its provider's callback)."""
-
-
-@router.post(RUN_FAILED)
-def automation_run_failed(event: RunFailedBody, headers: Signed) -> None:
-    """An automation run failed: its provider said so, or dispatching it failed."""
-
-
-@router.post(RUN_TIMED_OUT)
-def automation_run_timed_out(event: RunTimedOutBody, headers: Signed) -> None:
-    """An automation run was still running AUTOMATION_RUN_TIMEOUT_SECONDS after it started."""
-
-
-@router.post(ENDPOINT_FAILING)
-def webhook_endpoint_failing(event: EndpointFailingBody, headers: Signed) -> None:
-    """Every attempt to another endpoint of the tenant has failed for half of
-    WEBHOOK_DISABLE_AFTER_SECONDS: it will be disabled if this goes on (sent once per run of
-    failures, to the tenant's other enabled endpoints that subscribe to it)."""
-
-
-@router.post(ENDPOINT_DISABLED)
-def webhook_endpoint_disabled(event: EndpointDisabledBody, headers: Signed) -> None:
-    """Another endpoint of the tenant was disabled for failing (to the tenant's other enabled
-    endpoints that subscribe to it)."""
-
-
-@router.post(WEBHOOK_TEST)
-def webhook_test(event: WebhookTestBody, headers: Signed) -> None:
-    """A test event, asked for with POST .../webhook-endpoints/{id}/test: sent to that endpoint
-    only, whatever its eventTypes."""
+for _entry in CATALOG:
+    router.add_api_route(
+        _entry.event_type,
+        _operation(_entry),
+        methods=["POST"],
+        name=_entry.function_name,
+        description=_entry.description,
+    )
