@@ -8,6 +8,7 @@ from db.models.outbox_event import OutboxEvent
 from db.models.report import Report
 from db.models.tenant import Tenant
 from db.models.webhook_delivery import WebhookDelivery
+from db.models.webhook_delivery_stats import WebhookDeliveryStats
 from db.models.webhook_endpoint import WebhookEndpoint
 
 metadata = Base.metadata
@@ -19,5 +20,6 @@ MODELS = (
     Report,
     Tenant,
     WebhookDelivery,
+    WebhookDeliveryStats,
     WebhookEndpoint,
 )

@@ -1,10 +1,11 @@
 """Periodic work in every worker process: the safety net under the nudges and retries.
 
 Each sweep relays unrelayed events, nudges a worker when deliveries are due, enqueues due run
-dispatches, times out runs left `running`, and purges expired idempotency keys: five parts, each
-run whatever happened to the others. Several workers may sweep at once: the relay, the timeouts
-and the purge claim rows with `FOR UPDATE SKIP LOCKED`, and a delivery or dispatch is attempted
-only by whoever claims its row.
+dispatches, times out runs left `running`, purges expired idempotency keys and prunes old
+delivery statistics: six parts, each run whatever happened to the others. Several workers may
+sweep at once: the relay, the timeouts, the purge and the pruning claim rows with
+`FOR UPDATE SKIP LOCKED`, and a delivery or dispatch is attempted only by whoever claims its
+row.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import partial
 from app.automation_runs.transitions import time_out_stale
 from app.bootstrap import Runtime
 from app.idempotency.service import purge_expired
+from app.webhooks.stats import PRUNE_BATCH, PRUNE_BATCHES_PER_SWEEP, prune_rollup
 from jobs.due import DUE_BATCH, enqueue_due_dispatches, nudge_due_deliveries
 from jobs.heartbeat import sweep_finished
 from jobs.parts import run_part
@@ -37,12 +39,25 @@ async def purge_idempotency_keys(runtime: Runtime) -> int:
         return await purge_expired(session)
 
 
+async def prune_delivery_stats(runtime: Runtime) -> int:
+    """Old minutes of the delivery statistics' rollup, a small batch per transaction."""
+    pruned = 0
+    for _ in range(PRUNE_BATCHES_PER_SWEEP):
+        async with runtime.db.unit_of_work() as session:
+            batch = await prune_rollup(session, limit=PRUNE_BATCH)
+        pruned += batch
+        if batch < PRUNE_BATCH:
+            break
+    return pruned
+
+
 SWEEP_PARTS: dict[str, Callable[[WorkerState], Awaitable[object]]] = {
     "relay": lambda worker: worker.relay.run(),
     "due deliveries": lambda worker: nudge_due_deliveries(worker.runtime),
     "due dispatches": lambda worker: enqueue_due_dispatches(worker.runtime),
     "run time-outs": lambda worker: time_out_runs(worker.runtime),
     "idempotency purge": lambda worker: purge_idempotency_keys(worker.runtime),
+    "delivery stats prune": lambda worker: prune_delivery_stats(worker.runtime),
 }
 
 

@@ -1,14 +1,15 @@
 """A real HTTP server on loopback standing in for webhook receivers and ActivePieces.
 
 Each path answers from a script of responses (the last one repeats): a status, headers,
-an optional delay before answering. Every request is recorded.
+an optional delay before answering; or, for a path given a rule, what the rule chooses for each
+request. Every request is recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ class Received:
 class Receiver:
     def __init__(self) -> None:
         self.scripts: dict[str, list[Answer]] = {}
+        self.rules: dict[str, Callable[[Received], Answer]] = {}
         self.received: list[Received] = []
         self.port = free_port()
         self.arrived = asyncio.Condition()
@@ -50,6 +52,11 @@ class Receiver:
     def script(self, path: str, *answers: Answer) -> str:
         """Answer requests to `path` with these answers in turn; returns the full URL."""
         self.scripts[path] = list(answers)
+        return self.url(path)
+
+    def rule(self, path: str, choose: Callable[[Received], Answer]) -> str:
+        """Answer each request to `path` with what `choose` makes of it; returns the full URL."""
+        self.rules[path] = choose
         return self.url(path)
 
     def at(self, path: str) -> list[Received]:
@@ -64,11 +71,15 @@ class Receiver:
     async def _handle(self, request: Request) -> Response:
         path = request.url.path
         body = await request.body()
+        received = Received(path, dict(request.headers), body, time.monotonic())
         async with self.arrived:
-            self.received.append(Received(path, dict(request.headers), body, time.monotonic()))
+            self.received.append(received)
             self.arrived.notify_all()
-        script = self.scripts.get(path, [Answer(404)])
-        answer = script.pop(0) if len(script) > 1 else script[0]
+        if (choose := self.rules.get(path)) is not None:
+            answer = choose(received)
+        else:
+            script = self.scripts.get(path, [Answer(404)])
+            answer = script.pop(0) if len(script) > 1 else script[0]
         if answer.delay:
             await asyncio.sleep(answer.delay)
         return Response(answer.body, status_code=answer.status, headers=answer.headers)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.webhooks.claims import ClaimedDelivery, Outcome
+from app.webhooks.stats_repository import ROLLED_UP
 from db import leases
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 
@@ -160,9 +161,10 @@ class _DriverStatement(NamedTuple):
 
 # The f-strings below only join the constant SQL above.
 _CLAIM = _DriverStatement.of(text(f"WITH {_DUE_AND_CLAIMED} SELECT * FROM claimed"))  # noqa: S608
+# Recording also adds the batch to the delivery statistics' rollup (a CTE of its own).
 _RECORD = _DriverStatement.of(
     text(
-        f"WITH {_RECORDED}, {_RUNS} "  # noqa: S608
+        f"WITH {_RECORDED}, {_RUNS}, {ROLLED_UP} "  # noqa: S608
         f"SELECT ARRAY(SELECT id FROM recorded), {_PAST_THRESHOLD}"
     )
 )
@@ -171,7 +173,7 @@ _RECORD = _DriverStatement.of(
 # of the deliveries written and of the endpoints past a threshold.
 _RECORD_AND_CLAIM = _DriverStatement.of(
     text(
-        f"WITH {_RECORDED}, {_RUNS}, {_DUE_AND_CLAIMED} "  # noqa: S608
+        f"WITH {_RECORDED}, {_RUNS}, {ROLLED_UP}, {_DUE_AND_CLAIMED} "  # noqa: S608
         f"SELECT ARRAY(SELECT id FROM recorded), {_PAST_THRESHOLD}, claimed.* "
         "FROM (VALUES (1)) AS one LEFT JOIN claimed ON true"
     )

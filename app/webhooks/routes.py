@@ -23,11 +23,14 @@ from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
 from app.webhooks import service as webhooks
+from app.webhooks import stats as delivery_stats
 from app.webhooks.delivery_filters import DeliveryFilters
 from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
     DeliveryPageOut,
+    DeliveryStatsEnvelope,
+    DeliveryStatsOut,
     EndpointCreatedEnvelope,
     EndpointEnvelope,
     EndpointIn,
@@ -261,6 +264,27 @@ async def list_tenant_webhook_deliveries(
             session, tenant_id=who.tenant_id, filters=filters, page=paging
         )
     return DeliveryPageOut.of(page)
+
+
+@router.get(f"{ENDPOINT}/stats")
+@documented(raises=(NotFound,))
+async def get_webhook_endpoint_stats(
+    endpoint_id: str,
+    who: WebhooksReader,
+    runtime: RuntimeDep,
+    window: delivery_stats.StatsWindow = delivery_stats.StatsWindow.HOUR,
+) -> DeliveryStatsEnvelope:
+    """The endpoint's delivery statistics over the last hour (`1h`) or day (`24h`): attempts,
+    successes, failures, success rate, p50/p95 latency, the backlog and its oldest delivery's
+    age, the last success and failure (docs/WEBHOOKS.md, "Delivery statistics")."""
+    async with runtime.db.unit_of_work() as session:
+        stats = await delivery_stats.endpoint_stats(
+            session,
+            tenant_id=who.tenant_id,
+            endpoint_id=webhooks.parse_endpoint_id(endpoint_id),
+            window=window,
+        )
+    return DeliveryStatsEnvelope(data=DeliveryStatsOut.model_validate(stats))
 
 
 @router.post(

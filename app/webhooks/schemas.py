@@ -199,3 +199,28 @@ class DeliveryEnvelope(OutputModel):
 class DeliveryPageOut(PageOut):
     data: list[DeliveryOut]
     next_cursor: str | None
+
+
+class DeliveryStatsOut(OutputModel):
+    window: str = Field(description="`1h` or `24h`: the minutes that started within it.")
+    attempts: int
+    delivered: int = Field(description="Attempts that succeeded.")
+    failed: int = Field(description="Attempts that did not (retried later, or dead).")
+    success_rate: float | None = Field(
+        description="delivered / attempts, in 0..1; null with no attempts."
+    )
+    latency_p50_ms: int | None = Field(
+        description="Median time from a delivery's creation to its success (interpolated "
+        "within fixed buckets); null with no success in the window."
+    )
+    latency_p95_ms: int | None
+    pending: int = Field(description="Deliveries pending now (the backlog).")
+    oldest_pending_age_seconds: int | None = Field(
+        description="Age of the oldest pending delivery; null with none pending."
+    )
+    last_success_at: UtcDateTime | None
+    last_failure_at: UtcDateTime | None
+
+
+class DeliveryStatsEnvelope(OutputModel):
+    data: DeliveryStatsOut

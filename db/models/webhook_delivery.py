@@ -32,6 +32,13 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
             postgresql_where=text(f"status = '{DeliveryStatus.PENDING}'"),
         ),
         Index("ix_webhook_deliveries_log", "endpoint_id", text("created_at DESC"), text("id DESC")),
+        # An endpoint's backlog and its oldest pending delivery (delivery statistics).
+        Index(
+            "ix_webhook_deliveries_pending",
+            "endpoint_id",
+            "created_at",
+            postgresql_where=text(f"status = '{DeliveryStatus.PENDING}'"),
+        ),
         Index(
             "ix_webhook_deliveries_tenant_log",
             "tenant_id",
