@@ -20,7 +20,14 @@ CATALOG_CACHE_CONTROL = "public, max-age=3600"
 @router.get(
     EVENT_TYPES_PATH,
     response_model=EventTypeCatalogOut,
-    responses={304: {"description": "Not modified: `If-None-Match` names the current ETag."}},
+    responses={
+        304: {
+            "description": "Not modified: `If-None-Match` names the current ETag.",
+            "headers": {
+                name: {"$ref": f"#/components/headers/{name}"} for name in ("Cache-Control", "ETag")
+            },
+        }
+    },
 )
 @documented(success_headers=("Cache-Control", "ETag"))
 async def list_event_types(request: Request) -> Response:
