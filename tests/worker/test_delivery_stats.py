@@ -20,13 +20,13 @@ STATS = "/v1/tenants/acme/webhook-endpoints/{}/stats"
 
 
 def by_slug(request: Received, seen: Counter[str]) -> Answer:
-    """`ok-*` succeed, `flaky-*` fail once then succeed, `dead-*` are refused for good."""
+    """`ok-*` succeed, `flaky-*` fail once (500) then succeed, `dead-*` are refused (400)."""
     slug = json.loads(request.body)["data"]["slug"]
     seen[slug] += 1
     if slug.startswith("dead-"):
         return Answer(400)
     if slug.startswith("flaky-") and seen[slug] == 1:
-        return Answer(503)
+        return Answer(500)
     return Answer(200)
 
 
