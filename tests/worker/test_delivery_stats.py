@@ -85,3 +85,31 @@ async def test_stats_match_the_counted_deliveries_and_attempts(
     )
     assert data["lastFailureAt"] is not None
     assert day.json()["data"] == {**data, "window": "24h"}
+
+
+async def test_attempts_in_flight_are_pending_until_recorded(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
+) -> None:
+    """A receiver that does not answer while the test runs: the deliveries stay pending (the
+    backlog), and no attempt counts before its outcome is recorded."""
+    url = receiver.script("/hook", Answer(200, delay=60))
+    endpoint, _ = await make_endpoint(
+        db, settings, tenant_keys.tenant, url, event_types=["report.created"]
+    )
+    env = worker_env(cli_env, webhook_timeout_seconds="50")
+    with running_workers(env) as [worker]:
+        async with serve(settings) as api:
+            response = await api.post(
+                REPORTS.format("acme"),
+                json=batch(*(item(f"r-{n}") for n in range(3))),
+                headers=tenant_keys.headers,
+            )
+            assert response.status_code == 200, response.text
+            await receiver.wait_for("/hook", 3)
+            await asyncio.sleep(1.1)
+            stats = await api.get(STATS.format(endpoint.id), headers=tenant_keys.headers)
+        worker.kill()
+    data = stats.json()["data"]
+    assert (data["pending"], data["attempts"], data["successRate"]) == (3, 0, None)
+    assert data["oldestPendingAgeSeconds"] >= 1
+    assert data["lastSuccessAt"] is None
