@@ -16,13 +16,22 @@ DISABLED_ENDPOINT_ERROR = "endpoint disabled"
 # relayed and fanned out in one statement. An endpoint gets a delivery of an event when it
 # existed when the event occurred, its eventTypes are null (every type) or name the event's
 # type, and the event is not about that endpoint itself (webhook.endpoint.*: resource_id names
-# the endpoint). The delivery is pending, due now, when the endpoint is enabled and has been
-# since before the event occurred; otherwise (disabled now, or re-enabled since) it is
-# `skipped`, never sent unless recovered (CONTRACT.md §14).
+# the endpoint). The delivery is pending when the endpoint is enabled and has been since before
+# the event occurred; otherwise (disabled now, or re-enabled since) it is `skipped`, never sent
+# unless recovered (CONTRACT.md §14).
+# A pending delivery to an endpoint that orders per resource keeps the event's position when the
+# event has a resource, and waits for its turn (no next attempt) when an earlier delivery of its
+# endpoint and resource is pending or comes in the same batch: the end of that one makes it due
+# (docs/WEBHOOKS.md, "Per-resource ordering"), so a long line behind a failing delivery stays
+# out of the claim's way. The first pending delivery of the line is share-locked, or passed
+# over when someone else holds it (an end being recorded: the next in line, if any, is the one
+# ahead; a claim: the claim's condition holds the new one), so that an end recorded after the
+# lock finds the new delivery in line to release; the relay never waits for a lock there.
 _RELAY = text(
     """
     WITH batch AS (
-        SELECT id, tenant_id, event_type, occurred_at, resource_id, request_id FROM outbox_events
+        SELECT id, tenant_id, event_type, occurred_at, resource_id, request_id, position
+        FROM outbox_events
         WHERE relayed_at IS NULL
         ORDER BY occurred_at
         LIMIT :limit
@@ -31,14 +40,12 @@ _RELAY = text(
         UPDATE outbox_events SET relayed_at = now()
         FROM batch WHERE outbox_events.id = batch.id
         RETURNING outbox_events.id
-    ), fanned_out AS (
-        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, status,
-                                        next_attempt_at, last_error, resource_id, request_id)
-        SELECT gen_random_uuid(), batch.tenant_id, endpoint.id, batch.id,
-               CASE WHEN sendable THEN 'pending' ELSE 'skipped' END,
-               CASE WHEN sendable THEN now() END,
-               CASE WHEN NOT sendable THEN CAST(:disabled_error AS text) END,
-               batch.resource_id, batch.request_id
+    ), targets AS (
+        SELECT batch.id AS event_id, batch.tenant_id, endpoint.id AS endpoint_id,
+               batch.resource_id, batch.request_id, state.sendable,
+               CASE WHEN state.sendable AND endpoint.ordering = 'per-resource'
+                         AND batch.resource_id IS NOT NULL
+                    THEN batch.position END AS event_position
         FROM batch
         JOIN webhook_endpoints AS endpoint
           ON endpoint.tenant_id = batch.tenant_id
@@ -48,6 +55,33 @@ _RELAY = text(
         CROSS JOIN LATERAL (
             SELECT endpoint.enabled AND endpoint.enabled_since <= batch.occurred_at AS sendable
         ) AS state
+    ), fanned_out AS (
+        INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, status,
+                                        next_attempt_at, last_error, resource_id, request_id,
+                                        event_position)
+        SELECT gen_random_uuid(), target.tenant_id, target.endpoint_id, target.event_id,
+               CASE WHEN target.sendable THEN 'pending' ELSE 'skipped' END,
+               CASE WHEN NOT target.sendable THEN NULL
+                    WHEN head.event_position < target.event_position OR EXISTS (
+                        SELECT FROM targets AS sibling
+                        WHERE sibling.endpoint_id = target.endpoint_id
+                          AND sibling.resource_id = target.resource_id
+                          AND sibling.event_position < target.event_position
+                    )
+                    THEN NULL ELSE now() END,
+               CASE WHEN NOT target.sendable THEN CAST(:disabled_error AS text) END,
+               target.resource_id, target.request_id, target.event_position
+        FROM targets AS target
+        LEFT JOIN LATERAL (
+            SELECT line.event_position FROM webhook_deliveries AS line
+            WHERE target.event_position IS NOT NULL
+              AND line.endpoint_id = target.endpoint_id
+              AND line.resource_id = target.resource_id
+              AND line.status = 'pending' AND line.event_position IS NOT NULL
+            ORDER BY line.event_position
+            LIMIT 1
+            FOR SHARE SKIP LOCKED
+        ) AS head ON true
         ON CONFLICT (endpoint_id, event_id) DO NOTHING
         RETURNING id, status
     )
@@ -64,8 +98,9 @@ async def relay_batch(
     may run at once.
 
     Returns how many events were relayed and the ids of the pending deliveries created, which
-    are due now (skipped ones are not). The statement is whole on its own: on a connection in
-    autocommit it needs no transaction around it; in a session's, the caller commits.
+    are due now (but for ordered ones waiting for their turn; skipped ones are not). The
+    statement is whole on its own: on a connection in autocommit it needs no transaction around
+    it; in a session's, the caller commits.
     """
     count, deliveries = (
         await source.execute(_RELAY, {"limit": limit, "disabled_error": DISABLED_ENDPOINT_ERROR})

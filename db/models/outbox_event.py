@@ -4,10 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, func, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Sequence, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, IdMixin
+
+# Draws each event's position (migration 0006 explains why a sequence and not an identity).
+EVENT_POSITIONS = Sequence("outbox_events_position_seq", metadata=Base.metadata, cache=1)
 
 
 class OutboxEvent(IdMixin, Base):
@@ -18,6 +21,12 @@ class OutboxEvent(IdMixin, Base):
         Index(
             "ix_outbox_events_unrelayed",
             "occurred_at",
+            postgresql_where=text("relayed_at IS NULL"),
+        ),
+        # The earliest unrelayed position: ordered deliveries wait until it is past theirs.
+        Index(
+            "ix_outbox_events_unrelayed_position",
+            "position",
             postgresql_where=text("relayed_at IS NULL"),
         ),
     )
@@ -31,5 +40,11 @@ class OutboxEvent(IdMixin, Base):
     resource_id: Mapped[uuid.UUID | None]
     request_id: Mapped[str | None]
     idempotency_key: Mapped[str | None]
+    # Drawn when the row is inserted, which for one resource happens under the writer's lock
+    # on it: for one resource, position order is commit order (unlike `occurred_at`, the
+    # transaction's start). Null for events recorded before revision 0006.
+    position: Mapped[int | None] = mapped_column(
+        BigInteger, server_default=text("nextval('outbox_events_position_seq'::regclass)")
+    )
     occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
     relayed_at: Mapped[datetime | None]

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, EnumText, IdMixin, TimestampsMixin, one_of
@@ -63,6 +63,17 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
             "updated_at",
             postgresql_where=text(f"status = '{DeliveryStatus.DEAD}'"),
         ),
+        # The claim holds an ordered delivery while an earlier one of its endpoint and resource
+        # is pending.
+        Index(
+            "ix_webhook_deliveries_ordered_pending",
+            "endpoint_id",
+            "resource_id",
+            "event_position",
+            postgresql_where=text(
+                f"status = '{DeliveryStatus.PENDING}' AND event_position IS NOT NULL"
+            ),
+        ),
         # Crash recovery looks for leases held by workers that are gone (few rows at a time).
         Index(
             "ix_webhook_deliveries_leased",
@@ -93,3 +104,6 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
     # Copied from the event: the report or run it is about, and the API request that caused it.
     resource_id: Mapped[uuid.UUID | None]
     request_id: Mapped[str | None]
+    # The event's position when the endpoint orders per resource and the event has a resource:
+    # sent only after every earlier one of the endpoint and resource is done. Null: never held.
+    event_position: Mapped[int | None] = mapped_column(BigInteger)
