@@ -36,6 +36,7 @@ from app.webhooks.delivery import (
 from app.webhooks.failing import act_on_failing_endpoints
 from app.webhooks.pacer import Pacer
 from app.webhooks.sender import ClientPool
+from db.models.webhook_delivery import DeliveryStatus
 from jobs.heartbeat import last_task
 
 POLL_SECONDS = 1.0
@@ -235,6 +236,8 @@ class DeliveryLoop:
             self._release(limit - started)
             if recorded.failing_endpoints:
                 self._spawn(self._act_on_failing(recorded.failing_endpoints))
+            if recorded.reports and any(_ends_ordered(attempted) for attempted in batch):
+                self.wake()  # the next delivery of its resource can be claimed now
             for report in recorded.reports:
                 # A short wait is kept on time by a timer here (a crash meanwhile leaves it to
                 # a poll); longer ones, which could pile up timers, are found by the polls.
@@ -277,3 +280,9 @@ class DeliveryLoop:
         self._tasks.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
             logger.opt(exception=exc).error("webhook attempt failed")
+
+
+def _ends_ordered(attempted: Attempted) -> bool:
+    """The attempt ended an ordered delivery (delivered or dead), which held the next one of its
+    endpoint and resource; the statement that recorded it could not claim that one yet."""
+    return attempted.delivery.ordered and attempted.outcome.status != DeliveryStatus.PENDING

@@ -34,6 +34,9 @@ class ClaimedDelivery:
     # For pacing (app/webhooks/pacer.py).
     endpoint_id: uuid.UUID
     max_deliveries_per_second: int | None
+    # Held while an earlier delivery of its endpoint and resource is pending: when it ends, the
+    # next one of its resource may be claimed at once.
+    ordered: bool
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,29 @@ from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 # worker until `now + lease`: until the lease ends, or its holder is gone, nobody else attempts
 # it (db/leases.py). A disabled endpoint's delivery is skipped without an attempt (never sent;
 # recover sends it again).
+# An ordered delivery (with an event position: its endpoint orders per resource) waits while an
+# earlier one of its endpoint and resource is pending (being attempted or waiting for a retry
+# included) and while any event before it is unrelayed (an earlier one of its resource may be
+# about to become a delivery); the others pay one null test (docs/WEBHOOKS.md).
 _DUE_AND_CLAIMED = """
     due AS (
-        SELECT id FROM webhook_deliveries
+        SELECT id FROM webhook_deliveries AS candidate
         WHERE status = 'pending' AND next_attempt_at <= now()
           AND (CAST(:only AS uuid[]) IS NULL OR id = ANY (CAST(:only AS uuid[])))
           AND id <> ALL (CAST(:ids AS uuid[]))
+          AND (candidate.event_position IS NULL OR (
+              NOT EXISTS (
+                  SELECT FROM webhook_deliveries AS earlier
+                  WHERE earlier.endpoint_id = candidate.endpoint_id
+                    AND earlier.resource_id = candidate.resource_id
+                    AND earlier.status = 'pending' AND earlier.event_position IS NOT NULL
+                    AND earlier.event_position < candidate.event_position
+              ) AND NOT EXISTS (
+                  SELECT FROM outbox_events AS unrelayed
+                  WHERE unrelayed.relayed_at IS NULL
+                    AND unrelayed.position < candidate.event_position
+              )
+          ))
         ORDER BY next_attempt_at
         LIMIT :limit
         FOR UPDATE SKIP LOCKED
@@ -54,7 +71,8 @@ _DUE_AND_CLAIMED = """
             endpoint.previous_secret_encrypted, endpoint.previous_secret_expires_at,
             event.id AS event_id, event.tenant_id, event.event_type,
             CAST(event.payload AS text) AS payload_json, event.occurred_at, event.correlation_id,
-            event.request_id, endpoint.id AS endpoint_id, endpoint.max_deliveries_per_second
+            event.request_id, endpoint.id AS endpoint_id, endpoint.max_deliveries_per_second,
+            delivery.event_position IS NOT NULL AS ordered
     )
 """
 
