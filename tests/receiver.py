@@ -2,7 +2,7 @@
 
 Each path answers from a script of responses (the last one repeats): a status, headers,
 an optional delay before answering; or, for a path given a rule, what the rule chooses for each
-request. Every request is recorded.
+request. Every request is recorded, and when its answer went out.
 """
 
 from __future__ import annotations
@@ -38,11 +38,20 @@ class Received:
     at: float
 
 
+@dataclass(frozen=True)
+class Answered:
+    request: Received
+    status: int
+    # When the handler returned its answer: the sender sees it only afterwards.
+    at: float
+
+
 class Receiver:
     def __init__(self) -> None:
         self.scripts: dict[str, list[Answer]] = {}
         self.rules: dict[str, Callable[[Received], Answer]] = {}
         self.received: list[Received] = []
+        self.answered: list[Answered] = []
         self.port = free_port()
         self.arrived = asyncio.Condition()
 
@@ -82,6 +91,7 @@ class Receiver:
             answer = script.pop(0) if len(script) > 1 else script[0]
         if answer.delay:
             await asyncio.sleep(answer.delay)
+        self.answered.append(Answered(received, answer.status, time.monotonic()))
         return Response(answer.body, status_code=answer.status, headers=answer.headers)
 
 
