@@ -31,6 +31,7 @@ from app.webhooks.delivery import (
     failed_attempt,
     record_and_claim,
     record_attempts,
+    release_next_in_line,
     send,
 )
 from app.webhooks.failing import act_on_failing_endpoints
@@ -142,7 +143,22 @@ class DeliveryLoop:
             return None
         self._failing = False
         self._release(limit - await self._start(claimed))
+        # Ended by the claim (a disabled endpoint's): the next of their resource may go too.
+        await self._next_in_line([d for d in claimed if d.ordered and not d.endpoint_enabled])
         return claimed
+
+    async def _next_in_line(self, ended: list[ClaimedDelivery]) -> None:
+        """Make due the delivery next in line behind each ended ordered one, and claim it. If
+        this fails, the sweep releases it later."""
+        if not ended:
+            return
+        try:
+            released = await release_next_in_line(self.db, [delivery.id for delivery in ended])
+        except Exception as exc:
+            self._failed("release", exc)
+            return
+        if released:
+            self.wake()
 
     async def _start(self, claimed: list[ClaimedDelivery]) -> int:
         """Start the attempts of the claimed deliveries (their slots are held) that their
@@ -236,8 +252,10 @@ class DeliveryLoop:
             self._release(limit - started)
             if recorded.failing_endpoints:
                 self._spawn(self._act_on_failing(recorded.failing_endpoints))
-            if recorded.reports and any(_ends_ordered(attempted) for attempted in batch):
-                self.wake()  # the next delivery of its resource can be claimed now
+            if recorded.reports:
+                await self._next_in_line(
+                    [attempted.delivery for attempted in batch if _ends_ordered(attempted)]
+                )
             for report in recorded.reports:
                 # A short wait is kept on time by a timer here (a crash meanwhile leaves it to
                 # a poll); longer ones, which could pile up timers, are found by the polls.
@@ -284,5 +302,5 @@ class DeliveryLoop:
 
 def _ends_ordered(attempted: Attempted) -> bool:
     """The attempt ended an ordered delivery (delivered or dead), which held the next one of its
-    endpoint and resource; the statement that recorded it could not claim that one yet."""
+    endpoint and resource."""
     return attempted.delivery.ordered and attempted.outcome.status != DeliveryStatus.PENDING

@@ -1,11 +1,11 @@
 """Periodic work in every worker process: the safety net under the nudges and retries.
 
-Each sweep relays unrelayed events, nudges a worker when deliveries are due, enqueues due run
-dispatches, times out runs left `running`, purges expired idempotency keys and prunes old
-delivery statistics: six parts, each run whatever happened to the others. Several workers may
-sweep at once: the relay, the timeouts, the purge and the pruning claim rows with
-`FOR UPDATE SKIP LOCKED`, and a delivery or dispatch is attempted only by whoever claims its
-row.
+Each sweep relays unrelayed events, makes due the ordered deliveries whose turn came but was
+not given, nudges a worker when deliveries are due, enqueues due run dispatches, times out runs
+left `running`, purges expired idempotency keys and prunes old delivery statistics: seven
+parts, each run whatever happened to the others. Several workers may sweep at once: the relay,
+the timeouts, the purge and the pruning claim rows with `FOR UPDATE SKIP LOCKED`, and a
+delivery or dispatch is attempted only by whoever claims its row.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import partial
 from app.automation_runs.transitions import time_out_stale
 from app.bootstrap import Runtime
 from app.idempotency.service import purge_expired
+from app.webhooks import delivery
 from app.webhooks.stats import PRUNE_BATCH, PRUNE_BATCHES_PER_SWEEP, prune_rollup
 from jobs.due import DUE_BATCH, enqueue_due_dispatches, nudge_due_deliveries
 from jobs.heartbeat import sweep_finished
@@ -32,6 +33,11 @@ async def time_out_runs(runtime: Runtime) -> int:
             timeout_seconds=runtime.settings.automation_run_timeout_seconds,
             limit=DUE_BATCH,
         )
+
+
+async def release_lost_turns(runtime: Runtime) -> int:
+    async with runtime.db.unit_of_work() as session:
+        return len(await delivery.release_lost_turns(session))
 
 
 async def purge_idempotency_keys(runtime: Runtime) -> int:
@@ -53,6 +59,7 @@ async def prune_delivery_stats(runtime: Runtime) -> int:
 
 SWEEP_PARTS: dict[str, Callable[[WorkerState], Awaitable[object]]] = {
     "relay": lambda worker: worker.relay.run(),
+    "ordered turns": lambda worker: release_lost_turns(worker.runtime),
     "due deliveries": lambda worker: nudge_due_deliveries(worker.runtime),
     "due dispatches": lambda worker: enqueue_due_dispatches(worker.runtime),
     "run time-outs": lambda worker: time_out_runs(worker.runtime),

@@ -301,6 +301,19 @@ async def defer_deliveries(
         )
 
 
+async def release_next_in_line(db: Database, ended: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """The ordered deliveries `ended` (delivered or dead) held the next one of their endpoint and
+    resource, which waits for its turn: make it due now; the ids of those made due."""
+    async with db.autocommit() as connection:
+        return await repository.release_next(connection, ended)
+
+
+async def release_lost_turns(session: AsyncSession) -> list[uuid.UUID]:
+    """Make due the ordered deliveries still waiting for a turn that came (the safety net under
+    `release_next_in_line`); their ids."""
+    return await repository.release_any_next(await session.connection())
+
+
 async def due_delivery_ids(session: AsyncSession, *, limit: int) -> list[uuid.UUID]:
     """Pending deliveries whose next attempt is due, the longest waiting first."""
     return await repository.due_ids(session, limit=limit)

@@ -157,6 +157,43 @@ _RUNS = """
 _PAST_THRESHOLD = "ARRAY(SELECT id FROM runs WHERE past_threshold)"
 
 
+# The first pending delivery of the endpoint and resource of each ended ordered delivery, when
+# it waits for its turn (relayed behind an earlier one: no next attempt), is due now. Two at
+# once change a row once: the second finds it due already.
+_NEXT_IN_LINE = """
+    UPDATE webhook_deliveries AS delivery SET next_attempt_at = now(), updated_at = now()
+    WHERE delivery.id = ANY (ARRAY(
+        SELECT head.id FROM webhook_deliveries AS ended
+        CROSS JOIN LATERAL (
+            SELECT line.id, line.next_attempt_at FROM webhook_deliveries AS line
+            WHERE line.endpoint_id = ended.endpoint_id AND line.resource_id = ended.resource_id
+              AND line.status = 'pending' AND line.event_position IS NOT NULL
+            ORDER BY line.event_position
+            LIMIT 1
+        ) AS head
+        WHERE ended.id = ANY (CAST(:ended AS uuid[])) AND head.next_attempt_at IS NULL
+    ))
+      AND delivery.status = 'pending' AND delivery.next_attempt_at IS NULL
+    RETURNING delivery.id
+"""
+# The same for every endpoint and resource with ordered deliveries pending (the sweep's net):
+# it reads all of them, once per sweep.
+_ANY_NEXT_IN_LINE = """
+    UPDATE webhook_deliveries AS delivery SET next_attempt_at = now(), updated_at = now()
+    WHERE delivery.id = ANY (ARRAY(
+        SELECT head.id FROM (
+            SELECT DISTINCT ON (line.endpoint_id, line.resource_id) line.id, line.next_attempt_at
+            FROM webhook_deliveries AS line
+            WHERE line.status = 'pending' AND line.event_position IS NOT NULL
+            ORDER BY line.endpoint_id, line.resource_id, line.event_position
+        ) AS head
+        WHERE head.next_attempt_at IS NULL
+    ))
+      AND delivery.status = 'pending' AND delivery.next_attempt_at IS NULL
+    RETURNING delivery.id
+"""
+
+
 class _DriverStatement(NamedTuple):
     """A statement compiled once for asyncpg ($1, $2, ...), sent by `exec_driver_sql`: no
     compilation, cache key or parameter processing per execution, while SQLAlchemy still wraps
@@ -186,6 +223,8 @@ _RECORD = _DriverStatement.of(
         f"SELECT ARRAY(SELECT id FROM recorded), {_PAST_THRESHOLD}"
     )
 )
+_RELEASE_NEXT = _DriverStatement.of(text(_NEXT_IN_LINE))
+_RELEASE_ANY_NEXT = _DriverStatement.of(text(_ANY_NEXT_IN_LINE))
 # Both in one statement (one round trip per cycle of the delivery loop): one row per claimed
 # delivery, or a single row of nulls after the arrays when none was, each starting with the ids
 # of the deliveries written and of the endpoints past a threshold.
@@ -268,6 +307,20 @@ def _rule_parameters(rule: FailingRule) -> dict[str, object]:
         "disable_after_seconds": rule.after_seconds,
         "disable_min_failures": rule.min_failures,
     }
+
+
+async def release_next(connection: AsyncConnection, ended: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Make due the delivery next in line behind each of the `ended` ordered deliveries, in one
+    statement; the ids of those made due."""
+    rows = await _RELEASE_NEXT.rows(connection, {"ended": list(ended)})
+    return [row_id for (row_id,) in rows]
+
+
+async def release_any_next(connection: AsyncConnection) -> list[uuid.UUID]:
+    """Make due every delivery next in line that still waits though nothing pending is before
+    it (its release was lost: a crash, or a relay that raced the end of the one before)."""
+    rows = await _RELEASE_ANY_NEXT.rows(connection, {})
+    return [row_id for (row_id,) in rows]
 
 
 def _claim_parameters(

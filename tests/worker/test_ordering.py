@@ -20,7 +20,7 @@ from sqlalchemy import select, text
 from app.core.config import Settings
 from app.outbox import service as outbox
 from app.outbox.events import NewEvent
-from app.webhooks.delivery import claim_deliveries
+from app.webhooks.delivery import claim_deliveries, release_lost_turns, release_next_in_line
 from db.models.outbox_event import OutboxEvent
 from db.models.report import Report
 from db.models.tenant import Tenant
@@ -65,12 +65,34 @@ async def claim(db: Database, settings: Settings) -> set[uuid.UUID]:
     return {delivery.event_id for delivery in claimed}
 
 
-async def end(db: Database, event_id: uuid.UUID, status: str = "delivered") -> None:
+async def end(db: Database, event_id: uuid.UUID, status: str = "delivered") -> uuid.UUID:
+    """End the event's delivery as an attempt would, without making the next one due."""
     async with db.unit_of_work() as session:
-        await session.execute(
-            text("UPDATE webhook_deliveries SET status = :status WHERE event_id = :event"),
+        ended = await session.scalar(
+            text(
+                "UPDATE webhook_deliveries SET status = :status, lease_holder = NULL "
+                "WHERE event_id = :event RETURNING id"
+            ),
             {"status": status, "event": event_id},
         )
+    assert isinstance(ended, uuid.UUID)
+    return ended
+
+
+async def end_and_release(db: Database, event_id: uuid.UUID, status: str = "delivered") -> None:
+    """End the event's delivery as the delivery loop does: the next in line becomes due."""
+    await release_next_in_line(db, [await end(db, event_id, status)])
+
+
+async def waiting(db: Database) -> set[uuid.UUID]:
+    """The events whose deliveries wait for their turn (pending, no next attempt)."""
+    async with db.unit_of_work() as session:
+        rows = await session.scalars(
+            select(WebhookDelivery.event_id).where(
+                WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at.is_(None)
+            )
+        )
+        return set(rows)
 
 
 async def test_the_claim_takes_one_delivery_per_resource_in_position_order(
@@ -91,17 +113,61 @@ async def test_the_claim_takes_one_delivery_per_resource_in_position_order(
         )
     ]
     await relay(db)
+    # Relayed in one batch: a2 and a3 wait for their turn, out of the claim's way.
+    assert await waiting(db) == {a2, a3}
 
     # The head of each resource, and every delivery without a resource.
     assert await claim(db, settings) == {a1, b1, none1, none2}
     # a1 is being attempted (pending, leased): a2 waits, however often the claim runs.
     assert await claim(db, settings) == set()
-    await end(db, b1)
+    await end_and_release(db, b1)
     assert await claim(db, settings) == set()  # nothing else of b
-    await end(db, a1, "dead")  # a dead head releases the next
+    await end_and_release(db, a1, "dead")  # a dead head releases the next
+    assert await waiting(db) == {a3}
     assert await claim(db, settings) == {a2}
-    await end(db, a2)
+    await end_and_release(db, a2)
     assert await claim(db, settings) == {a3}
+
+
+async def test_the_claim_holds_a_due_delivery_behind_an_earlier_pending_one(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    """A later delivery that is due (relayed before the earlier one was, or retried by hand
+    while an earlier one is pending) still waits for it."""
+    tenant = tenant_keys.tenant
+    await ordered_endpoint(db, settings, tenant)
+    a = uuid.uuid4()
+    a1 = await record(db, tenant, a, "a1")
+    a2 = await record(db, tenant, a, "a2")
+    await relay(db)
+    async with db.unit_of_work() as session:
+        await session.execute(text("UPDATE webhook_deliveries SET next_attempt_at = now()"))
+    assert await claim(db, settings) == {a1}
+    assert await claim(db, settings) == set()
+    await end(db, a1)
+    assert await claim(db, settings) == {a2}
+
+
+async def test_the_sweep_gives_a_lost_turn(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    """The loop died between recording the end of a1 and making a2 due."""
+    tenant = tenant_keys.tenant
+    await ordered_endpoint(db, settings, tenant)
+    a, b = uuid.uuid4(), uuid.uuid4()
+    a1, a2, a3, b1, b2 = [
+        await record(db, tenant, resource, name)
+        for resource, name in ((a, "a1"), (a, "a2"), (a, "a3"), (b, "b1"), (b, "b2"))
+    ]
+    await relay(db)
+    assert await claim(db, settings) == {a1, b1}
+    await end(db, a1)
+    assert await claim(db, settings) == set()
+    async with db.unit_of_work() as session:
+        released = await release_lost_turns(session)
+    assert len(released) == 1  # a2 only: b2 is still behind b1, a3 behind a2
+    assert await waiting(db) == {a3, b2}
+    assert await claim(db, settings) == {a2}
 
 
 async def test_a_delivery_waits_while_an_earlier_event_is_unrelayed(
@@ -121,7 +187,7 @@ async def test_a_delivery_waits_while_an_earlier_event_is_unrelayed(
         assert await claim(db, settings) == set()
     assert len(await relay(db)) == 1
     assert await claim(db, settings) == {first}
-    await end(db, first)
+    await end_and_release(db, first)
     assert await claim(db, settings) == {second}
 
 
@@ -210,7 +276,7 @@ async def test_per_resource_holds_a_resource_behind_its_failing_head_while_other
         names = Counter(title(r) for r in receiver.received)
         return names["a1"] >= 3 and all(names[f"b{v}"] for v in (1, 2, 3))
 
-    url = receiver.decide("/hook", failing_until(b_all_arrived_and_a1_tried_thrice, "a1"))
+    url = receiver.rule("/hook", failing_until(b_all_arrived_and_a1_tried_thrice, "a1"))
     env = worker_env(cli_env, webhook_retry_schedule="0,1,1,1,1,1,1,1")
     with running_workers(env) as [worker]:
         async with serve(settings) as api:
@@ -240,7 +306,7 @@ async def test_per_resource_holds_a_resource_behind_its_failing_head_while_other
 async def test_a_dead_head_releases_the_next_of_its_resource(
     db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
 ) -> None:
-    url = receiver.decide("/hook", failing_until(lambda: False, "a1"))
+    url = receiver.rule("/hook", failing_until(lambda: False, "a1"))
     env = worker_env(cli_env, webhook_retry_schedule="0,1,1")
     with running_workers(env) as [worker]:
         async with serve(settings) as api:
@@ -271,7 +337,7 @@ async def test_ordering_none_holds_nothing(
         names = {title(r) for r in receiver.received}
         return {"a2", "a3"} <= names
 
-    url = receiver.decide("/hook", failing_until(later_ones_arrived, "a1"))
+    url = receiver.rule("/hook", failing_until(later_ones_arrived, "a1"))
     env = worker_env(cli_env, webhook_retry_schedule="0,1,1,1,1,1,1,1")
     with running_workers(env) as [worker]:
         async with serve(settings) as api:
@@ -301,7 +367,7 @@ async def test_two_workers_send_each_resource_one_at_a_time_in_commit_order(
         first_try = attempts[request.headers["webhook-id"]] == 1
         return Answer(500 if first_try and int(title(request)[1:]) % 2 else 200, delay=0.05)
 
-    url = receiver.decide("/hook", decide)
+    url = receiver.rule("/hook", decide)
     slugs, versions = "abcd", 6
     env = worker_env(cli_env, webhook_retry_schedule="0,1,1,1,1")
     with running_workers(env, count=2) as workers:

@@ -76,6 +76,7 @@ def claimed_stub(endpoint_id: uuid.UUID, *, cap: int | None) -> ClaimedDelivery:
         request_id=None,
         endpoint_id=endpoint_id,
         max_deliveries_per_second=cap,
+        ordered=False,
     )
 
 
