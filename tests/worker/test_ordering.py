@@ -258,6 +258,12 @@ async def wait_until_done(db: Database, count: int, timeout: float = 90) -> list
             await asyncio.sleep(0.2)
 
 
+def ordering_env(cli_env: dict[str, str], retry_schedule: str) -> dict[str, str]:
+    """A short retry schedule, and a sweep too rare to matter: the next of a line goes because
+    the delivery loop releases it, not because the sweep's safety net does."""
+    return worker_env(cli_env, webhook_retry_schedule=retry_schedule, sweep_interval_seconds="120")
+
+
 def failing_until(condition: Callable[[], bool], name: str) -> Callable[[Received], Answer]:
     """500 for the event titled `name` until `condition()` holds; 200 for everything else."""
 
@@ -277,7 +283,7 @@ async def test_per_resource_holds_a_resource_behind_its_failing_head_while_other
         return names["a1"] >= 3 and all(names[f"b{v}"] for v in (1, 2, 3))
 
     url = receiver.rule("/hook", failing_until(b_all_arrived_and_a1_tried_thrice, "a1"))
-    env = worker_env(cli_env, webhook_retry_schedule="0,1,1,1,1,1,1,1")
+    env = ordering_env(cli_env, "0,1,1,1,1,1,1,1")
     with running_workers(env) as [worker]:
         async with serve(settings) as api:
             await create_endpoint(api, tenant_keys, url, PER_RESOURCE)
@@ -307,7 +313,7 @@ async def test_a_dead_head_releases_the_next_of_its_resource(
     db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
 ) -> None:
     url = receiver.rule("/hook", failing_until(lambda: False, "a1"))
-    env = worker_env(cli_env, webhook_retry_schedule="0,1,1")
+    env = ordering_env(cli_env, "0,1,1")
     with running_workers(env) as [worker]:
         async with serve(settings) as api:
             await create_endpoint(api, tenant_keys, url, PER_RESOURCE)
@@ -338,7 +344,7 @@ async def test_ordering_none_holds_nothing(
         return {"a2", "a3"} <= names
 
     url = receiver.rule("/hook", failing_until(later_ones_arrived, "a1"))
-    env = worker_env(cli_env, webhook_retry_schedule="0,1,1,1,1,1,1,1")
+    env = ordering_env(cli_env, "0,1,1,1,1,1,1,1")
     with running_workers(env) as [worker]:
         async with serve(settings) as api:
             await create_endpoint(api, tenant_keys, url, "none")
@@ -369,7 +375,7 @@ async def test_two_workers_send_each_resource_one_at_a_time_in_commit_order(
 
     url = receiver.rule("/hook", decide)
     slugs, versions = "abcd", 6
-    env = worker_env(cli_env, webhook_retry_schedule="0,1,1,1,1")
+    env = ordering_env(cli_env, "0,1,1,1,1")
     with running_workers(env, count=2) as workers:
         async with serve(settings) as api:
             await create_endpoint(api, tenant_keys, url, PER_RESOURCE)
@@ -404,3 +410,30 @@ async def test_two_workers_send_each_resource_one_at_a_time_in_commit_order(
         delivered = [title(a.request) for a in sent if a.status == 200]
         assert delivered == commit_order[slug]
         assert delivered[-1] == stored[slug]  # the last one delivered is the report as it is
+
+
+async def test_disabling_the_endpoint_ends_its_whole_line(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
+) -> None:
+    """Each delivery of the line ends `dead` in the claim, unsent, and releases the next."""
+    url = receiver.rule("/hook", failing_until(lambda: False, "a1"))
+    env = ordering_env(cli_env, "0,2,2,2,2,2,2,2")
+    with running_workers(env) as [worker]:
+        async with serve(settings) as api:
+            await create_endpoint(api, tenant_keys, url, PER_RESOURCE)
+            for version in (1, 2, 3):
+                await write(api, tenant_keys, "a", version)
+            await receiver.wait_for("/hook", 1)
+            [endpoint] = (await api.get(ENDPOINTS, headers=tenant_keys.headers)).json()["data"]
+            disabled = await api.patch(
+                f"{ENDPOINTS}/{endpoint['id']}",
+                json={"enabled": False},
+                headers=tenant_keys.headers,
+            )
+            assert disabled.status_code == 200, disabled.text
+        rows = await wait_until_done(db, 3)
+        assert await worker.terminate() == 0, worker.output()
+    arrival_order(receiver)
+
+    assert {(row.status, row.last_error) for row in rows} == {("dead", "endpoint disabled")}
+    assert {title(request) for request in receiver.received} == {"a1"}
