@@ -206,6 +206,24 @@ async def test_positions_follow_the_writes_of_one_report(
     assert len({event.resource_id for event in events}) == 1
 
 
+async def test_events_of_one_write_keep_their_order_in_positions(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    """One transaction, two events about one report: created, then published."""
+    async with serve(settings) as api:
+        response = await api.post(
+            REPORTS.format("acme"),
+            json=batch(item("a", publishedAt="2026-01-01T00:00:00Z")),
+            headers=tenant_keys.headers,
+        )
+        assert response.status_code == 200, response.text
+    async with db.unit_of_work() as session:
+        types = list(
+            await session.scalars(select(OutboxEvent.event_type).order_by(OutboxEvent.position))
+        )
+    assert types == ["report.created", "report.published"]
+
+
 # --- worker processes against a receiver --------------------------------------------------
 
 
