@@ -148,6 +148,32 @@ async def test_the_claim_holds_a_due_delivery_behind_an_earlier_pending_one(
     assert await claim(db, settings) == {a2}
 
 
+async def test_a_relay_racing_the_end_of_the_delivery_ahead_waits_for_it(
+    db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    """a2 is relayed while the end of a1 is being recorded: the relay waits for that record and
+    makes a2 due (deciding from its snapshot, where a1 is pending, it would make a2 wait for a
+    release that already ran)."""
+    tenant = tenant_keys.tenant
+    await ordered_endpoint(db, settings, tenant)
+    a = uuid.uuid4()
+    a1 = await record(db, tenant, a, "a1")
+    await relay(db)
+    assert await claim(db, settings) == {a1}
+    a2 = await record(db, tenant, a, "a2")
+    async with db.unit_of_work() as recording:
+        await recording.execute(
+            text("UPDATE webhook_deliveries SET status = 'delivered' WHERE event_id = :event"),
+            {"event": a1},
+        )
+        relaying = asyncio.create_task(relay(db))
+        await asyncio.sleep(0.5)
+        assert not relaying.done()  # waiting for the record to commit
+    assert len(await relaying) == 1
+    assert await waiting(db) == set()
+    assert await claim(db, settings) == {a2}
+
+
 async def test_the_sweep_gives_a_lost_turn(
     db: Database, settings: Settings, tenant_keys: Keys
 ) -> None:
