@@ -4,8 +4,9 @@ Each sweep relays unrelayed events, makes due the ordered deliveries whose turn 
 not given, nudges a worker when deliveries are due, enqueues due run dispatches, times out runs
 left `running`, purges expired idempotency keys and prunes old delivery statistics: seven
 parts, each run whatever happened to the others. Several workers may sweep at once: the relay,
-the timeouts, the purge and the pruning claim rows with `FOR UPDATE SKIP LOCKED`, and a
-delivery or dispatch is attempted only by whoever claims its row.
+the timeouts, the purge and the pruning claim rows with `FOR UPDATE SKIP LOCKED`, a turn is
+given by a guarded update, and a delivery or dispatch is attempted only by whoever claims its
+row.
 """
 
 from __future__ import annotations

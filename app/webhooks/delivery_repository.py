@@ -318,7 +318,7 @@ async def release_next(connection: AsyncConnection, ended: Sequence[uuid.UUID]) 
 
 async def release_any_next(connection: AsyncConnection) -> list[uuid.UUID]:
     """Make due every delivery next in line that still waits though nothing pending is before
-    it (its release was lost: a crash, or a relay that raced the end of the one before)."""
+    it (its release was lost: the worker died between recording an end and releasing it)."""
     rows = await _RELEASE_ANY_NEXT.rows(connection, {})
     return [row_id for (row_id,) in rows]
 
