@@ -457,7 +457,7 @@ async def test_two_workers_send_each_resource_one_at_a_time_in_commit_order(
 async def test_disabling_the_endpoint_ends_its_whole_line(
     db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
 ) -> None:
-    """Each delivery of the line ends `dead` in the claim, unsent, and releases the next."""
+    """Each delivery of the line ends `skipped` in the claim, unsent, and releases the next."""
     url = receiver.rule("/hook", failing_until(lambda: False, "a1"))
     env = ordering_env(cli_env, "0,2,2,2,2,2,2,2")
     with running_workers(env) as [worker]:
@@ -477,5 +477,5 @@ async def test_disabling_the_endpoint_ends_its_whole_line(
         assert await worker.terminate() == 0, worker.output()
     arrival_order(receiver)
 
-    assert {(row.status, row.last_error) for row in rows} == {("dead", "endpoint disabled")}
+    assert {(row.status, row.last_error) for row in rows} == {("skipped", "endpoint disabled")}
     assert {title(request) for request in receiver.received} == {"a1"}
