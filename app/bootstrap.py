@@ -16,6 +16,7 @@ from app.core.pagination import CursorCodec
 from app.core.queue import (
     DELIVER_WEBHOOK,
     DISPATCH_RUN,
+    RECOVER_WEBHOOKS,
     ResilientStreamBroker,
     TaskQueue,
     create_broker,
@@ -24,6 +25,7 @@ from app.outbox.service import EventsRecorded
 from app.rate_limit.limiter import RateLimiter
 from app.tenants.auth import KeyVerifier
 from app.tenants.revocations import KeyRevoked, RevocationListener, RevocationPublisher
+from app.webhooks.recovery import RecoveryStarted
 from app.webhooks.service import DeliveryDue
 from db.session import CONNECT_TIMEOUT_SECONDS, Database
 
@@ -50,6 +52,12 @@ def handle_after_commit(
     )
     db.on_commit(
         DispatchDue, lambda due: queue.kick_soon_each(DISPATCH_RUN, [str(d.run_id) for d in due])
+    )
+    db.on_commit(
+        RecoveryStarted,
+        lambda started: queue.kick_soon_each(
+            RECOVER_WEBHOOKS, [str(s.recovery_id) for s in started]
+        ),
     )
     db.on_commit(RunChanged, runs.publish_soon)
     db.on_commit(KeyRevoked, revocations.publish_soon)

@@ -10,6 +10,7 @@ from db.models.tenant import Tenant
 from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_delivery_stats import WebhookDeliveryStats
 from db.models.webhook_endpoint import WebhookEndpoint
+from db.models.webhook_recovery import WebhookRecovery
 
 metadata = Base.metadata
 MODELS = (
@@ -22,4 +23,5 @@ MODELS = (
     WebhookDelivery,
     WebhookDeliveryStats,
     WebhookEndpoint,
+    WebhookRecovery,
 )

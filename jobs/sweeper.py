@@ -2,11 +2,12 @@
 
 Each sweep relays unrelayed events, makes due the ordered deliveries whose turn came but was
 not given, nudges a worker when deliveries are due, enqueues due run dispatches, times out runs
-left `running`, purges expired idempotency keys and prunes old delivery statistics: seven
-parts, each run whatever happened to the others. Several workers may sweep at once: the relay,
-the timeouts, the purge and the pruning claim rows with `FOR UPDATE SKIP LOCKED`, a turn is
-given by a guarded update, and a delivery or dispatch is attempted only by whoever claims its
-row.
+left `running`, purges expired idempotency keys, prunes old delivery statistics, resumes
+stalled webhook recoveries and deletes deliveries past their retention: nine parts, each run
+whatever happened to the others. Several workers may sweep at once: the relay, the timeouts,
+the purge, the prunings, the resumption and the retention claim rows with `FOR UPDATE SKIP
+LOCKED`, a turn is given by a guarded update, and a delivery or dispatch is attempted only by
+whoever claims its row.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from app.webhooks.stats import PRUNE_BATCH, PRUNE_BATCHES_PER_SWEEP, prune_rollu
 from jobs.due import DUE_BATCH, enqueue_due_dispatches, nudge_due_deliveries
 from jobs.heartbeat import sweep_finished
 from jobs.parts import run_part
+from jobs.retention import prune_old_deliveries
 from jobs.state import WorkerState
+from jobs.webhook_recoveries import resume_stalled_recoveries
 
 
 async def time_out_runs(runtime: Runtime) -> int:
@@ -66,6 +69,8 @@ SWEEP_PARTS: dict[str, Callable[[WorkerState], Awaitable[object]]] = {
     "run time-outs": lambda worker: time_out_runs(worker.runtime),
     "idempotency purge": lambda worker: purge_idempotency_keys(worker.runtime),
     "delivery stats prune": lambda worker: prune_delivery_stats(worker.runtime),
+    "webhook recoveries": resume_stalled_recoveries,
+    "webhook retention": lambda worker: prune_old_deliveries(worker.runtime),
 }
 
 

@@ -15,7 +15,7 @@ from taskiq.cli.worker.run import start_listen
 
 from app.core.config import get_settings
 
-TASK_MODULES = ["jobs.outbox", "jobs.webhooks", "jobs.automation_runs"]
+TASK_MODULES = ["jobs.outbox", "jobs.webhooks", "jobs.webhook_recoveries", "jobs.automation_runs"]
 # Tasks in flight get this long to finish after SIGTERM (a webhook attempt is bounded by
 # WEBHOOK_TIMEOUT_SECONDS); the process leaves by the deadline whatever happens.
 WAIT_TASKS_SECONDS = 10

@@ -19,6 +19,7 @@ from app.cli.groups import command_group
 from app.cli.keys import key_commands
 from app.cli.runner import FAILURES, report
 from app.cli.tenants import seed, tenant_commands
+from app.cli.webhooks import webhook_commands
 
 app = command_group("AetherFlow backend operator commands.")
 for command in (servers.migrate, servers.api, servers.worker, servers.up, seed):
@@ -26,6 +27,7 @@ for command in (servers.migrate, servers.api, servers.worker, servers.up, seed):
 app.add_typer(tenant_commands, name="tenants")
 app.add_typer(key_commands, name="keys")
 app.add_typer(dlq_commands, name="dlq")
+app.add_typer(webhook_commands, name="webhooks")
 
 
 def _print_version(wanted: bool) -> None:

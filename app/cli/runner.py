@@ -19,6 +19,7 @@ from app.cli.console import PROG, fail, warn
 from app.core.config import Settings, SettingsError, load_settings
 from app.core.errors import AppError
 from app.core.logging import configure_logging
+from db.session import Database
 
 EXIT_DEPENDENCY = 1
 EXIT_BAD_INPUT = 2
@@ -72,6 +73,21 @@ async def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awa
         db.unit_of_work() as session,
     ):
         return await work(session)
+
+
+def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """`work`'s result, given the database (with the after-commit handlers of
+    `in_transaction`): for commands that commit several transactions, or poll."""
+    return asyncio.run(_with_database(settings, work))
+
+
+async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    from app.bootstrap import cli_database
+
+    async with cli_database(
+        settings, on_unannounced_revocation=partial(_revocation_not_announced, settings)
+    ) as db:
+        return await work(db)
 
 
 def _revocation_not_announced(settings: Settings, error: Exception) -> None:

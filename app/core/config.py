@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     webhook_disable_min_failures: int = Field(default=20, ge=1)
     # The longest a receiver's `Retry-After` or `RateLimit` fields may hold back its endpoint.
     webhook_retry_after_max_seconds: int = Field(default=3600, ge=1, le=86_400)
+    # Delivered, dead and skipped deliveries older than this are deleted by the worker.
+    webhook_retention_days: int = Field(default=30, ge=1, le=36500)
     rate_limit_read_per_minute: int = Field(default=600, ge=1)
     rate_limit_write_per_minute: int = Field(default=120, ge=1)
     rate_limit_graphql_per_minute: int = Field(default=300, ge=1)

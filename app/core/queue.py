@@ -21,7 +21,8 @@ from app.core.metrics import task_enqueue_failures
 RELAY_OUTBOX = "outbox.relay"
 DELIVER_WEBHOOK = "webhooks.deliver"
 DISPATCH_RUN = "automation_runs.dispatch"
-for _task in (RELAY_OUTBOX, DELIVER_WEBHOOK, DISPATCH_RUN):
+RECOVER_WEBHOOKS = "webhooks.recover"
+for _task in (RELAY_OUTBOX, DELIVER_WEBHOOK, DISPATCH_RUN, RECOVER_WEBHOOKS):
     task_enqueue_failures.labels(task=_task)
 
 STREAM = "aetherflow:tasks"

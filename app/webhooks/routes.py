@@ -22,9 +22,17 @@ from app.core.errors import Conflict, NotFound
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.tenants.auth import Principal
+from app.webhooks import recovery as recoveries
 from app.webhooks import service as webhooks
 from app.webhooks import stats as delivery_stats
 from app.webhooks.delivery_filters import DeliveryFilters
+from app.webhooks.recovery_schemas import (
+    RecoverIn,
+    RecoveryEnvelope,
+    RecoveryOut,
+    RecoveryPreviewEnvelope,
+    RecoveryPreviewOut,
+)
 from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
@@ -53,6 +61,7 @@ from db.models.webhook_endpoint import WebhookEndpoint
 router = APIRouter(prefix=TENANT_PREFIX, tags=["webhooks"])
 ENDPOINTS = "/webhook-endpoints"
 ENDPOINT = f"{ENDPOINTS}/{{endpoint_id}}"
+RECOVERIES = "/webhook-recoveries"
 
 WebhooksReader = Annotated[Principal, Security(api_key, scopes=["webhooks:read"])]
 WebhooksWriter = Annotated[Principal, Security(api_key, scopes=["webhooks:write"])]
@@ -338,6 +347,59 @@ async def send_webhook_test_event(
 
     outcome = await idempotent.run(effect)
     return respond(outcome)
+
+
+@router.post(
+    f"{ENDPOINT}/recover",
+    status_code=202,
+    response_model=RecoveryEnvelope,
+    responses={200: {"model": RecoveryPreviewEnvelope, "description": "A dry run's count."}},
+)
+@documented(raises=(NotFound, Conflict), success_headers=("Location",))
+async def recover_webhook_deliveries(
+    endpoint_id: str,
+    who: WebhooksWriter,
+    idempotent: Idempotency,
+    body: Annotated[RecoverIn, Depends(json_body(RecoverIn))],
+    runtime: RuntimeDep,
+) -> Response:
+    """Send the endpoint's dead and skipped deliveries created in [since, until) back to
+    pending, each from the start of its schedule. The worker does it in batches: follow the
+    recovery at its `Location`. With `dryRun`, only count them (200)."""
+    parsed_id = webhooks.parse_endpoint_id(endpoint_id)
+    window = recoveries.window(
+        parsed_id, since=body.since, until=body.until, statuses=body.delivery_statuses
+    )
+
+    async def effect(session: AsyncSession) -> StoredResponse:
+        if body.dry_run:
+            preview = await recoveries.preview_recovery(
+                session, tenant_id=who.tenant_id, window=window
+            )
+            out = RecoveryPreviewOut(count=preview.count, sample=preview.sample)
+            return stored_json(200, RecoveryPreviewEnvelope(data=out))
+        recovery = await recoveries.start_recovery(session, tenant_id=who.tenant_id, window=window)
+        location = f"/v1/tenants/{who.tenant_id}{RECOVERIES}/{recovery.id}"
+        envelope = RecoveryEnvelope(data=RecoveryOut.model_validate(recovery))
+        return stored_json(202, envelope, {"Location": location})
+
+    outcome = await idempotent.run(effect)
+    return respond(outcome)
+
+
+@router.get(f"{RECOVERIES}/{{recovery_id}}")
+@documented(raises=(NotFound,))
+async def get_webhook_recovery(
+    recovery_id: str, who: WebhooksReader, runtime: RuntimeDep
+) -> RecoveryEnvelope:
+    """A recovery's progress: `done` of `total` sent back to pending so far."""
+    async with runtime.db.unit_of_work() as session:
+        recovery = await recoveries.get_recovery(
+            session,
+            tenant_id=who.tenant_id,
+            recovery_id=recoveries.parse_recovery_id(recovery_id),
+        )
+    return RecoveryEnvelope(data=RecoveryOut.model_validate(recovery))
 
 
 def _envelope(endpoint: WebhookEndpoint) -> EndpointEnvelope:

@@ -29,6 +29,12 @@ class OutboxEvent(IdMixin, Base):
             "position",
             postgresql_where=text("relayed_at IS NULL"),
         ),
+        # Retention deletes relayed events by age, oldest first.
+        Index(
+            "ix_outbox_events_relayed",
+            "relayed_at",
+            postgresql_where=text("relayed_at IS NOT NULL"),
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))

@@ -74,6 +74,15 @@ class WebhookDelivery(IdMixin, TimestampsMixin, Base):
                 f"status = '{DeliveryStatus.PENDING}' AND event_position IS NOT NULL"
             ),
         ),
+        # Retention deletes finished deliveries by age, oldest first, a batch at a time.
+        Index(
+            "ix_webhook_deliveries_finished",
+            "updated_at",
+            postgresql_where=text(
+                f"status IN ('{DeliveryStatus.DELIVERED}', '{DeliveryStatus.DEAD}', "
+                f"'{DeliveryStatus.SKIPPED}')"
+            ),
+        ),
         # Crash recovery looks for leases held by workers that are gone (few rows at a time).
         Index(
             "ix_webhook_deliveries_leased",

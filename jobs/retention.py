@@ -1,0 +1,28 @@
+"""Retention in the sweep: a few batches of old finished deliveries and events per sweep, each
+its own short transaction (app/webhooks/retention.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.bootstrap import Runtime
+from app.webhooks import retention
+
+# Per sweep: at most this many batches of each kind, so the other parts keep their pace; a
+# backlog is worked off over the following sweeps.
+BATCHES_PER_SWEEP = 10
+
+
+async def prune_old_deliveries(runtime: Runtime) -> retention.Pruned:
+    async def in_transaction(work: Callable[[AsyncSession], Awaitable[int]]) -> int:
+        async with runtime.db.unit_of_work() as session:
+            return await work(session)
+
+    return await retention.prune(
+        in_transaction,
+        older_than=timedelta(days=runtime.settings.webhook_retention_days),
+        max_batches=BATCHES_PER_SWEEP,
+    )
