@@ -3,13 +3,14 @@ batches are run through the service, as the worker's task runs them)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.config import Settings
 from app.webhooks import recovery as recoveries
@@ -18,6 +19,7 @@ from db.models.webhook_recovery import WebhookRecovery
 from db.session import Database
 from tests.api.test_http_conventions import assert_error
 from tests.factories import UNKNOWN_ID, Keys, bearer, make_delivery, make_endpoint, make_key
+from tests.tenants.test_cli import aetherflow
 
 URL = "https://hooks.example.com/x"
 RECOVER = "/v1/tenants/acme/webhook-endpoints/{}/recover"
@@ -359,9 +361,7 @@ async def test_a_resumed_recovery_starts_after_its_last_committed_batch(
         await recoveries.recover_batch(session, recovery_id=recovery_id, batch_size=2)
         # The first two died again meanwhile.
         await session.execute(
-            WebhookDelivery.__table__.update()
-            .where(WebhookDelivery.id.in_(ids[:2]))
-            .values(status="dead")
+            update(WebhookDelivery).where(WebhookDelivery.id.in_(ids[:2])).values(status="dead")
         )
     await run_to_end(db, recovery_id, batch_size=2)
     after = await statuses(db, ids)
@@ -372,3 +372,55 @@ async def test_a_resumed_recovery_starts_after_its_last_committed_batch(
         4,
         4,
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--since", "yesterday"], "RFC 3339"),
+        (["--since", "2026-11-01T12:00:00"], "RFC 3339"),
+        (["--since", "2026-11-01T12:05:00Z", "--until", "2026-11-01T12:00:00Z"], "--until"),
+        (["--since", "2026-11-01T12:00:00Z", "--tenant", "nobody"], "No such tenant"),
+        (["--since", "2026-11-01T12:00:00Z", "--endpoint", UNKNOWN_ID], "No such webhook"),
+        (["--since", "2026-11-01T12:00:00Z", "--endpoint", "nope"], "must be a UUID"),
+    ],
+)
+async def test_cli_recover_refuses_bad_input_with_status_2(
+    db: Database,
+    settings: Settings,
+    tenant_keys: Keys,
+    cli_env: dict[str, str],
+    extra: list[str],
+    message: str,
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    args = ["webhooks", "recover", "--tenant", "acme", "--endpoint", str(endpoint.id), *extra]
+    result = await asyncio.to_thread(aetherflow, cli_env, *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert await recoveries_count(db) == 0
+
+
+async def test_cli_recover_of_a_disabled_endpoint_is_refused(
+    db: Database, settings: Settings, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL, enabled=False)
+    args = ["webhooks", "recover", "--tenant", "acme", "--endpoint", str(endpoint.id)]
+    result = await asyncio.to_thread(aetherflow, cli_env, *args, "--since", "2026-11-01T12:00:00Z")
+    assert result.returncode == 2
+    assert "disabled" in result.stderr
+    assert await recoveries_count(db) == 0
+
+
+async def test_cli_recover_with_nothing_to_recover_ends_at_once(
+    db: Database, settings: Settings, tenant_keys: Keys, cli_env: dict[str, str]
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    args = ["webhooks", "recover", "--tenant", "acme", "--endpoint", str(endpoint.id)]
+    result = await asyncio.to_thread(aetherflow, cli_env, *args, "--since", "2026-11-01T12:00:00Z")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("recovery ")
+    assert "completed: 0 of 0 sent back to pending" in result.stdout
+    assert result.stderr.splitlines() == ["recovering: 0/0"]
