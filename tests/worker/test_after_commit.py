@@ -23,10 +23,18 @@ from app.automation_runs.live import RunChanged
 from app.automation_runs.transitions import DispatchDue
 from app.bootstrap import Runtime, cli_database
 from app.core.config import Settings
-from app.core.queue import DELIVER_WEBHOOK, DISPATCH_RUN, RELAY_OUTBOX, STREAM, create_broker
+from app.core.queue import (
+    DELIVER_WEBHOOK,
+    DISPATCH_RUN,
+    RECOVER_WEBHOOKS,
+    RELAY_OUTBOX,
+    STREAM,
+    create_broker,
+)
 from app.outbox.service import EventsRecorded
 from app.tenants import revocations
 from app.tenants.revocations import KeyRevoked
+from app.webhooks.recovery import RecoveryStarted
 from app.webhooks.service import DeliveryDue
 from db.models.automation_run import AutomationRun
 from db.session import AfterCommit, Database, after_commit
@@ -38,6 +46,7 @@ WAIT_SECONDS = 30
 TENANT_ID = uuid.uuid4()
 DELIVERY_ID = uuid.uuid4()
 RUN_ID = uuid.uuid4()
+RECOVERY_ID = uuid.uuid4()
 RUN = {"id": str(RUN_ID), "status": "queued"}
 # One of each signal type; the first test fails when a type is added without a sample here.
 SAMPLES: list[AfterCommit] = [
@@ -46,11 +55,13 @@ SAMPLES: list[AfterCommit] = [
     DispatchDue(RUN_ID),
     RunChanged(TENANT_ID, RUN),
     KeyRevoked("abcd1234"),
+    RecoveryStarted(RECOVERY_ID),
 ]
 ENQUEUED = {
     (RELAY_OUTBOX, ()),
     (DELIVER_WEBHOOK, (str(DELIVERY_ID),)),
     (DISPATCH_RUN, (str(RUN_ID),)),
+    (RECOVER_WEBHOOKS, (str(RECOVERY_ID),)),
 }
 
 
