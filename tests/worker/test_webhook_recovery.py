@@ -10,10 +10,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 
 from app.core.config import Settings
 from app.webhooks import recovery as recoveries
+from db.models.webhook_delivery import WebhookDelivery
 from db.models.webhook_recovery import WebhookRecovery
 from db.session import Database
 from tests.asgi import serve
@@ -164,3 +165,81 @@ async def test_cli_recover_shows_progress_on_stderr_and_the_recovery_on_stdout(
         aetherflow, cli_env, *args, "--since", "2026-11-01T12:00:00Z", "--dry-run"
     )
     assert text.stdout.strip() == "dry run: 2 would be sent back to pending; nothing changed"
+
+
+BULK = 1200
+
+
+async def many_dead(db: Database, keys: Keys, endpoint_id: uuid.UUID) -> list[uuid.UUID]:
+    """BULK dead deliveries a second apart from T0, written in two statements; their ids in
+    recovery order."""
+    async with db.unit_of_work() as session:
+        await session.execute(
+            text(
+                "INSERT INTO outbox_events (id, tenant_id, event_type, payload, relayed_at) "
+                "SELECT gen_random_uuid(), :tenant, 'report.created', '{\"id\": \"x\"}', now() "
+                "FROM generate_series(1, :count)"
+            ),
+            {"tenant": keys.tenant.id, "count": BULK},
+        )
+        rows = await session.execute(
+            text(
+                "INSERT INTO webhook_deliveries "
+                "(id, tenant_id, endpoint_id, event_id, status, attempts, schedule_step, "
+                "created_at) "
+                "SELECT gen_random_uuid(), :tenant, :endpoint, e.id, 'dead', 1, 1, "
+                "CAST(:t0 AS timestamptz) "
+                "+ make_interval(secs => row_number() OVER (ORDER BY e.id)) "
+                "FROM outbox_events AS e WHERE e.tenant_id = :tenant "
+                "RETURNING id, created_at"
+            ),
+            {"tenant": keys.tenant.id, "endpoint": endpoint_id, "t0": T0},
+        )
+        return [row.id for row in sorted(rows, key=lambda row: (row.created_at, row.id))]
+
+
+async def test_a_recovery_resumes_after_its_worker_is_killed_mid_way(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
+) -> None:
+    """The worker's second batch waits on rows this test holds; the worker is killed with
+    SIGKILL meanwhile. Another worker finishes the recovery from its last committed batch."""
+    url = receiver.script("/hook", Answer(200))
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, url)
+    ids = await many_dead(db, tenant_keys, endpoint.id)
+    held = ids[recoveries.BATCH_SIZE + 10 : recoveries.BATCH_SIZE + 20]
+    async with db.sessions() as blocker, blocker.begin():
+        await blocker.execute(
+            select(WebhookDelivery.id).where(WebhookDelivery.id.in_(held)).with_for_update()
+        )
+        with running_workers(worker_env(cli_env)) as [first]:
+            async with serve(settings) as api:
+                await asyncio.sleep(1)  # the worker has created the consumer group
+                response = await api.post(
+                    f"/v1/tenants/acme/webhook-endpoints/{endpoint.id}/recover",
+                    json={"since": "2026-11-01T12:00:00Z"},
+                    headers=tenant_keys.headers,
+                )
+            assert response.status_code == 202, response.text
+            recovery_id = uuid.UUID(response.json()["data"]["id"])
+            async with asyncio.timeout(60):
+                while (await progress(db, tenant_keys, recovery_id)).done < recoveries.BATCH_SIZE:
+                    await asyncio.sleep(0.1)
+            await asyncio.sleep(1)  # the second batch is waiting on the held rows
+            first.kill()
+        midway = await progress(db, tenant_keys, recovery_id)
+        assert (midway.status, midway.done) == ("running", recoveries.BATCH_SIZE)
+    with running_workers(worker_env(cli_env)) as [second]:
+        done = await wait_for_recovery(db, tenant_keys, recovery_id, timeout=120)
+        assert (done.status, done.done, done.total, done.failed) == ("completed", BULK, BULK, 0), (
+            second.output()
+        )
+        await wait_until_all_delivered(db, BULK, timeout=180)
+    rows = {row.id: row for row in await all_deliveries(db)}
+    assert all(rows[i].status == "delivered" for i in ids)
+
+
+async def progress(db: Database, keys: Keys, recovery_id: uuid.UUID) -> WebhookRecovery:
+    async with db.unit_of_work() as session:
+        return await recoveries.get_recovery(
+            session, tenant_id=keys.tenant.id, recovery_id=recovery_id
+        )
