@@ -117,7 +117,9 @@ async def recover_batch(
         )
         return BatchDone(revived=0, finished=True)
     revived = await repository.revive_batch(session, recovery, limit=batch_size)
-    finished = len(revived) < batch_size
+    # Only an empty batch ends it: a short one may have lost rows that changed while it waited
+    # on their locks (PostgreSQL does not refill a LIMIT after such a row drops out).
+    finished = not revived
     last = max(revived, key=lambda row: (row[1], row[0])) if revived else None
     await repository.record_progress(
         session,
