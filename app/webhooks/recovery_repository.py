@@ -156,16 +156,20 @@ async def record_progress(
     finished: RecoveryStatus | None,
 ) -> WebhookRecovery | None:
     """Count a batch and move the cursor; `finished` ends the recovery: what was counted at
-    the start and not recovered is `failed` (and `total` covers any recovered beyond it)."""
+    the start and not recovered is `failed`."""
     done = WebhookRecovery.done + revived
-    values: dict[str, object] = {"done": done, "updated_at": func.now()}
+    # `total` was counted at the start; it covers any recovered beyond it (died meanwhile).
+    values: dict[str, object] = {
+        "done": done,
+        "total": func.greatest(WebhookRecovery.total, done),
+        "updated_at": func.now(),
+    }
     if cursor is not None:
         values |= {"cursor_created_at": cursor[0], "cursor_id": cursor[1]}
     if finished is not None:
         values |= {
             "status": finished,
             "completed_at": func.now(),
-            "total": func.greatest(WebhookRecovery.total, done),
             "failed": func.greatest(WebhookRecovery.total - done, 0),
         }
     return await session.scalar(

@@ -425,3 +425,32 @@ async def test_cli_recover_with_nothing_to_recover_ends_at_once(
     assert result.stdout.startswith("recovery ")
     assert "completed: 0 of 0 sent back to pending" in result.stdout
     assert result.stderr.splitlines() == ["recovering: 0/0"]
+
+
+async def test_a_delivery_that_dies_during_the_recovery_is_recovered_and_counted(
+    client: httpx.AsyncClient, db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    for minute in (0, 1):
+        await make_delivery(db, endpoint, tenant_keys.tenant, status="dead", created_at=at(minute))
+    dying = await make_delivery(
+        db, endpoint, tenant_keys.tenant, status="pending", created_at=at(2)
+    )
+    started = await client.post(
+        RECOVER.format(endpoint.id),
+        json={"since": stamp(at(0)), "until": stamp(at(3))},
+        headers=tenant_keys.headers,
+    )
+    assert started.json()["data"]["total"] == 2
+    async with db.unit_of_work() as session:
+        await session.execute(
+            update(WebhookDelivery).where(WebhookDelivery.id == dying).values(status="dead")
+        )
+    await run_to_end(db, uuid.UUID(started.json()["data"]["id"]), batch_size=10)
+    data = (await client.get(started.headers["location"], headers=tenant_keys.headers)).json()
+    assert {k: data["data"][k] for k in ("status", "done", "total", "failed")} == {
+        "status": "completed",
+        "done": 3,
+        "total": 3,
+        "failed": 0,
+    }
