@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from loguru import logger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bootstrap import Runtime
@@ -21,8 +22,13 @@ async def prune_old_deliveries(runtime: Runtime) -> retention.Pruned:
         async with runtime.db.unit_of_work() as session:
             return await work(session)
 
-    return await retention.prune(
+    pruned = await retention.prune(
         in_transaction,
         older_than=timedelta(days=runtime.settings.webhook_retention_days),
         max_batches=BATCHES_PER_SWEEP,
     )
+    if pruned.deliveries or pruned.events:
+        logger.bind(deliveries=pruned.deliveries, events=pruned.events).info(
+            "deleted webhook deliveries and events past their retention"
+        )
+    return pruned
