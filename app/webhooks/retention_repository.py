@@ -3,10 +3,28 @@ batch per statement, oldest first, each read through a partial index on its age.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, delete, exists, func, literal_column, not_, select
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    ColumnElement,
+    Subquery,
+    Uuid,
+    any_,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    literal_column,
+    not_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningDelete
 
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
@@ -27,42 +45,67 @@ def _old_relayed_event(older_than: timedelta) -> ColumnElement[bool]:
     return OutboxEvent.relayed_at < func.now() - older_than
 
 
-async def delete_old_deliveries(session: AsyncSession, *, older_than: timedelta, limit: int) -> int:
-    """Delete up to `limit` deliveries finished (delivered, dead, skipped) before now minus
-    `older_than`, oldest first; rows another transaction holds are left for the next batch."""
+def _as_array(doomed: Subquery) -> ColumnElement[Any]:
+    """The ids as one uuid[] value: `= ANY(array)` probes the primary key for each."""
+    return cast(select(func.array_agg(doomed.c.id)).scalar_subquery(), ARRAY(Uuid()))
+
+
+def deleting_old_deliveries(older_than: timedelta, limit: int) -> ReturningDelete[uuid.UUID]:
+    """The batch's ids are gathered first (ix_webhook_deliveries_finished, oldest first, locked
+    with SKIP LOCKED) into one array, then deleted by primary key: `id IN (subquery)` was
+    planned as a hash join over the whole table."""
     doomed = (
         select(WebhookDelivery.id)
         .where(*_old_finished_delivery(older_than))
         .order_by(WebhookDelivery.updated_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .subquery("doomed")
     )
-    deleted = await session.scalars(
+    return (
         delete(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(doomed.scalar_subquery()))
-        .returning(WebhookDelivery.id),
+        .where(WebhookDelivery.id == any_(_as_array(doomed)))
+        .returning(WebhookDelivery.id)
+    )
+
+
+async def delete_old_deliveries(session: AsyncSession, *, older_than: timedelta, limit: int) -> int:
+    """Delete up to `limit` deliveries finished (delivered, dead, skipped) before now minus
+    `older_than`, oldest first; rows another transaction holds are left for the next batch."""
+    deleted = await session.scalars(
+        deleting_old_deliveries(older_than, limit),
         execution_options={"synchronize_session": False},
     )
     return len(deleted.all())
 
 
-async def delete_old_events(session: AsyncSession, *, older_than: timedelta, limit: int) -> int:
-    """Delete up to `limit` events relayed before now minus `older_than` that no delivery
-    refers to any more, oldest first."""
+def deleting_old_events(older_than: timedelta, limit: int) -> ReturningDelete[uuid.UUID]:
+    """Old relayed events read oldest first (ix_outbox_events_relayed), each probed for a
+    remaining delivery through the (event_id, endpoint_id) index. The OFFSET 0 keeps the probe
+    a per-row subplan: as an anti join it was planned as a hash of every delivery."""
+    remaining = (
+        select(literal(1)).where(WebhookDelivery.event_id == OutboxEvent.id).offset(0).exists()
+    )
     doomed = (
         select(OutboxEvent.id)
-        .where(
-            _old_relayed_event(older_than),
-            not_(exists().where(WebhookDelivery.event_id == OutboxEvent.id)),
-        )
+        .where(_old_relayed_event(older_than), not_(remaining))
         .order_by(OutboxEvent.relayed_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .subquery("doomed")
     )
-    deleted = await session.scalars(
+    return (
         delete(OutboxEvent)
-        .where(OutboxEvent.id.in_(doomed.scalar_subquery()))
-        .returning(OutboxEvent.id),
+        .where(OutboxEvent.id == any_(_as_array(doomed)))
+        .returning(OutboxEvent.id)
+    )
+
+
+async def delete_old_events(session: AsyncSession, *, older_than: timedelta, limit: int) -> int:
+    """Delete up to `limit` events relayed before now minus `older_than` that no delivery
+    refers to any more, oldest first."""
+    deleted = await session.scalars(
+        deleting_old_events(older_than, limit),
         execution_options={"synchronize_session": False},
     )
     return len(deleted.all())

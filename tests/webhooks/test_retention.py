@@ -3,7 +3,7 @@ bounded batches, then relayed events of that age left without deliveries; index-
 
 from __future__ import annotations
 
-import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -134,28 +134,53 @@ async def test_each_statement_deletes_at_most_its_batch(
 
 
 async def test_prunes_read_through_the_age_indexes(
-    db: Database, history: dict[str, uuid.UUID]
+    db: Database, settings: Settings, tenant_keys: Keys
 ) -> None:
-    """Whatever the table holds, the planner is pushed off sequential scans; the plans must
-    name the partial indexes on age."""
+    """The statements a prune sends, planned over 40,000 deliveries and events spread over 40
+    days: no sequential scan, the partial indexes on age, deletes by primary key."""
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
     async with db.unit_of_work() as session:
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
-        for statement, index in (
-            (
-                "SELECT id FROM webhook_deliveries WHERE status IN ('delivered', 'dead', "
-                "'skipped') AND updated_at < now() - interval '30 days' ORDER BY updated_at "
-                "LIMIT 1000 FOR UPDATE SKIP LOCKED",
-                "ix_webhook_deliveries_finished",
+        await session.execute(
+            text(
+                "INSERT INTO outbox_events (id, tenant_id, event_type, payload, relayed_at) "
+                "SELECT gen_random_uuid(), :tenant, 'report.created', '{}', "
+                "now() - make_interval(days => g % 40) FROM generate_series(1, 40000) AS g"
             ),
-            (
-                "SELECT id FROM outbox_events WHERE relayed_at < now() - interval '30 days' "
-                "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = "
-                "outbox_events.id) ORDER BY relayed_at LIMIT 1000 FOR UPDATE SKIP LOCKED",
-                "ix_outbox_events_relayed",
+            {"tenant": tenant_keys.tenant.id},
+        )
+        await session.execute(
+            text(
+                "INSERT INTO webhook_deliveries "
+                "(id, tenant_id, endpoint_id, event_id, status, updated_at, created_at) "
+                "SELECT gen_random_uuid(), tenant_id, :endpoint, id, "
+                "(ARRAY['delivered', 'dead', 'skipped', 'pending'])[1 + (random() * 3)::int], "
+                "relayed_at, relayed_at FROM outbox_events"
             ),
-        ):
-            plan = (await session.execute(text(f"EXPLAIN (FORMAT JSON) {statement}"))).scalar()
-            assert index in json.dumps(plan), plan
+            {"endpoint": endpoint.id},
+        )
+        await session.execute(text("ANALYZE webhook_deliveries"))
+        await session.execute(text("ANALYZE outbox_events"))
+    for statement, index in (
+        (
+            retention_repository.deleting_old_deliveries(THIRTY_DAYS, 1000),
+            "ix_webhook_deliveries_finished",
+        ),
+        (
+            retention_repository.deleting_old_events(THIRTY_DAYS, 1000),
+            "ix_outbox_events_relayed",
+        ),
+    ):
+        async with db.unit_of_work() as session:
+            connection = await session.connection()
+            compiled = statement.compile(dialect=connection.dialect)
+            params = tuple(compiled.params[name] for name in compiled.positiontup or [])
+            plan = "\n".join(
+                row[0]
+                for row in await connection.exec_driver_sql(f"EXPLAIN {compiled.string}", params)
+            )
+        assert "Seq Scan" not in plan, plan
+        assert index in plan, plan
+        assert re.search(r"Index Scan (using|on) pk_", plan), plan
 
 
 async def test_the_sweep_prunes_with_the_retention_setting(
