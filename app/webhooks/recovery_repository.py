@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.webhooks.id_arrays import in_batch
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_recovery import RecoveryStatus, WebhookRecovery
 
@@ -130,11 +131,11 @@ async def revive_batch(
         batch.order_by(WebhookDelivery.created_at, WebhookDelivery.id)
         .limit(limit)
         .with_for_update()
-        .cte("chosen")
+        .subquery("chosen")
     )
     rows = await session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id == chosen.c.id)
+        .where(in_batch(WebhookDelivery.id, chosen))
         .values(
             status=DeliveryStatus.PENDING,
             schedule_step=0,

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Boolean,
     ColumnElement,
-    Subquery,
-    Uuid,
-    any_,
-    cast,
     delete,
     exists,
     func,
@@ -26,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningDelete
 
+from app.webhooks.id_arrays import in_batch
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 
@@ -45,11 +40,6 @@ def _old_relayed_event(older_than: timedelta) -> ColumnElement[bool]:
     return OutboxEvent.relayed_at < func.now() - older_than
 
 
-def _as_array(doomed: Subquery) -> ColumnElement[Any]:
-    """The ids as one uuid[] value: `= ANY(array)` probes the primary key for each."""
-    return cast(select(func.array_agg(doomed.c.id)).scalar_subquery(), ARRAY(Uuid()))
-
-
 def deleting_old_deliveries(older_than: timedelta, limit: int) -> ReturningDelete[uuid.UUID]:
     """The batch's ids are gathered first (ix_webhook_deliveries_finished, oldest first, locked
     with SKIP LOCKED) into one array, then deleted by primary key: `id IN (subquery)` was
@@ -64,7 +54,7 @@ def deleting_old_deliveries(older_than: timedelta, limit: int) -> ReturningDelet
     )
     return (
         delete(WebhookDelivery)
-        .where(WebhookDelivery.id == any_(_as_array(doomed)))
+        .where(in_batch(WebhookDelivery.id, doomed))
         .returning(WebhookDelivery.id)
     )
 
@@ -94,11 +84,7 @@ def deleting_old_events(older_than: timedelta, limit: int) -> ReturningDelete[uu
         .with_for_update(skip_locked=True)
         .subquery("doomed")
     )
-    return (
-        delete(OutboxEvent)
-        .where(OutboxEvent.id == any_(_as_array(doomed)))
-        .returning(OutboxEvent.id)
-    )
+    return delete(OutboxEvent).where(in_batch(OutboxEvent.id, doomed)).returning(OutboxEvent.id)
 
 
 async def delete_old_events(session: AsyncSession, *, older_than: timedelta, limit: int) -> int:

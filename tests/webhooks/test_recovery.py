@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, text, update
 
 from app.core.config import Settings
 from app.webhooks import recovery as recoveries
@@ -454,3 +454,61 @@ async def test_a_delivery_that_dies_during_the_recovery_is_recovered_and_counted
         "total": 3,
         "failed": 0,
     }
+
+
+async def test_a_batch_reads_only_its_window_and_writes_by_primary_key(
+    client: httpx.AsyncClient, db: Database, settings: Settings, tenant_keys: Keys
+) -> None:
+    """Planned over 40,000 deliveries: the batch's rows come from an index range, and the
+    update probes the primary key; nothing scans the table."""
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, URL)
+    async with db.unit_of_work() as session:
+        await session.execute(
+            text(
+                "INSERT INTO outbox_events (id, tenant_id, event_type, payload) "
+                "SELECT gen_random_uuid(), :tenant, 'report.created', '{}' "
+                "FROM generate_series(1, 40000)"
+            ),
+            {"tenant": tenant_keys.tenant.id},
+        )
+        await session.execute(
+            text(
+                "INSERT INTO webhook_deliveries "
+                "(id, tenant_id, endpoint_id, event_id, status, created_at) "
+                "SELECT gen_random_uuid(), tenant_id, :endpoint, id, "
+                "(ARRAY['delivered', 'dead', 'skipped', 'pending'])[1 + (random() * 3)::int], "
+                "CAST(:t0 AS timestamptz) - make_interval(mins => (random() * 57600)::int) "
+                "FROM outbox_events"
+            ),
+            {"endpoint": endpoint.id, "t0": T0},
+        )
+        await session.execute(text("ANALYZE webhook_deliveries"))
+    started = await client.post(
+        RECOVER.format(endpoint.id),
+        json={"since": stamp(T0 - timedelta(days=2)), "until": stamp(T0)},
+        headers=tenant_keys.headers,
+    )
+    recovery_id = uuid.UUID(started.json()["data"]["id"])
+    sent: list[tuple[str, Any]] = []
+
+    def capture(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        if statement.startswith(("UPDATE webhook_deliveries", "WITH")):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        async with db.unit_of_work() as session:
+            batch = await recoveries.recover_batch(session, recovery_id=recovery_id)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+    assert batch is not None
+    assert batch.revived > 0
+    [(statement, parameters)] = sent
+    async with db.unit_of_work() as session:
+        connection = await session.connection()
+        plan = "\n".join(
+            row[0] for row in await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+        )
+    assert "Seq Scan" not in plan, plan
+    assert "pk_webhook_deliveries" in plan, plan
