@@ -243,3 +243,55 @@ async def progress(db: Database, keys: Keys, recovery_id: uuid.UUID) -> WebhookR
         return await recoveries.get_recovery(
             session, tenant_id=keys.tenant.id, recovery_id=recovery_id
         )
+
+
+async def test_events_skipped_while_disabled_are_recovered_after_re_enabling(
+    db: Database, settings: Settings, tenant_keys: Keys, receiver: Receiver, cli_env: dict[str, str]
+) -> None:
+    """The whole §14 path: disabled by hand, the endpoint's events become skipped deliveries and
+    its receiver gets nothing; enabled again, a recover (its dry run counting the same) sends
+    each of them once."""
+    url = receiver.script("/hook", Answer(200))
+    endpoint, _ = await make_endpoint(db, settings, tenant_keys.tenant, url)
+    path = f"/v1/tenants/acme/webhook-endpoints/{endpoint.id}"
+    since = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    with running_workers(worker_env(cli_env)) as [worker]:
+        async with serve(settings) as api:
+            disabled = await api.patch(path, json={"enabled": False}, headers=tenant_keys.headers)
+            assert disabled.json()["data"]["disabledReason"] == "manual"
+            written = await api.post(
+                "/v1/tenants/acme/reports",
+                json={"reports": [{"slug": f"s{i}", "title": "t"} for i in range(3)]},
+                headers=tenant_keys.headers,
+            )
+            assert written.status_code == 200, written.text
+            async with asyncio.timeout(60):
+                while True:
+                    rows = await all_deliveries(db)
+                    if len(rows) == 3:
+                        break
+                    await asyncio.sleep(0.2)
+            assert {row.status for row in rows} == {"skipped"}, worker.output()
+            enabled = await api.patch(path, json={"enabled": True}, headers=tenant_keys.headers)
+            assert enabled.json()["data"]["disabledAt"] is None
+            await asyncio.sleep(1)  # a skipped delivery is never attempted
+            assert receiver.at("/hook") == []
+
+            body = {"since": since, "statuses": ["skipped"]}
+            dry = await api.post(
+                f"{path}/recover", json=body | {"dryRun": True}, headers=tenant_keys.headers
+            )
+            assert dry.status_code == 200, dry.text
+            assert dry.json()["data"]["count"] == 3
+            assert sorted(dry.json()["data"]["sample"]) == sorted(str(row.id) for row in rows)
+            started = await api.post(f"{path}/recover", json=body, headers=tenant_keys.headers)
+            assert started.status_code == 202, started.text
+            recovery_id = uuid.UUID(started.json()["data"]["id"])
+        recovery = await wait_for_recovery(db, tenant_keys, recovery_id)
+        assert (recovery.status, recovery.total, recovery.done) == ("completed", 3, 3)
+        await wait_until_all_delivered(db, 3)
+    received = await receiver.wait_for("/hook", 3)
+    assert sorted(request.headers["webhook-id"] for request in received) == sorted(
+        str(row.event_id) for row in rows
+    )
+    assert {json.loads(request.body)["type"] for request in received} == {"report.created"}
