@@ -67,6 +67,7 @@ async def test_stats_match_the_counted_deliveries_and_attempts(
     attempts = sum(row.attempts for row in rows)
     assert attempts == len(receiver.at("/hook")) == 12
     assert stats.status_code == 200, stats.text
+    print(f"\nGET stats: {stats.text}")  # noqa: T201 - the response the issue's note shows
     data = stats.json()["data"]
     assert {key: data[key] for key in ("window", "attempts", "delivered", "failed")} == {
         "window": "1h",

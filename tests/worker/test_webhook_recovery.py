@@ -156,6 +156,7 @@ async def test_cli_recover_shows_progress_on_stderr_and_the_recovery_on_stdout(
         result = await asyncio.to_thread(aetherflow, cli_env, *args, *window, "--json")
         assert result.returncode == 0, result.stderr + worker.output()
         recovery = json.loads(result.stdout)["data"]
+        print(f"\nstderr:\n{result.stderr}stdout: {result.stdout}")  # noqa: T201 - the progress
         assert (recovery["status"], recovery["done"], recovery["total"]) == ("completed", 40, 40)
         lines = result.stderr.splitlines()
         assert lines[0] == "recovering: 0/40"
