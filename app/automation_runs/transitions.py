@@ -19,7 +19,7 @@ from app.automation_runs.schemas import CallbackIn, RunOut
 from app.core.errors import NotFound, RunAlreadyCompleted
 from app.core.ids import parse_id
 from app.outbox import service as outbox
-from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, EventOrigin, NewEvent
+from app.outbox.events import RUN_FAILED, RUN_SUCCEEDED, RUN_TIMED_OUT, EventOrigin
 from db.models.automation_run import ACTIVE_STATUSES, TERMINAL_STATUSES, AutomationRun, RunStatus
 from db.session import AfterCommit, after_commit
 
@@ -44,15 +44,7 @@ async def announce(session: AsyncSession, run: AutomationRun, *, origin: EventOr
     after_commit(session, RunChanged(run.tenant_id, representation))
     event_type = TERMINAL_EVENTS.get(run.status)
     if event_type is not None:
-        event = NewEvent(
-            run.tenant_id,
-            event_type,
-            representation,
-            origin.correlation_id,
-            resource_id=run.id,
-            request_id=origin.request_id,
-            idempotency_key=origin.idempotency_key,
-        )
+        event = origin.event(run.tenant_id, event_type, representation, resource_id=run.id)
         await outbox.record(session, [event])
 
 

@@ -64,3 +64,22 @@ class EventOrigin:
             request_context.current_request_id(),
             idempotency_key,
         )
+
+    def event(
+        self,
+        tenant_id: uuid.UUID,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        resource_id: uuid.UUID | None,
+    ) -> NewEvent:
+        """An event of this origin about `resource_id`."""
+        return NewEvent(
+            tenant_id,
+            event_type,
+            payload,
+            self.correlation_id,
+            resource_id=resource_id,
+            request_id=self.request_id,
+            idempotency_key=self.idempotency_key,
+        )

@@ -17,10 +17,10 @@ from app.api.deps import RuntimeDep, api_key
 from app.api.idempotency import Idempotency, respond
 from app.api.operation_docs import documented
 from app.api.paging import Paging
-from app.core import request_context
 from app.core.errors import Conflict, NotFound
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
+from app.outbox.events import EventOrigin
 from app.tenants.auth import Principal
 from app.webhooks import recovery as recoveries
 from app.webhooks import service as webhooks
@@ -339,9 +339,7 @@ async def send_webhook_test_event(
             session,
             tenant_id=who.tenant_id,
             endpoint_id=parsed_id,
-            correlation_id=request_context.current_correlation_id(),
-            request_id=request_context.current_request_id(),
-            idempotency_key=idempotent.request.key if idempotent.request else None,
+            origin=EventOrigin.of_request(idempotent.key),
         )
         return stored_json(202, DeliveryEnvelope(data=DeliveryOut.model_validate(delivery)))
 

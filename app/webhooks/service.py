@@ -18,7 +18,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.core.pagination import Page, PageRequest
 from app.outbox import service as outbox
-from app.outbox.events import WEBHOOK_TEST, NewEvent
+from app.outbox.events import WEBHOOK_TEST, EventOrigin
 from app.webhooks import repository
 from app.webhooks.delivery_filters import DeliveryFilters
 from app.webhooks.repository import DeliveryLogEntry
@@ -253,9 +253,7 @@ async def send_test_event(
     *,
     tenant_id: uuid.UUID,
     endpoint_id: uuid.UUID,
-    correlation_id: str | None,
-    request_id: str | None = None,
-    idempotency_key: str | None = None,
+    origin: EventOrigin,
 ) -> DeliveryLogEntry:
     """Send a `webhook.test` event to this endpoint only, whatever its eventTypes, through the
     delivery path: an event (relayed already, so no other endpoint gets it) and its one
@@ -266,15 +264,8 @@ async def send_test_event(
     endpoint = _found(await repository.find_endpoint(session, tenant_id, endpoint_id, lock=True))
     if not endpoint.enabled:
         raise Conflict("A disabled endpoint cannot be sent a test event; enable it first.")
-    event = NewEvent(
-        tenant_id=tenant_id,
-        event_type=WEBHOOK_TEST,
-        payload=TestEventData(endpoint_id=endpoint_id).model_dump(mode="json"),
-        correlation_id=correlation_id,
-        resource_id=endpoint_id,
-        request_id=request_id,
-        idempotency_key=idempotency_key,
-    )
+    payload = TestEventData(endpoint_id=endpoint_id).model_dump(mode="json")
+    event = origin.event(tenant_id, WEBHOOK_TEST, payload, resource_id=endpoint_id)
     [event_id] = await outbox.record(session, [event])
     delivery = await repository.insert_relayed_delivery(
         session,
