@@ -3,11 +3,9 @@ its own short transaction (app/webhooks/retention.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from loguru import logger
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bootstrap import Runtime
 from app.webhooks import retention
@@ -18,12 +16,8 @@ BATCHES_PER_SWEEP = 10
 
 
 async def prune_old_deliveries(runtime: Runtime) -> retention.Pruned:
-    async def in_transaction(work: Callable[[AsyncSession], Awaitable[int]]) -> int:
-        async with runtime.db.unit_of_work() as session:
-            return await work(session)
-
     pruned = await retention.prune(
-        in_transaction,
+        retention.transactions(runtime.db),
         older_than=timedelta(days=runtime.settings.webhook_retention_days),
         max_batches=BATCHES_PER_SWEEP,
     )

@@ -17,10 +17,13 @@ import random
 from collections.abc import Awaitable, Callable
 from functools import partial
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.automation_runs.transitions import time_out_stale
 from app.bootstrap import Runtime
 from app.idempotency.service import purge_expired
 from app.webhooks import delivery
+from app.webhooks.retention import delete_in_batches, transactions
 from app.webhooks.stats import PRUNE_BATCH, PRUNE_BATCHES_PER_SWEEP, prune_rollup
 from jobs.due import DUE_BATCH, enqueue_due_dispatches, nudge_due_deliveries
 from jobs.heartbeat import sweep_finished
@@ -51,14 +54,16 @@ async def purge_idempotency_keys(runtime: Runtime) -> int:
 
 async def prune_delivery_stats(runtime: Runtime) -> int:
     """Old minutes of the delivery statistics' rollup, a small batch per transaction."""
-    pruned = 0
-    for _ in range(PRUNE_BATCHES_PER_SWEEP):
-        async with runtime.db.unit_of_work() as session:
-            batch = await prune_rollup(session, limit=PRUNE_BATCH)
-        pruned += batch
-        if batch < PRUNE_BATCH:
-            break
-    return pruned
+
+    async def rollup(session: AsyncSession, limit: int) -> int:
+        return await prune_rollup(session, limit=limit)
+
+    return await delete_in_batches(
+        transactions(runtime.db),
+        rollup,
+        batch_size=PRUNE_BATCH,
+        max_batches=PRUNE_BATCHES_PER_SWEEP,
+    )
 
 
 SWEEP_PARTS: dict[str, Callable[[WorkerState], Awaitable[object]]] = {

@@ -193,9 +193,4 @@ async def _prune(db: Database, age: timedelta, *, dry_run: bool) -> retention.Pr
         async with db.unit_of_work() as session:
             return await retention.count_prunable(session, older_than=age)
 
-    async def in_transaction(work: Any) -> int:
-        async with db.unit_of_work() as session:
-            result: int = await work(session)
-            return result
-
-    return await retention.prune(in_transaction, older_than=age)
+    return await retention.prune(retention.transactions(db), older_than=age)

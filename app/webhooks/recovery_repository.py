@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, literal, select, text,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.webhooks.id_arrays import in_batch
+from app.webhooks.repository import BACK_TO_PENDING
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_recovery import RecoveryStatus, WebhookRecovery
 
@@ -136,12 +137,7 @@ async def revive_batch(
     rows = await session.execute(
         update(WebhookDelivery)
         .where(in_batch(WebhookDelivery.id, chosen))
-        .values(
-            status=DeliveryStatus.PENDING,
-            schedule_step=0,
-            next_attempt_at=func.now(),
-            updated_at=func.now(),
-        )
+        .values(BACK_TO_PENDING)
         .returning(WebhookDelivery.id, WebhookDelivery.created_at),
         execution_options={"synchronize_session": False},
     )

@@ -374,6 +374,16 @@ async def revive_dead_deliveries(
     return list(revived)
 
 
+# A delivery sent again by hand (retry, recover): pending, due now, from the start of the
+# schedule; `attempts` keeps counting.
+BACK_TO_PENDING = {
+    "status": DeliveryStatus.PENDING,
+    "schedule_step": 0,
+    "next_attempt_at": func.now(),
+    "updated_at": func.now(),
+}
+
+
 def _revive(tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]) -> Update:
     """Dead deliveries among `delivery_ids` back to pending, due now, at schedule step 0."""
     return (
@@ -383,12 +393,7 @@ def _revive(tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]) -> Update:
             WebhookDelivery.tenant_id == tenant_id,
             WebhookDelivery.status == DeliveryStatus.DEAD,
         )
-        .values(
-            status=DeliveryStatus.PENDING,
-            schedule_step=0,
-            next_attempt_at=func.now(),
-            updated_at=func.now(),
-        )
+        .values(BACK_TO_PENDING)
     )
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.webhooks import retention_repository as repository
+from db.session import Database
 
 BATCH_SIZE = 1000
 
@@ -25,6 +26,36 @@ class Pruned:
 
 # Runs `work` in a transaction of its own and returns its result.
 InTransaction = Callable[[Callable[[AsyncSession], Awaitable[int]]], Awaitable[int]]
+# Deletes up to `limit` rows in the session; how many.
+DeleteBatch = Callable[[AsyncSession, int], Awaitable[int]]
+
+
+def transactions(db: Database) -> InTransaction:
+    """Runs each piece of work in a unit of work of its own on `db`."""
+
+    async def in_transaction(work: Callable[[AsyncSession], Awaitable[int]]) -> int:
+        async with db.unit_of_work() as session:
+            return await work(session)
+
+    return in_transaction
+
+
+async def delete_in_batches(
+    in_transaction: InTransaction,
+    delete: DeleteBatch,
+    *,
+    batch_size: int,
+    max_batches: int | None,
+) -> int:
+    """`delete` a batch per transaction until a batch comes back short or `max_batches` ran;
+    how many rows in all."""
+    total, runs = 0, 0
+    while max_batches is None or runs < max_batches:
+        deleted = await in_transaction(lambda session: delete(session, batch_size))
+        total, runs = total + deleted, runs + 1
+        if deleted < batch_size:
+            break
+    return total
 
 
 async def prune(
@@ -37,20 +68,20 @@ async def prune(
     """Delete old finished deliveries, then old events left without deliveries, a batch per
     transaction, until none is left or `max_batches` batches of each ran."""
 
-    async def batches(delete: Callable[..., Awaitable[int]]) -> int:
-        total, runs = 0, 0
-        while max_batches is None or runs < max_batches:
-            deleted = await in_transaction(
-                lambda session: delete(session, older_than=older_than, limit=batch_size)
-            )
-            total, runs = total + deleted, runs + 1
-            if deleted < batch_size:
-                break
-        return total
+    async def deliveries(session: AsyncSession, limit: int) -> int:
+        return await repository.delete_old_deliveries(session, older_than=older_than, limit=limit)
 
-    deliveries = await batches(repository.delete_old_deliveries)
-    events = await batches(repository.delete_old_events)
-    return Pruned(deliveries=deliveries, events=events)
+    async def events(session: AsyncSession, limit: int) -> int:
+        return await repository.delete_old_events(session, older_than=older_than, limit=limit)
+
+    return Pruned(
+        deliveries=await delete_in_batches(
+            in_transaction, deliveries, batch_size=batch_size, max_batches=max_batches
+        ),
+        events=await delete_in_batches(
+            in_transaction, events, batch_size=batch_size, max_batches=max_batches
+        ),
+    )
 
 
 async def count_prunable(session: AsyncSession, *, older_than: timedelta) -> Pruned:
