@@ -3,6 +3,7 @@
 from db.base import Base
 from db.models.api_key import ApiKey
 from db.models.automation_run import AutomationRun
+from db.models.browser_session import BrowserSession
 from db.models.idempotency_key import IdempotencyKey
 from db.models.outbox_event import OutboxEvent
 from db.models.report import Report
@@ -16,6 +17,7 @@ metadata = Base.metadata
 MODELS = (
     ApiKey,
     AutomationRun,
+    BrowserSession,
     IdempotencyKey,
     OutboxEvent,
     Report,

@@ -27,12 +27,14 @@ from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
-from app.webhooks.schemas import EndpointOut
+from app.webhooks.schemas import DeliveryOut, EndpointOut
 from db.models.automation_run import RunStatus
+from db.models.webhook_delivery import DeliveryStatus
 
 # The GraphQL enums are the domain's: the same names and values.
 ReportStatus = DomainReportStatus
 AutomationRunStatus = Annotated[RunStatus, strawberry.enum(name="AutomationRunStatus")]
+WebhookDeliveryStatus = Annotated[DeliveryStatus, strawberry.enum(name="WebhookDeliveryStatus")]
 
 
 class _FromOutputModel:
@@ -110,6 +112,15 @@ class AutomationRun(_FromOutputModel):
 @from_model(model=EndpointOut, all_fields=True)
 class WebhookEndpoint(_FromOutputModel):
     id: strawberry.ID
+
+
+@from_model(model=DeliveryOut, all_fields=True)
+class WebhookDelivery(_FromOutputModel):
+    id: strawberry.ID
+    endpoint_id: strawberry.ID
+    event_id: strawberry.ID
+    resource_id: strawberry.ID | None
+    status: WebhookDeliveryStatus
 
 
 @strawberry.type

@@ -30,6 +30,11 @@ DEV_DATA_ENCRYPTION_KEY = "ZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24tMDAwMDA="
 DEV_ACTIVEPIECES_WEBHOOK_SECRET = "whsec_ZGV2LWNhbGxiYWNrLXNlY3JldC1ub3QtZm9yLXByb2Q="  # noqa: S105
 DEV_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/aetherflow"
 DEV_REDIS_URL = "redis://127.0.0.1:6379/0"
+# The development session signing key set (an Ed25519 JWK); production must set its own.
+DEV_SESSION_SIGNING_KEYS = (
+    '{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"dev-session-key-1",'
+    '"d":"ZPwLenPdJV73XF5dq5zvc8eq3GLNf-_IVCk3Dz1mNGQ","x":"ArQs0AMtw4o8dKt1ZbJRYgOKHrXPqz_Y3--Y4-rkcwI"}]}'
+)
 MIN_PEPPER_LENGTH = 32
 MIN_WEBHOOK_SECRET_BYTES = 24
 MIN_METRICS_TOKEN_LENGTH = 16
@@ -106,6 +111,8 @@ class Settings(BaseSettings):
     rate_limit_read_per_minute: int = Field(default=600, ge=1)
     rate_limit_write_per_minute: int = Field(default=120, ge=1)
     rate_limit_graphql_per_minute: int = Field(default=300, ge=1)
+    # The GraphQL quota in cost points per tenant per minute (CONTRACT.md §15).
+    rate_limit_graphql_points_per_minute: int = Field(default=5000, ge=1)
     rate_limit_auth_failures_per_minute: int = Field(default=30, ge=1)
     rate_limit_redis_timeout_seconds: float = Field(default=0.1, gt=0, le=5)
     sweep_interval_seconds: float = Field(default=15, gt=0, le=3600)
@@ -117,6 +124,18 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(default=15, ge=0)
     graphql_max_tokens: int = Field(default=2000, ge=10)
     graphql_introspection: StrictBool | None = None
+    # The most cost points one GraphQL document may ask for (CONTRACT.md §15, "Cost").
+    graphql_max_cost: int = Field(default=1000, ge=1)
+    # A trusted-documents manifest ({"<sha256>": "<document>", ...}); with
+    # GRAPHQL_TRUSTED_ONLY=true only its documents are executed.
+    graphql_trusted_documents: str | None = None
+    graphql_trusted_only: StrictBool = False
+    # Browser sessions (CONTRACT.md §15): a JSON Web Key Set of private keys, the first signing,
+    # all verifying; required in production, a fixed development key outside it.
+    session_signing_keys: str | None = None
+    # External OpenID Connect issuers whose tokens are accepted: a JSON list of
+    # {"issuer", "jwksUrl", "audience", "tenantClaim", "scopesClaim"}.
+    oidc_issuers: str = "[]"
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # How often each process publishes its metrics for the API's fleet-wide /metrics.
     metrics_publish_seconds: float = Field(default=10, gt=0, le=60)
@@ -206,6 +225,7 @@ class Settings(BaseSettings):
             "api_key_pepper": DEV_API_KEY_PEPPER,
             "data_encryption_key": [DEV_DATA_ENCRYPTION_KEY],
             "activepieces_webhook_secret": [DEV_ACTIVEPIECES_WEBHOOK_SECRET],
+            "session_signing_keys": DEV_SESSION_SIGNING_KEYS,
         }
         for name, default in defaults.items():
             if not getattr(self, name):

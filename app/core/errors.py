@@ -62,6 +62,13 @@ class TenantForbidden(AppError):
     message = "This API key does not belong to that tenant."
 
 
+class OriginForbidden(AppError):
+    """A session token used from an Origin the token does not allow."""
+
+    code, status = "origin_forbidden", 403
+    message = "This token may not be used from this origin."
+
+
 class InsufficientScope(AppError):
     """The key lacks the scope the operation needs (details.requiredScope)."""
 
@@ -171,6 +178,33 @@ class Overloaded(AppError):
 
     def __init__(self) -> None:
         super().__init__(headers={"Retry-After": "1"})
+
+
+class QueryTooExpensive(AppError):
+    """A GraphQL document whose cost exceeds GRAPHQL_MAX_COST (extensions.cost.requested)."""
+
+    code, status = "query_too_expensive", 200
+    message = "The query costs more points than one request may spend."
+
+    def __init__(self, requested: int, limit: int) -> None:
+        super().__init__(
+            f"The query costs {requested} points; at most {limit} are allowed.",
+            details={"requested": requested, "limit": limit},
+        )
+
+
+class PersistedQueryNotFound(AppError):
+    """An Automatic Persisted Queries hash this server does not know, sent without its query."""
+
+    code, status = "PERSISTED_QUERY_NOT_FOUND", 200
+    message = "PersistedQueryNotFound"
+
+
+class PersistedQueryRequired(AppError):
+    """With GRAPHQL_TRUSTED_ONLY, a document that is not in the trusted-documents manifest."""
+
+    code, status = "persisted_query_required", 200
+    message = "Only trusted documents are accepted; send a persisted query hash."
 
 
 def envelope(

@@ -18,6 +18,7 @@ SCOPES = (
     "automations:write",
     "webhooks:read",
     "webhooks:write",
+    "sessions:write",
 )
 
 

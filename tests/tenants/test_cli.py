@@ -173,6 +173,7 @@ async def test_seed_is_idempotent_and_shows_the_key_once(
         "automations:write",
         "webhooks:read",
         "webhooks:write",
+        "sessions:write",
     ]
     assert second["key"] is None
     assert await count(db, ApiKey) == 1
