@@ -45,6 +45,7 @@ from app.http.request_body import is_json_content_type
 from app.http.validation import too_deep
 from app.rate_limit.enforce import enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
+from schema.api_keys import ApiKeyQueries
 from schema.automation_runs import (
     AutomationRunMutations,
     AutomationRunQueries,
@@ -53,6 +54,7 @@ from schema.automation_runs import (
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
 from schema.document_cache import CachedDocuments, DocumentLimits, ValidDocument
 from schema.errors import error_codes, graphql_error_body, with_code
+from schema.event_types import EventTypeQueries
 from schema.execution import PlainFieldsExecutor
 from schema.outages import (
     as_unavailable,
@@ -63,12 +65,16 @@ from schema.outages import (
 from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
 from schema.valid_operations import execute_valid
+from schema.webhook_mutations import WebhookMutations
 from schema.webhooks import WebhookQueries
 
 GRAPHQL_METHODS = "GET, POST"
 
-Query = merge_types("Query", (ReportQueries, AutomationRunQueries, WebhookQueries))
-Mutation = merge_types("Mutation", (ReportMutations, AutomationRunMutations))
+Query = merge_types(
+    "Query",
+    (ReportQueries, AutomationRunQueries, WebhookQueries, EventTypeQueries, ApiKeyQueries),
+)
+Mutation = merge_types("Mutation", (ReportMutations, AutomationRunMutations, WebhookMutations))
 Subscription = merge_types("Subscription", (AutomationRunSubscriptions,))
 
 

@@ -11,6 +11,7 @@ Connections have no REST twin; cursors are signed only when the document asks fo
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 import strawberry
 from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from app.automation_runs.schemas import RunOut
 from app.core.pagination import Page
@@ -30,6 +32,9 @@ from app.reports.schemas import UpsertSummary as UpsertSummaryOut
 from app.webhooks.schemas import DeliveryOut, EndpointOut
 from db.models.automation_run import RunStatus
 from db.models.webhook_delivery import DeliveryStatus
+from schema import described
+from schema.context import Context
+from schema.webhook_stats import StatsWindow, WebhookEndpointStats, endpoint_stats
 
 # The GraphQL enums are the domain's: the same names and values.
 ReportStatus = DomainReportStatus
@@ -112,6 +117,16 @@ class AutomationRun(_FromOutputModel):
 @from_model(model=EndpointOut, all_fields=True)
 class WebhookEndpoint(_FromOutputModel):
     id: strawberry.ID
+
+    @described.field(description="The endpoint's delivery statistics over a window.")
+    async def stats(
+        self,
+        info: Info[Context, None],
+        window: Annotated[
+            StatsWindow, strawberry.argument(description="The window, ending now.")
+        ] = StatsWindow.ONE_HOUR,
+    ) -> WebhookEndpointStats | None:
+        return await endpoint_stats(info.context, uuid.UUID(str(self.id)), window)
 
 
 @from_model(model=DeliveryOut, all_fields=True)

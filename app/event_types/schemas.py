@@ -10,8 +10,8 @@ from app.core.schemas import OutputModel
 
 
 class EventTypeOut(OutputModel):
-    type: str
-    description: str
+    type: str = Field(description="The event's `type`, e.g. `report.created`.")
+    description: str = Field(description="When the event is sent.")
     json_schema: dict[str, Any] = Field(
         alias="schema", description="The JSON Schema (2020-12) of the event's `data`."
     )

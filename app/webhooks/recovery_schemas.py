@@ -58,14 +58,23 @@ class RecoverIn(InputModel):
 
 
 class RecoveryOut(OutputModel):
-    id: uuid.UUID
-    endpoint_id: uuid.UUID
-    status: RecoveryStatus
-    total: int
-    done: int
-    failed: int
-    created_at: UtcDateTime
-    completed_at: UtcDateTime | None
+    id: uuid.UUID = Field(description="The recovery's id.")
+    endpoint_id: uuid.UUID = Field(description="The endpoint whose deliveries it recovers.")
+    status: RecoveryStatus = Field(
+        description="`running` until every matching delivery was handled, then `completed`; "
+        "`failed` when the endpoint was disabled or deleted meanwhile."
+    )
+    total: int = Field(
+        description="Deliveries that matched when it started (raised if more were recovered)."
+    )
+    done: int = Field(description="Deliveries sent back to pending so far.")
+    failed: int = Field(
+        description="At the end, counted deliveries not sent back (total - done); 0 before."
+    )
+    created_at: UtcDateTime = Field(description="When the recovery started.")
+    completed_at: UtcDateTime | None = Field(
+        description="When it completed or failed; null while running."
+    )
 
 
 class RecoveryEnvelope(OutputModel):
@@ -73,8 +82,8 @@ class RecoveryEnvelope(OutputModel):
 
 
 class RecoveryPreviewOut(OutputModel):
-    count: int
-    sample: list[uuid.UUID]
+    count: int = Field(description="Deliveries a recovery started now would send back.")
+    sample: list[uuid.UUID] = Field(description="The ids of up to 10 of them.")
 
 
 class RecoveryPreviewEnvelope(OutputModel):

@@ -168,8 +168,12 @@ class EndpointPageOut(PageOut):
 
 
 class SecretRotationOut(OutputModel):
-    secret: str
-    previous_secret_expires_at: UtcDateTime
+    secret: str = Field(
+        description="The new signing secret (`whsec_...`); shown in this answer only."
+    )
+    previous_secret_expires_at: UtcDateTime = Field(
+        description="Until then the previous secret keeps signing beside the new one."
+    )
 
 
 class SecretRotationEnvelope(OutputModel):
@@ -202,8 +206,10 @@ class DeliveryPageOut(PageOut):
 
 
 class DeliveryStatsOut(OutputModel):
-    window: str = Field(description="`1h` or `24h`: the minutes that started within it.")
-    attempts: int
+    window: str = Field(
+        description="The window (`1h` or `24h`): the minutes that started within it."
+    )
+    attempts: int = Field(description="Delivery attempts that finished within the window.")
     delivered: int = Field(description="Attempts that succeeded.")
     failed: int = Field(description="Attempts that did not (retried later, or dead).")
     success_rate: float | None = Field(
@@ -213,13 +219,19 @@ class DeliveryStatsOut(OutputModel):
         description="Median time from a delivery's creation to its success (interpolated "
         "within fixed buckets); null with no success in the window."
     )
-    latency_p95_ms: int | None
+    latency_p95_ms: int | None = Field(
+        description="95th percentile of the same latency; null with no success in the window."
+    )
     pending: int = Field(description="Deliveries pending now (the backlog).")
     oldest_pending_age_seconds: int | None = Field(
         description="Age of the oldest pending delivery; null with none pending."
     )
-    last_success_at: UtcDateTime | None
-    last_failure_at: UtcDateTime | None
+    last_success_at: UtcDateTime | None = Field(
+        description="When the endpoint last answered an attempt with success (at any time)."
+    )
+    last_failure_at: UtcDateTime | None = Field(
+        description="When an attempt to the endpoint last failed (at any time)."
+    )
 
 
 class DeliveryStatsEnvelope(OutputModel):
