@@ -4,6 +4,7 @@ idempotency keys through the same store and rules as the REST header."""
 from __future__ import annotations
 
 import json
+from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
@@ -23,7 +24,8 @@ def camel_dict(value: Any) -> Any:
     """A Strawberry input as the camelCase JSON the REST body would carry (unset fields out)."""
     if isinstance(value, list):
         return [camel_dict(item) for item in value]
-    if hasattr(value, "__strawberry_definition__"):
+    # Enum members carry their enum's definition too: they stay values.
+    if hasattr(value, "__strawberry_definition__") and not isinstance(value, Enum):
         return {
             to_camel(name): camel_dict(item)
             for name, item in strawberry.asdict(value).items()
