@@ -114,7 +114,11 @@ class AutomationRun(_FromOutputModel):
     error: JSON | None
 
 
-@from_model(model=EndpointOut, all_fields=True)
+@from_model(
+    model=EndpointOut,
+    all_fields=True,
+    description="A URL the tenant's events are delivered to, signed (Standard Webhooks).",
+)
 class WebhookEndpoint(_FromOutputModel):
     id: strawberry.ID
 
@@ -129,7 +133,11 @@ class WebhookEndpoint(_FromOutputModel):
         return await endpoint_stats(info.context, uuid.UUID(str(self.id)), window)
 
 
-@from_model(model=DeliveryOut, all_fields=True)
+@from_model(
+    model=DeliveryOut,
+    all_fields=True,
+    description="One event's delivery to one endpoint, and how its attempts went.",
+)
 class WebhookDelivery(_FromOutputModel):
     id: strawberry.ID
     endpoint_id: strawberry.ID

@@ -131,17 +131,27 @@ class NoInput(InputModel):
 
 
 class EndpointOut(OutputModel):
-    id: uuid.UUID
-    url: str
-    event_types: list[str] | None
-    description: str | None
-    enabled: bool
-    disabled_at: UtcDateTime | None
-    disabled_reason: DisabledReason | None
-    ordering: Ordering
-    max_deliveries_per_second: int | None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
+    id: uuid.UUID = Field(description="The endpoint's id.")
+    url: str = Field(description="Where deliveries are POSTed.")
+    event_types: list[str] | None = Field(
+        description="The event types sent to it; null for every type."
+    )
+    description: str | None = Field(description="What the endpoint is for.")
+    enabled: bool = Field(description="Whether events are sent to it (false: disabled).")
+    disabled_at: UtcDateTime | None = Field(description="When it was disabled; null while enabled.")
+    disabled_reason: DisabledReason | None = Field(
+        description="Why it was disabled: `failing` (automatically) or `manual`; null while "
+        "enabled."
+    )
+    ordering: Ordering = Field(
+        description="`per-resource`: deliveries about one resource are sent in event order; "
+        "`none`: no order is kept."
+    )
+    max_deliveries_per_second: int | None = Field(
+        description="Its cap on the delivery rate; null for none."
+    )
+    created_at: UtcDateTime = Field(description="When it was registered.")
+    updated_at: UtcDateTime = Field(description="When it last changed.")
 
 
 class TestEventData(OutputModel):
@@ -181,19 +191,32 @@ class SecretRotationEnvelope(OutputModel):
 
 
 class DeliveryOut(OutputModel):
-    id: uuid.UUID
-    endpoint_id: uuid.UUID
-    event_id: uuid.UUID
-    event_type: str
-    status: DeliveryStatus
-    attempts: int
-    last_status_code: int | None
-    last_error: str | None
-    next_attempt_at: UtcDateTime | None
-    delivered_at: UtcDateTime | None
-    resource_id: uuid.UUID | None
-    request_id: str | None
-    created_at: UtcDateTime
+    id: uuid.UUID = Field(description="The delivery's id.")
+    endpoint_id: uuid.UUID = Field(description="The endpoint it goes to.")
+    event_id: uuid.UUID = Field(description="Its event (the `webhook-id` header it is sent with).")
+    event_type: str = Field(description="Its event's type.")
+    status: DeliveryStatus = Field(
+        description="`pending` (to be sent), `delivered`, `dead` (a final refusal, or its "
+        "retries ran out) or `skipped` (its endpoint was disabled; never sent)."
+    )
+    attempts: int = Field(description="Attempts made so far.")
+    last_status_code: int | None = Field(
+        description="The HTTP status of the last attempt; null without an answer."
+    )
+    last_error: str | None = Field(description="Why the last attempt failed; null if it did not.")
+    next_attempt_at: UtcDateTime | None = Field(
+        description="When a pending delivery is next tried; null while it waits for its "
+        "turn behind an earlier one of its resource, and once it is finished."
+    )
+    delivered_at: UtcDateTime | None = Field(
+        description="When the endpoint accepted it; null until then."
+    )
+    resource_id: uuid.UUID | None = Field(description="The report or run its event is about.")
+    request_id: str | None = Field(
+        description="The X-Request-Id of the API request that caused its event; null when a "
+        "job caused it."
+    )
+    created_at: UtcDateTime = Field(description="When it was created.")
 
 
 class DeliveryEnvelope(OutputModel):
