@@ -42,6 +42,7 @@ from schema.webhook_types import (
     CreateWebhookEndpointInput,
     CreateWebhookEndpointPayload,
     DeleteWebhookEndpointPayload,
+    EndpointId,
     RecoverWebhookEndpointInput,
     RotateWebhookEndpointSecretPayload,
     UpdateWebhookEndpointInput,
@@ -57,7 +58,6 @@ IdempotencyKey = Annotated[
         "Shared with the REST Idempotency-Key (one store, per tenant)."
     ),
 ]
-EndpointId = Annotated[strawberry.ID, strawberry.argument(description="The endpoint's id.")]
 
 
 def _revealed(document: dict[str, Any], box: SecretBox) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.experimental.pydantic import type as from_model
@@ -22,6 +23,9 @@ from app.webhooks.recovery_schemas import RecoveryOut, RecoveryPreviewOut
 from app.webhooks.schemas import SecretRotationOut
 from db.models.webhook_endpoint import Ordering
 from schema.types import WebhookDeliveryStatus, WebhookEndpoint, _FromOutputModel, _FromRow
+
+# The argument naming an endpoint, in queries and mutations alike.
+EndpointId = Annotated[strawberry.ID, strawberry.argument(description="The endpoint's id.")]
 
 
 @strawberry.enum(name="WebhookRecoveryStatus", description="Where a recovery of deliveries stands.")

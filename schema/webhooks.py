@@ -18,12 +18,11 @@ from schema.inputs import camel_dict
 from schema.types import WebhookEndpoint
 from schema.webhook_inputs import validated_input
 from schema.webhook_types import (
+    EndpointId,
     RecoverWebhookEndpointInput,
     WebhookRecovery,
     WebhookRecoveryPreview,
 )
-
-EndpointId = Annotated[strawberry.ID, strawberry.argument(description="The endpoint's id.")]
 
 
 @strawberry.type
