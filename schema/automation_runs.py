@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,7 @@ from app.idempotency.service import StoredResponse, stored_json
 from db.models.automation_run import TERMINAL_STATUSES
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
-from schema.pagination import connection, page_request
+from schema.pagination import After, Before, First, Last, connection, page_request
 from schema.types import (
     AutomationRun,
     AutomationRunConnection,
@@ -49,13 +49,19 @@ class AutomationRunQueries:
     async def automation_runs(
         self,
         info: Info[Context, None],
-        first: int = 20,
-        after: str | None = None,
-        status: AutomationRunStatus | None = None,
+        *,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: Annotated[
+            AutomationRunStatus | None,
+            strawberry.argument(description="Only runs in this status; null: every run."),
+        ] = None,
     ) -> AutomationRunConnection:
         who = info.context.require("automations:read")
         runtime = info.context.runtime
-        request = page_request(runtime, first, after)
+        request = page_request(runtime, first, after, last, before)
         async with runtime.db.unit_of_work() as session:
             page = await runs.list_page(
                 session, tenant_id=who.tenant_id, status=status, page=request

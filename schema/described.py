@@ -1,5 +1,5 @@
-"""`@field(description)` and `@mutation(description)`: Strawberry's decorators with a
-description, typed (called with arguments, Strawberry's own are untyped for mypy)."""
+"""Strawberry's decorators with a description, typed: called with options, Strawberry's
+return `Any`, which mypy --strict refuses on a decorated resolver."""
 
 from __future__ import annotations
 
@@ -11,19 +11,23 @@ import strawberry
 Resolver = TypeVar("Resolver", bound=Callable[..., Any])
 
 
-def field(description: str) -> Callable[[Resolver], Resolver]:
-    """A resolver as a described field (the type checker keeps seeing the function)."""
-
-    def described(resolver: Resolver) -> Resolver:
-        return cast("Resolver", strawberry.field(resolver, description=description))
-
-    return described
+def field(description: str, **options: Any) -> Callable[[Resolver], Resolver]:
+    """`@strawberry.field(description=...)`."""
+    return cast(
+        "Callable[[Resolver], Resolver]", strawberry.field(description=description, **options)
+    )
 
 
-def mutation(description: str) -> Callable[[Resolver], Resolver]:
-    """A resolver as a described mutation."""
+def mutation(description: str, **options: Any) -> Callable[[Resolver], Resolver]:
+    """`@strawberry.mutation(description=...)`."""
+    return cast(
+        "Callable[[Resolver], Resolver]", strawberry.mutation(description=description, **options)
+    )
 
-    def described(resolver: Resolver) -> Resolver:
-        return cast("Resolver", strawberry.mutation(resolver, description=description))
 
-    return described
+def subscription(description: str, **options: Any) -> Callable[[Resolver], Resolver]:
+    """`@strawberry.subscription(description=...)`."""
+    return cast(
+        "Callable[[Resolver], Resolver]",
+        strawberry.subscription(description=description, **options),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -13,7 +15,7 @@ from app.reports.schemas import ReportStatus as RestReportStatus
 from db.session import WriteTarget
 from schema.context import Context
 from schema.inputs import camel_dict, idempotent_mutation, stored_document, validated
-from schema.pagination import connection, page_request
+from schema.pagination import After, Before, First, Last, connection, page_request
 from schema.types import (
     Report,
     ReportConnection,
@@ -30,13 +32,18 @@ class ReportQueries:
     async def reports(
         self,
         info: Info[Context, None],
-        first: int = 20,
-        after: str | None = None,
-        status: ReportStatus = ReportStatus.PUBLISHED,
+        *,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        status: Annotated[
+            ReportStatus, strawberry.argument(description="Which reports, in which order.")
+        ] = ReportStatus.PUBLISHED,
     ) -> ReportConnection:
         who = info.context.require("reports:read")
         runtime = info.context.runtime
-        request = page_request(runtime, first, after)
+        request = page_request(runtime, first, after, last, before)
         async with runtime.db.reading() as database:
             page = await reports.list_page(
                 database,

@@ -29,11 +29,14 @@ from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
 from app.reports.schemas import ReportStatus as DomainReportStatus
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
-from app.webhooks.schemas import DeliveryOut, EndpointOut
+from app.webhooks import service as webhooks
+from app.webhooks.schemas import DeliveryFiltersIn, DeliveryOut, EndpointOut
 from db.models.automation_run import RunStatus
 from db.models.webhook_delivery import DeliveryStatus
 from schema import described
 from schema.context import Context
+from schema.inputs import camel_dict, validated
+from schema.pagination import After, Before, First, Last, PageInfo, connection, page_request
 from schema.webhook_stats import StatsWindow, WebhookEndpointStats, endpoint_stats
 
 # The GraphQL enums are the domain's: the same names and values.
@@ -81,30 +84,50 @@ def _attributes(model: type[OutputModel]) -> tuple[tuple[str, ...], Callable[[ob
     return names, read if len(names) > 1 else lambda row: (read(row),)
 
 
-@from_model(model=ReportOut, all_fields=True)
-class Report(_FromRow):
+@strawberry.interface(
+    description="An object with a global id: `node(id:)` and `nodes(ids:)` fetch it by that "
+    "id alone (docs/GRAPHQL-RELAY.md)."
+)
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="The object's UUID, unique across every type of node."
+    )
+
+
+@from_model(model=ReportOut, all_fields=True, description="A report, as REST shows it.")
+class Report(_FromRow, Node):
     id: strawberry.ID
     content: JSON
 
 
-@from_model(model=ReportUpsertOut, all_fields=True)
+@from_model(
+    model=ReportUpsertOut,
+    all_fields=True,
+    description="What an upsert did to one report, and the report as it stands.",
+)
 class ReportUpsertResult:
     result: UpsertResult
 
 
-@from_model(model=UpsertSummaryOut, all_fields=True)
+@from_model(
+    model=UpsertSummaryOut, all_fields=True, description="How many reports each outcome had."
+)
 class UpsertSummary:
     pass
 
 
-@from_model(model=ReportBatchOut)
+@from_model(
+    model=ReportBatchOut, description="The outcome of `upsertReports`: per report, and counted."
+)
 class UpsertReportsPayload(_FromOutputModel):
-    data: strawberry.auto = strawberry.field(name="results")
+    data: strawberry.auto = strawberry.field(
+        name="results", description="One result per input report, in the input's order."
+    )
     summary: strawberry.auto
 
 
-@from_model(model=RunOut, all_fields=True)
-class AutomationRun(_FromOutputModel):
+@from_model(model=RunOut, all_fields=True, description="An automation run, as REST shows it.")
+class AutomationRun(_FromOutputModel, Node):
     id: strawberry.ID
     # A String in the published SDL, not an enum.
     provider: str
@@ -114,12 +137,105 @@ class AutomationRun(_FromOutputModel):
     error: JSON | None
 
 
+@strawberry.input(
+    description="Filters of a delivery list, as the REST list "
+    "`GET /v1/tenants/{t}/webhook-deliveries` takes them; every one given must hold."
+)
+class WebhookDeliveryFilter:
+    endpoint_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Deliveries to this endpoint."
+    )
+    status: WebhookDeliveryStatus | None = strawberry.field(
+        default=None, description="Deliveries in this status."
+    )
+    event_type: str | None = strawberry.field(
+        default=None, description="Deliveries of events of this type (e.g. `report.created`)."
+    )
+    event_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Deliveries of this event."
+    )
+    request_id: str | None = strawberry.field(
+        default=None,
+        description="Deliveries of events caused by the API request with this X-Request-Id.",
+    )
+    resource_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Deliveries of events about this report or run."
+    )
+    since: datetime | None = strawberry.field(
+        default=None, description="Deliveries created at or after this moment."
+    )
+    until: datetime | None = strawberry.field(
+        default=None, description="Deliveries created before this moment."
+    )
+
+
+@strawberry.type(description="A delivery in a list, with its cursor.")
+class WebhookDeliveryEdge:
+    node: WebhookDelivery = strawberry.field(description="The delivery.")
+    row: strawberry.Private[Any]
+    page: strawberry.Private[Page[Any]]
+
+    @described.field("Where the list resumes after (or before) this delivery.")
+    def cursor(self) -> str:
+        return self.page.cursor_of(self.row)
+
+
+@strawberry.type(description="A page of deliveries, newest first (by createdAt, then id).")
+class WebhookDeliveryConnection:
+    edges: list[WebhookDeliveryEdge] = strawberry.field(description="The page's deliveries.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
+
+
+async def delivery_connection(
+    context: Context,
+    filter: WebhookDeliveryFilter | None,
+    paging: tuple[int | None, str | None, int | None, str | None],
+    *,
+    endpoint_id: uuid.UUID | None = None,
+) -> WebhookDeliveryConnection:
+    """A page of the tenant's deliveries that pass `filter` (within one endpoint's, given one),
+    through the REST list's service and rules."""
+    who = context.require("webhooks:read")
+    request = page_request(context.runtime, *paging)
+    document = camel_dict(filter) if filter is not None else {}
+    filters = validated(
+        DeliveryFiltersIn, document, rename={name: f"filter.{name}" for name in document}
+    ).filters()
+    async with context.runtime.db.unit_of_work() as session:
+        if endpoint_id is None:
+            page = await webhooks.list_tenant_deliveries(
+                session, tenant_id=who.tenant_id, filters=filters, page=request
+            )
+        else:
+            page = await webhooks.list_endpoint_filtered_deliveries(
+                session,
+                tenant_id=who.tenant_id,
+                endpoint_id=endpoint_id,
+                filters=filters,
+                page=request,
+            )
+    return connection(page, WebhookDelivery.of, WebhookDeliveryEdge, WebhookDeliveryConnection)
+
+
+@from_model(
+    model=DeliveryOut,
+    all_fields=True,
+    description="One event's delivery to one endpoint, and how its attempts went.",
+)
+class WebhookDelivery(_FromOutputModel, Node):
+    id: strawberry.ID
+    endpoint_id: strawberry.ID
+    event_id: strawberry.ID
+    resource_id: strawberry.ID | None
+    status: WebhookDeliveryStatus
+
+
 @from_model(
     model=EndpointOut,
     all_fields=True,
     description="A URL the tenant's events are delivered to, signed (Standard Webhooks).",
 )
-class WebhookEndpoint(_FromOutputModel):
+class WebhookEndpoint(_FromOutputModel, Node):
     id: strawberry.ID
 
     @described.field(description="The endpoint's delivery statistics over a window.")
@@ -132,31 +248,27 @@ class WebhookEndpoint(_FromOutputModel):
     ) -> WebhookEndpointStats | None:
         return await endpoint_stats(info.context, uuid.UUID(str(self.id)), window)
 
-
-@from_model(
-    model=DeliveryOut,
-    all_fields=True,
-    description="One event's delivery to one endpoint, and how its attempts went.",
-)
-class WebhookDelivery(_FromOutputModel):
-    id: strawberry.ID
-    endpoint_id: strawberry.ID
-    event_id: strawberry.ID
-    resource_id: strawberry.ID | None
-    status: WebhookDeliveryStatus
-
-
-@strawberry.type
-class PageInfo:
-    page: strawberry.Private[Page[Any]]
-
-    @strawberry.field
-    def has_next_page(self) -> bool:
-        return self.page.has_next
-
-    @strawberry.field
-    def end_cursor(self) -> str | None:
-        return self.page.end_cursor
+    @described.field(
+        "The endpoint's deliveries, newest first, as `webhookDeliveries` lists "
+        "them with `endpointId` fixed to this endpoint (a filter naming another endpoint "
+        "matches none). Needs webhooks:read."
+    )
+    async def deliveries(
+        self,
+        info: Info[Context, None],
+        *,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            WebhookDeliveryFilter | None,
+            strawberry.argument(description="Filters; every one given must hold."),
+        ] = None,
+    ) -> WebhookDeliveryConnection:
+        return await delivery_connection(
+            info.context, filter, (first, after, last, before), endpoint_id=uuid.UUID(self.id)
+        )
 
 
 @strawberry.type
@@ -167,7 +279,7 @@ class ReportEdge:
 
     @strawberry.field
     def cursor(self) -> str:
-        return self.page.cursor_after(self.row)
+        return self.page.cursor_of(self.row)
 
 
 @strawberry.type
@@ -184,7 +296,7 @@ class AutomationRunEdge:
 
     @strawberry.field
     def cursor(self) -> str:
-        return self.page.cursor_after(self.row)
+        return self.page.cursor_of(self.row)
 
 
 @strawberry.type

@@ -15,7 +15,13 @@ from app.webhooks.recovery_schemas import RecoverIn
 from schema import described
 from schema.context import Context
 from schema.inputs import camel_dict
-from schema.types import WebhookEndpoint
+from schema.pagination import After, Before, First, Last
+from schema.types import (
+    WebhookDeliveryConnection,
+    WebhookDeliveryFilter,
+    WebhookEndpoint,
+    delivery_connection,
+)
 from schema.webhook_inputs import validated_input
 from schema.webhook_types import (
     EndpointId,
@@ -101,3 +107,23 @@ class WebhookQueries:
                 session, tenant_id=who.tenant_id, window=window
             )
         return WebhookRecoveryPreview.of(preview)
+
+    @described.field(
+        "The tenant's webhook deliveries, newest first (by createdAt, then id), "
+        "filtered as the REST list `GET /v1/tenants/{t}/webhook-deliveries` is. "
+        "Needs webhooks:read."
+    )
+    async def webhook_deliveries(
+        self,
+        info: Info[Context, None],
+        *,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            WebhookDeliveryFilter | None,
+            strawberry.argument(description="Filters; every one given must hold."),
+        ] = None,
+    ) -> WebhookDeliveryConnection:
+        return await delivery_connection(info.context, filter, (first, after, last, before))

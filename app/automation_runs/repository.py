@@ -7,12 +7,13 @@ from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
 from db import leases
+from db.keyset import keyset_slice
 from db.models.automation_run import ACTIVE_STATUSES, AutomationRun, RunStatus
 
 
@@ -57,16 +58,22 @@ async def list_page(
     *,
     after: Position | None,
     limit: int,
+    reverse: bool = False,
 ) -> Sequence[AutomationRun]:
-    """Newest first (ix_automation_runs_order, or ix_automation_runs_status_order)."""
+    """Newest first (ix_automation_runs_order, or ix_automation_runs_status_order); with
+    `reverse`, the runs before the position, oldest first (the same index read backwards)."""
     query = select(AutomationRun).where(AutomationRun.tenant_id == tenant_id)
     if status is not None:
         query = query.where(AutomationRun.status == status)
-    if after is not None:
-        query = query.where(
-            tuple_(AutomationRun.created_at, AutomationRun.id) < tuple_(after.sort_key, after.id)
-        )
-    query = query.order_by(AutomationRun.created_at.desc(), AutomationRun.id.desc()).limit(limit)
+    query = keyset_slice(
+        query,
+        AutomationRun.created_at,
+        AutomationRun.id,
+        after=after,
+        limit=limit,
+        descending=True,
+        reverse=reverse,
+    )
     return (await session.scalars(query)).all()
 
 

@@ -37,27 +37,39 @@ class Position:
 
 @dataclass(frozen=True)
 class Page(Generic[Item]):
-    """Items of one page and where each ends. Cursors are made only when asked for: REST
-    needs the next page's alone, GraphQL an edge's when its `cursor` is selected."""
+    """Items of one page, in the list's order, and where each stands. Cursors are made only
+    when asked for: REST needs the next page's alone, GraphQL an edge's when its `cursor` is
+    selected.
+
+    `has_next` is known when the page was read forwards (items follow it), `has_previous` when
+    it was read backwards (items precede it); the other is False, as Relay's algorithm allows.
+    """
 
     items: list[Item]
     has_next: bool
     ordering: str
     place_of: PlaceOf[Item]
     codec: CursorCodec
+    has_previous: bool = False
 
     @property
     def next_cursor(self) -> str | None:
         """The cursor of the next page; None on the last page."""
-        return self.cursor_after(self.items[-1]) if self.has_next else None
+        return self.cursor_of(self.items[-1]) if self.has_next else None
+
+    @property
+    def start_cursor(self) -> str | None:
+        """The cursor of this page's first item; None when the page is empty."""
+        return self.cursor_of(self.items[0]) if self.items else None
 
     @property
     def end_cursor(self) -> str | None:
-        """The cursor after this page's last item; None when the page is empty."""
-        return self.cursor_after(self.items[-1]) if self.items else None
+        """The cursor of this page's last item; None when the page is empty."""
+        return self.cursor_of(self.items[-1]) if self.items else None
 
-    def cursor_after(self, item: Item) -> str:
-        """The cursor that resumes the list after `item`, one of this page's."""
+    def cursor_of(self, item: Item) -> str:
+        """The cursor of `item`, one of this page's: the list resumes after it (`after`) or
+        before it (`before`)."""
         return self.codec.encode(self._position(item))
 
     def _position(self, item: Item) -> Position:
@@ -103,41 +115,56 @@ class CursorCodec:
 
 
 class FetchRows(Protocol[Row_co]):
-    """Up to `limit` rows after a position (from the start when None), in the list's order."""
+    """Up to `limit` rows after a position (from the start when None), in the list's order;
+    with `reverse`, in the reverse order: the rows before the position, nearest first (from
+    the end of the list when None)."""
 
-    def __call__(self, *, after: Position | None, limit: int) -> Awaitable[Sequence[Row_co]]: ...
+    def __call__(
+        self, *, after: Position | None, limit: int, reverse: bool
+    ) -> Awaitable[Sequence[Row_co]]: ...
 
 
 @dataclass(frozen=True)
 class PageRequest:
-    """What a face asks of a list: up to `limit` items after `cursor`, as the client sent it."""
+    """What a face asks of a list: up to `limit` items after `cursor`, as the client sent it;
+    with `backward`, the `limit` items just before `cursor` (the list's last ones without)."""
 
     cursors: CursorCodec
     cursor: str | None
     limit: int
+    backward: bool = False
 
     def for_list(self, ordering: str) -> Pager:
         """The request for the list under `ordering`; a cursor made for another list, or not
         made by us, is refused here (422)."""
         return Pager(
-            self.cursors, ordering, self.cursors.decode(self.cursor, ordering=ordering), self.limit
+            self.cursors,
+            ordering,
+            self.cursors.decode(self.cursor, ordering=ordering),
+            self.limit,
+            self.backward,
         )
 
 
 @dataclass(frozen=True)
 class Pager:
-    """Reads one page of a keyset-ordered list."""
+    """Reads one page of a keyset-ordered list, forwards from `start` or backwards to it."""
 
     cursors: CursorCodec
     ordering: str
-    after: Position | None
+    start: Position | None
     limit: int
+    backward: bool = False
 
     async def fetch(self, rows: FetchRows[Item], place_of: PlaceOf[Item]) -> Page[Item]:
-        """One row beyond the page tells whether another page follows."""
-        fetched = list(await rows(after=self.after, limit=self.limit + 1))
-        has_next = len(fetched) > self.limit
-        return Page(fetched[: self.limit], has_next, self.ordering, place_of, self.cursors)
+        """One row beyond the page tells whether another page follows (or, read backwards,
+        precedes)."""
+        limit = self.limit
+        fetched = list(await rows(after=self.start, limit=limit + 1, reverse=self.backward))
+        if self.backward:
+            items = fetched[:limit][::-1]
+            return Page(items, False, self.ordering, place_of, self.cursors, len(fetched) > limit)
+        return Page(fetched[:limit], len(fetched) > limit, self.ordering, place_of, self.cursors)
 
 
 def _invalid_cursor() -> ValidationFailed:

@@ -106,9 +106,11 @@ async def list_page(
     *,
     after: Position | None,
     limit: int,
+    reverse: bool = False,
 ) -> list[ReportRow]:
-    """Up to `limit` reports after a position, newest first."""
-    first, following = _PAGES[status]
+    """Up to `limit` reports after a position, newest first; with `reverse`, before it,
+    oldest first."""
+    first, following = (_REVERSE_PAGES if reverse else _PAGES)[status]
     if after is None:
         return await _fetch(source, first, tenant_id, limit)
     return await _fetch(source, following, tenant_id, limit, after.sort_key, after.id)
@@ -126,22 +128,31 @@ _BY_SLUG = f"{_SELECT} AND slug = $2"
 _BY_SLUGS = f"{_SELECT} AND slug = ANY($2::text[])"
 
 
-def _keyset_queries(condition: str, column: str) -> tuple[str, str]:
-    """The first page and the page after ($3, $4) of one ordering: newest first, limit $2.
+def _keyset_queries(condition: str, column: str, *, reverse: bool) -> tuple[str, str]:
+    """The first page and the page after ($3, $4) of one ordering: newest first, limit $2;
+    with `reverse`, oldest first (the list read backwards).
 
-    Each matches one of the partial or full indexes on (tenant_id, column DESC, id DESC).
+    Each matches one of the partial or full indexes on (tenant_id, column DESC, id DESC), read
+    forwards or backwards.
     """
-    order = f"ORDER BY {column} DESC, id DESC LIMIT $2"
+    direction, beyond = ("ASC", ">") if reverse else ("DESC", "<")
+    order = f"ORDER BY {column} {direction}, id {direction} LIMIT $2"
     return (
         f"{_SELECT}{condition} {order}",
-        f"{_SELECT}{condition} AND ({column}, id) < ($3, $4) {order}",
+        f"{_SELECT}{condition} AND ({column}, id) {beyond} ($3, $4) {order}",
     )
 
 
+_ORDERINGS = {
+    ReportStatus.PUBLISHED: (" AND published_at IS NOT NULL", "published_at"),
+    ReportStatus.DRAFT: (" AND published_at IS NULL", "updated_at"),
+    ReportStatus.ALL: ("", "updated_at"),
+}
 _PAGES = {
-    ReportStatus.PUBLISHED: _keyset_queries(" AND published_at IS NOT NULL", "published_at"),
-    ReportStatus.DRAFT: _keyset_queries(" AND published_at IS NULL", "updated_at"),
-    ReportStatus.ALL: _keyset_queries("", "updated_at"),
+    status: _keyset_queries(*ordering, reverse=False) for status, ordering in _ORDERINGS.items()
+}
+_REVERSE_PAGES = {
+    status: _keyset_queries(*ordering, reverse=True) for status, ordering in _ORDERINGS.items()
 }
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Update, delete, func, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, Update, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Position
 from app.webhooks.delivery_filters import DeliveryFilters
+from db.keyset import keyset_slice
 from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_endpoint import DisabledReason, Ordering, WebhookEndpoint
@@ -100,17 +101,24 @@ async def find_endpoint(
 
 
 async def list_endpoints(
-    session: AsyncSession, tenant_id: uuid.UUID, *, after: Position | None, limit: int | None
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    *,
+    after: Position | None,
+    limit: int | None,
+    reverse: bool = False,
 ) -> Sequence[WebhookEndpoint]:
-    """Up to `limit` (None: all) endpoints after a position, oldest first
-    (ix_webhook_endpoints_order)."""
-    query = select(WebhookEndpoint).where(WebhookEndpoint.tenant_id == tenant_id)
-    if after is not None:
-        query = query.where(
-            tuple_(WebhookEndpoint.created_at, WebhookEndpoint.id)
-            > tuple_(after.sort_key, after.id)
-        )
-    query = query.order_by(WebhookEndpoint.created_at, WebhookEndpoint.id).limit(limit)
+    """Up to `limit` (None: all) endpoints after a position, oldest first; with `reverse`,
+    before it, newest first (ix_webhook_endpoints_order)."""
+    query = keyset_slice(
+        select(WebhookEndpoint).where(WebhookEndpoint.tenant_id == tenant_id),
+        WebhookEndpoint.created_at,
+        WebhookEndpoint.id,
+        after=after,
+        limit=limit,
+        descending=False,
+        reverse=reverse,
+    )
     return (await session.scalars(query)).all()
 
 
@@ -273,9 +281,10 @@ async def list_deliveries(
     *,
     after: Position | None,
     limit: int,
+    reverse: bool = False,
 ) -> list[DeliveryLogEntry]:
-    """Up to `limit` deliveries of an endpoint after a position, newest first
-    (ix_webhook_deliveries_log)."""
+    """Up to `limit` deliveries of an endpoint after a position, newest first; with `reverse`,
+    before it, oldest first (ix_webhook_deliveries_log)."""
     query = (
         select(*_LOG_COLUMNS)
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
@@ -283,13 +292,16 @@ async def list_deliveries(
     )
     if status is not None:
         query = query.where(WebhookDelivery.status == status)
-    if after is not None:
-        query = query.where(
-            tuple_(WebhookDelivery.created_at, WebhookDelivery.id)
-            < tuple_(after.sort_key, after.id)
-        )
-    query = query.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-    rows = await session.execute(query.limit(limit))
+    query = keyset_slice(
+        query,
+        WebhookDelivery.created_at,
+        WebhookDelivery.id,
+        after=after,
+        limit=limit,
+        descending=True,
+        reverse=reverse,
+    )
+    rows = await session.execute(query)
     return [_log_entry(row._asdict()) for row in rows]
 
 
@@ -300,15 +312,23 @@ async def list_tenant_deliveries(
     *,
     after: Position | None,
     limit: int,
+    reverse: bool = False,
 ) -> list[DeliveryLogEntry]:
     """Up to `limit` of the tenant's deliveries that pass the filters, after a position, newest
-    first."""
-    rows = await session.execute(tenant_deliveries_query(tenant_id, filters, after, limit))
+    first; with `reverse`, before it, oldest first."""
+    rows = await session.execute(
+        tenant_deliveries_query(tenant_id, filters, after, limit, reverse=reverse)
+    )
     return [_log_entry(row._asdict()) for row in rows]
 
 
 def tenant_deliveries_query(
-    tenant_id: uuid.UUID, filters: DeliveryFilters, after: Position | None, limit: int
+    tenant_id: uuid.UUID,
+    filters: DeliveryFilters,
+    after: Position | None,
+    limit: int,
+    *,
+    reverse: bool = False,
 ) -> Select[*tuple[Any, ...]]:
     """The query of `list_tenant_deliveries`: ix_webhook_deliveries_tenant_log read in order,
     or the request's or resource's index (ix_webhook_deliveries_request, _resource) when
@@ -331,16 +351,16 @@ def tenant_deliveries_query(
         conditions.append(delivery.created_at >= filters.since)
     if filters.until is not None:
         conditions.append(delivery.created_at < filters.until)
-    if after is not None:
-        conditions.append(
-            tuple_(delivery.created_at, delivery.id) < tuple_(after.sort_key, after.id)
-        )
-    return (
+    return keyset_slice(
         select(*_LOG_COLUMNS)
         .join(OutboxEvent, OutboxEvent.id == delivery.event_id)
-        .where(*conditions)
-        .order_by(delivery.created_at.desc(), delivery.id.desc())
-        .limit(limit)
+        .where(*conditions),
+        delivery.created_at,
+        delivery.id,
+        after=after,
+        limit=limit,
+        descending=True,
+        reverse=reverse,
     )
 
 

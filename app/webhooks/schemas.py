@@ -23,6 +23,7 @@ from app.core.request_context import ID_PATTERN
 from app.core.schemas import InputModel, OutputModel, PageOut
 from app.core.time import UtcDateTime
 from app.outbox.events import EVENT_TYPES
+from app.webhooks.delivery_filters import DeliveryFilters
 from app.webhooks.ssrf import MAX_URL_LENGTH
 from db.models.webhook_delivery import DeliveryStatus
 from db.models.webhook_endpoint import MAX_DELIVERIES_PER_SECOND, DisabledReason, Ordering
@@ -217,6 +218,23 @@ class DeliveryOut(OutputModel):
         "job caused it."
     )
     created_at: UtcDateTime = Field(description="When it was created.")
+
+
+class DeliveryFiltersIn(InputModel):
+    """The tenant delivery list's filters as GraphQL's `WebhookDeliveryFilter` sends them,
+    under the rules of the REST query parameters (`GET .../webhook-deliveries`)."""
+
+    endpoint_id: uuid.UUID | None = None
+    status: DeliveryStatus | None = None
+    event_type: EventType | None = None
+    event_id: uuid.UUID | None = None
+    request_id: RequestId | None = None
+    resource_id: uuid.UUID | None = None
+    since: Rfc3339 | None = None
+    until: Rfc3339 | None = None
+
+    def filters(self) -> DeliveryFilters:
+        return DeliveryFilters(**dict(self))
 
 
 class DeliveryEnvelope(OutputModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
-from app.core.pagination import Page, PageRequest
+from app.core.pagination import Page, PageRequest, Position
 from app.outbox import service as outbox
 from app.outbox.events import WEBHOOK_TEST, EventOrigin
 from app.webhooks import repository
@@ -219,6 +219,28 @@ async def list_tenant_deliveries(
     return await page.for_list(filters.ordering()).fetch(
         partial(repository.list_tenant_deliveries, session, tenant_id, filters), _created_place
     )
+
+
+async def list_endpoint_filtered_deliveries(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    endpoint_id: uuid.UUID,
+    filters: DeliveryFilters,
+    page: PageRequest,
+) -> Page[DeliveryLogEntry]:
+    """The tenant list (`list_tenant_deliveries`) within one endpoint's deliveries; filters
+    that name another endpoint pass none."""
+    if filters.endpoint_id not in {None, endpoint_id}:
+        return await page.for_list(filters.ordering()).fetch(_no_deliveries, _created_place)
+    within = replace(filters, endpoint_id=endpoint_id)
+    return await list_tenant_deliveries(session, tenant_id=tenant_id, filters=within, page=page)
+
+
+async def _no_deliveries(
+    *, after: Position | None, limit: int, reverse: bool
+) -> list[DeliveryLogEntry]:
+    return []
 
 
 async def retry_delivery(

@@ -26,7 +26,7 @@ class Tag:
 
 
 @strawberry.type
-class Node:
+class Item:
     title: str
     at: datetime
     tags: list[Tag]
@@ -35,8 +35,8 @@ class Node:
 
 @strawberry.type
 class Edge:
-    node: Node
-    spare: Node | None
+    node: Item
+    spare: Item | None
 
 
 @strawberry.type
@@ -63,7 +63,7 @@ AT = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 
 def node(**changes: Any) -> Any:
     values: dict[str, Any] = {"title": "t", "at": AT, "tags": [Tag(name="a")], "best": None}
-    return Node(**{**values, **changes})
+    return Item(**{**values, **changes})
 
 
 def connection(*edges: Any, counts: Any = (1, None)) -> Any:
