@@ -56,6 +56,7 @@ from schema.document_cache import CachedDocuments, DocumentLimits, ValidDocument
 from schema.errors import error_codes, graphql_error_body, with_code
 from schema.event_types import EventTypeQueries
 from schema.execution import PlainFieldsExecutor
+from schema.nodes import NodeQueries
 from schema.outages import (
     as_unavailable,
     close_connection_on_outage,
@@ -72,7 +73,14 @@ GRAPHQL_METHODS = "GET, POST"
 
 Query = merge_types(
     "Query",
-    (ReportQueries, AutomationRunQueries, WebhookQueries, EventTypeQueries, ApiKeyQueries),
+    (
+        ReportQueries,
+        AutomationRunQueries,
+        WebhookQueries,
+        EventTypeQueries,
+        ApiKeyQueries,
+        NodeQueries,
+    ),
 )
 Mutation = merge_types("Mutation", (ReportMutations, AutomationRunMutations, WebhookMutations))
 Subscription = merge_types("Subscription", (AutomationRunSubscriptions,))
