@@ -4,12 +4,12 @@ idempotency keys through the same store and rules as the REST header."""
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
+from strawberry.types.base import has_object_definition
 
 from app.core.errors import ValidationFailed
 from app.http.validation import validate
@@ -24,8 +24,8 @@ def camel_dict(value: Any) -> Any:
     """A Strawberry input as the camelCase JSON the REST body would carry (unset fields out)."""
     if isinstance(value, list):
         return [camel_dict(item) for item in value]
-    # Enum members carry their enum's definition too: they stay values.
-    if hasattr(value, "__strawberry_definition__") and not isinstance(value, Enum):
+    # Enum members carry their class's definition too; only input objects are converted.
+    if has_object_definition(value):
         return {
             to_camel(name): camel_dict(item)
             for name, item in strawberry.asdict(value).items()

@@ -267,7 +267,7 @@ class WebhookEndpoint(_FromOutputModel, Node):
         ] = None,
     ) -> WebhookDeliveryConnection:
         return await delivery_connection(
-            info.context, filter, (first, after, last, before), endpoint_id=uuid.UUID(self.id)
+            info.context, filter, (first, after, last, before), endpoint_id=uuid.UUID(str(self.id))
         )
 
 

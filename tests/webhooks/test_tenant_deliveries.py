@@ -254,9 +254,11 @@ async def test_refusals_401_without_a_key_403_without_the_scope_or_for_another_t
     assert allowed.json() == {"data": [], "nextCursor": None}
 
 
-async def _plan(db: Database, tenant_id: uuid.UUID, filters: DeliveryFilters) -> str:
+async def _plan(
+    db: Database, tenant_id: uuid.UUID, filters: DeliveryFilters, *, reverse: bool = False
+) -> str:
     after = Position("any", BASE_TIME + timedelta(days=1), uuid.uuid4())
-    query = tenant_deliveries_query(tenant_id, filters, after, 21)
+    query = tenant_deliveries_query(tenant_id, filters, after, 21, reverse=reverse)
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     async with db.unit_of_work() as session:
@@ -295,3 +297,8 @@ async def test_request_and_resource_filters_use_their_indexes(
     assert "ix_webhook_deliveries_resource" in by_resource, by_resource
     unfiltered = await _plan(db, tenant_id, DeliveryFilters())
     assert "ix_webhook_deliveries_tenant_log" in unfiltered, unfiltered
+    # Read backwards (GraphQL's `last`/`before`), the same indexes serve, scanned backwards.
+    backwards = await _plan(db, tenant_id, DeliveryFilters(), reverse=True)
+    assert "Index Scan Backward using ix_webhook_deliveries_tenant_log" in backwards, backwards
+    by_request = await _plan(db, tenant_id, DeliveryFilters(request_id="req-7"), reverse=True)
+    assert "ix_webhook_deliveries_request" in by_request, by_request
