@@ -23,7 +23,6 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
@@ -52,6 +51,7 @@ from schema.automation_runs import (
     AutomationRunSubscriptions,
 )
 from schema.context import Context, GraphQLRequestRefused, get_context, read_body_within_limit
+from schema.described import described_root
 from schema.document_cache import CachedDocuments, DocumentLimits, ValidDocument
 from schema.errors import error_codes, graphql_error_body, with_code
 from schema.event_types import EventTypeQueries
@@ -71,8 +71,9 @@ from schema.webhooks import WebhookQueries
 
 GRAPHQL_METHODS = "GET, POST"
 
-Query = merge_types(
+Query = described_root(
     "Query",
+    "Reads of the tenant that the path names, with the key's or token's scopes.",
     (
         ReportQueries,
         AutomationRunQueries,
@@ -82,8 +83,17 @@ Query = merge_types(
         NodeQueries,
     ),
 )
-Mutation = merge_types("Mutation", (ReportMutations, AutomationRunMutations, WebhookMutations))
-Subscription = merge_types("Subscription", (AutomationRunSubscriptions,))
+Mutation = described_root(
+    "Mutation",
+    "Changes to the tenant that the path names, through the REST services and idempotency "
+    "store (POST only).",
+    (ReportMutations, AutomationRunMutations, WebhookMutations),
+)
+Subscription = described_root(
+    "Subscription",
+    "Live updates, over graphql-transport-ws at the same path.",
+    (AutomationRunSubscriptions,),
+)
 
 
 class Schema(strawberry.Schema):

@@ -15,8 +15,15 @@ from app.automation_runs.schemas import CreateRunIn, RunEnvelope, RunOut
 from app.core.ids import parse_id
 from app.idempotency.service import StoredResponse, stored_json
 from db.models.automation_run import TERMINAL_STATUSES
+from schema import described
 from schema.context import Context
-from schema.inputs import camel_dict, idempotent_mutation, run_idempotent, validated
+from schema.inputs import (
+    IDEMPOTENCY_KEY,
+    camel_dict,
+    idempotent_mutation,
+    run_idempotent,
+    validated,
+)
 from schema.pagination import After, Before, First, Last, connection, page_request
 from schema.types import (
     AutomationRun,
@@ -32,11 +39,14 @@ RECHECK_SECONDS = 5.0
 
 @strawberry.type
 class AutomationRunQueries:
-    @strawberry.field
+    @described.field(
+        "The tenant's automation run with this id; null when there is none (a malformed id "
+        "included). Needs automations:read."
+    )
     async def automation_run(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The run's id (a UUID).")],
     ) -> AutomationRun | None:
         info.context.require("automations:read")
         run_id = parse_id(str(id))
@@ -45,7 +55,9 @@ class AutomationRunQueries:
         row = await loaders.run_by_id.load(run_id) if run_id else None
         return AutomationRun.of(row) if row is not None else None
 
-    @strawberry.field
+    @described.field(
+        "The tenant's automation runs, newest first, a page at a time. Needs automations:read."
+    )
     async def automation_runs(
         self,
         info: Info[Context, None],
@@ -71,12 +83,17 @@ class AutomationRunQueries:
 
 @strawberry.type
 class AutomationRunMutations:
-    @strawberry.mutation
+    @described.mutation(
+        "Create an automation run and dispatch it to its provider, as the REST "
+        "`POST .../automation-runs` does. Needs automations:write."
+    )
     async def create_automation_run(
         self,
         info: Info[Context, None],
-        input: CreateAutomationRunInput,
-        idempotency_key: str | None = None,
+        input: Annotated[
+            CreateAutomationRunInput, strawberry.argument(description="The run to create.")
+        ],
+        idempotency_key: Annotated[str | None, IDEMPOTENCY_KEY] = None,
     ) -> AutomationRun:
         context = info.context
         who = context.require("automations:write")
@@ -101,11 +118,14 @@ class AutomationRunMutations:
 
 @strawberry.type
 class AutomationRunSubscriptions:
-    @strawberry.subscription
+    @described.subscription(
+        "The run's current state, then each change, until a terminal status. An unknown run "
+        "(another tenant's included) is an error with code not_found. Needs automations:read."
+    )
     async def automation_run_updated(
         self,
         info: Info[Context, None],
-        id: strawberry.ID,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The run's id (a UUID).")],
     ) -> AsyncGenerator[AutomationRun, None]:
         """The run's current state, then each change; ends after a terminal state.
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import strawberry
+from strawberry.tools import merge_types
 
 Resolver = TypeVar("Resolver", bound=Callable[..., Any])
 
@@ -31,3 +32,10 @@ def subscription(description: str, **options: Any) -> Callable[[Resolver], Resol
         "Callable[[Resolver], Resolver]",
         strawberry.subscription(description=description, **options),
     )
+
+
+def described_root(name: str, description: str, parts: tuple[type, ...]) -> type:
+    """`merge_types(name, parts)`, described."""
+    root = merge_types(name, parts)
+    root.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return root

@@ -19,6 +19,14 @@ from schema.context import Context
 
 Model = TypeVar("Model", bound=BaseModel)
 
+# The `idempotencyKey` argument of every mutation (CONTRACT.md §4).
+IDEMPOTENCY_KEY = strawberry.argument(
+    description="Runs the mutation once per key: a repeat with the same input replays the "
+    "first answer (`extensions.idempotentReplayed`), with other input it is "
+    "`idempotency_key_reused`. 1 to 255 printable ASCII characters; the REST "
+    "`Idempotency-Key` store and rules."
+)
+
 
 def camel_dict(value: Any) -> Any:
     """A Strawberry input as the camelCase JSON the REST body would carry (unset fields out)."""

@@ -13,8 +13,15 @@ from app.reports import service as reports
 from app.reports.schemas import ReportBatchIn
 from app.reports.schemas import ReportStatus as RestReportStatus
 from db.session import WriteTarget
+from schema import described
 from schema.context import Context
-from schema.inputs import camel_dict, idempotent_mutation, stored_document, validated
+from schema.inputs import (
+    IDEMPOTENCY_KEY,
+    camel_dict,
+    idempotent_mutation,
+    stored_document,
+    validated,
+)
 from schema.pagination import After, Before, First, Last, connection, page_request
 from schema.types import (
     Report,
@@ -28,7 +35,7 @@ from schema.types import (
 
 @strawberry.type
 class ReportQueries:
-    @strawberry.field
+    @described.field("The tenant's reports, a page at a time. Needs reports:read.")
     async def reports(
         self,
         info: Info[Context, None],
@@ -53,15 +60,24 @@ class ReportQueries:
             )
         return connection(page, Report.of, ReportEdge, ReportConnection)
 
-    @strawberry.field
-    async def report(self, info: Info[Context, None], slug: str) -> Report | None:
+    @described.field(
+        "The tenant's report with this slug; null when there is none. Needs reports:read."
+    )
+    async def report(
+        self,
+        info: Info[Context, None],
+        slug: Annotated[str, strawberry.argument(description="The report's slug.")],
+    ) -> Report | None:
         info.context.require("reports:read")
         loaders = info.context.loaders
         assert loaders is not None
         row = await loaders.report_by_slug.load(slug)
         return Report.of(row) if row is not None else None
 
-    @strawberry.field
+    @described.field(
+        "The tenant's most recently published report; null when none is published. "
+        "Needs reports:read."
+    )
     async def latest_report(self, info: Info[Context, None]) -> Report | None:
         who = info.context.require("reports:read")
         async with info.context.runtime.db.reading() as database:
@@ -71,12 +87,18 @@ class ReportQueries:
 
 @strawberry.type
 class ReportMutations:
-    @strawberry.mutation
+    @described.mutation(
+        "Create or replace reports by slug, in one transaction, as the REST batch "
+        "`POST .../reports` does. Needs reports:write."
+    )
     async def upsert_reports(
         self,
         info: Info[Context, None],
-        input: list[ReportInput],
-        idempotency_key: str | None = None,
+        input: Annotated[
+            list[ReportInput],
+            strawberry.argument(description="The reports, 1 to 500, each slug once."),
+        ],
+        idempotency_key: Annotated[str | None, IDEMPOTENCY_KEY] = None,
     ) -> UpsertReportsPayload:
         context = info.context
         who = context.require("reports:write")

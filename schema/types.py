@@ -27,22 +27,19 @@ from app.automation_runs.schemas import RunOut
 from app.core.pagination import Page
 from app.core.schemas import OutputModel
 from app.reports.schemas import ReportBatchOut, ReportOut, ReportUpsertOut, UpsertResult
-from app.reports.schemas import ReportStatus as DomainReportStatus
 from app.reports.schemas import UpsertSummary as UpsertSummaryOut
 from app.webhooks import service as webhooks
 from app.webhooks.schemas import DeliveryFiltersIn, DeliveryOut, EndpointOut
-from db.models.automation_run import RunStatus
-from db.models.webhook_delivery import DeliveryStatus
-from schema import described
+from schema import described, enums
 from schema.context import Context
 from schema.inputs import camel_dict, validated
 from schema.pagination import After, Before, First, Last, PageInfo, connection, page_request
 from schema.webhook_stats import StatsWindow, WebhookEndpointStats, endpoint_stats
 
-# The GraphQL enums are the domain's: the same names and values.
-ReportStatus = DomainReportStatus
-AutomationRunStatus = Annotated[RunStatus, strawberry.enum(name="AutomationRunStatus")]
-WebhookDeliveryStatus = Annotated[DeliveryStatus, strawberry.enum(name="WebhookDeliveryStatus")]
+# The GraphQL enums are the domain's: the same names and values, described in schema/enums.py.
+ReportStatus = enums.ReportStatus
+AutomationRunStatus = enums.AutomationRunStatus
+WebhookDeliveryStatus = enums.WebhookDeliveryStatus
 
 
 class _FromOutputModel:
@@ -271,52 +268,78 @@ class WebhookEndpoint(_FromOutputModel, Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A report in a list, with its cursor.")
 class ReportEdge:
-    node: Report
+    node: Report = strawberry.field(description="The report.")
     row: strawberry.Private[Any]
     page: strawberry.Private[Page[Any]]
 
-    @strawberry.field
+    @described.field("Where the list resumes after (or before) this report.")
     def cursor(self) -> str:
         return self.page.cursor_of(self.row)
 
 
-@strawberry.type
+@strawberry.type(description="A page of reports, in the order of the list's status.")
 class ReportConnection:
-    edges: list[ReportEdge]
-    page_info: PageInfo
+    edges: list[ReportEdge] = strawberry.field(description="The page's reports.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
 
 
-@strawberry.type
+@strawberry.type(description="An automation run in a list, with its cursor.")
 class AutomationRunEdge:
-    node: AutomationRun
+    node: AutomationRun = strawberry.field(description="The run.")
     row: strawberry.Private[Any]
     page: strawberry.Private[Page[Any]]
 
-    @strawberry.field
+    @described.field("Where the list resumes after (or before) this run.")
     def cursor(self) -> str:
         return self.page.cursor_of(self.row)
 
 
-@strawberry.type
+@strawberry.type(description="A page of automation runs, newest first (by createdAt, then id).")
 class AutomationRunConnection:
-    edges: list[AutomationRunEdge]
-    page_info: PageInfo
+    edges: list[AutomationRunEdge] = strawberry.field(description="The page's runs.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="One report of an upsert, as in the REST batch `POST .../reports`; validated "
+    "by the same rules."
+)
 class ReportInput:
-    slug: str
-    title: str
-    summary: str | None = None
-    content: JSON | None = None
-    published_at: datetime | None = None
+    slug: str = strawberry.field(
+        description="The report's name within the tenant (lowercase letters, digits and "
+        "hyphens): an existing report with this slug is replaced."
+    )
+    title: str = strawberry.field(description="The title, 1 to 300 characters.")
+    summary: str | None = strawberry.field(
+        default=None, description="A summary of up to 2000 characters."
+    )
+    content: JSON | None = strawberry.field(
+        default=None, description="The content: a JSON object (`{}` when null)."
+    )
+    published_at: datetime | None = strawberry.field(
+        default=None, description="When it was published; null for a draft."
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new automation run, as in the REST `POST .../automation-runs`; validated by "
+    "the same rules."
+)
 class CreateAutomationRunInput:
-    flow_id: str
-    input: JSON | None = None
-    correlation_id: str | None = None
-    provider: str | None = None
+    flow_id: str = strawberry.field(
+        description="The flow to start: 1 to 100 letters, digits, `_` or `-`."
+    )
+    input: JSON | None = strawberry.field(
+        default=None, description="The flow's input: a JSON object (`{}` when null)."
+    )
+    correlation_id: str | None = strawberry.field(
+        default=None,
+        description="The client's id of the run, unique in the tenant (one is generated "
+        "when null); a repeat is a `conflict`.",
+    )
+    provider: str | None = strawberry.field(
+        default=None,
+        description="`activepieces` (the default when null) or `sandbox`.",
+    )

@@ -33,7 +33,7 @@ from schema.webhook_types import (
 
 @strawberry.type
 class WebhookQueries:
-    @described.field(description="The tenant's webhook endpoints, oldest first.")
+    @described.field("Every webhook endpoint of the tenant, oldest first. Needs webhooks:read.")
     async def webhook_endpoints(self, info: Info[Context, None]) -> list[WebhookEndpoint]:
         who = info.context.require("webhooks:read")
         async with info.context.runtime.db.unit_of_work() as session:

@@ -38,20 +38,31 @@ class CallbackIn(InputModel):
 
 
 class RunOut(OutputModel):
-    id: uuid.UUID
-    flow_id: str
-    provider: Provider
-    status: RunStatus
-    correlation_id: str
-    input: dict[str, Any]
-    output: dict[str, Any] | None
-    error: dict[str, Any] | None
-    provider_run_id: str | None
-    attempts: int
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
-    started_at: UtcDateTime | None
-    completed_at: UtcDateTime | None
+    id: uuid.UUID = Field(description="The run's id (a UUID).")
+    flow_id: str = Field(description="The flow the run starts.")
+    provider: Provider = Field(
+        description="Where the run is dispatched: `activepieces` or `sandbox`."
+    )
+    status: RunStatus = Field(description="Where the run stands.")
+    correlation_id: str = Field(
+        description="The run's correlation id (the client's, or one generated), unique in "
+        "the tenant; callbacks name the run by it."
+    )
+    input: dict[str, Any] = Field(description="The input the flow is given: a JSON object.")
+    output: dict[str, Any] | None = Field(
+        description="What the flow returned, once it succeeded; null before."
+    )
+    error: dict[str, Any] | None = Field(
+        description="Why the run failed or timed out; null otherwise."
+    )
+    provider_run_id: str | None = Field(
+        description="The provider's own id of the run, once a callback gave it."
+    )
+    attempts: int = Field(description="Dispatch attempts made so far.")
+    created_at: UtcDateTime = Field(description="When the run was created.")
+    updated_at: UtcDateTime = Field(description="When the run last changed.")
+    started_at: UtcDateTime | None = Field(description="When the run started running.")
+    completed_at: UtcDateTime | None = Field(description="When the run reached a terminal status.")
 
 
 class RunEnvelope(OutputModel):

@@ -128,14 +128,16 @@ class ReportBatchIn(InputModel):
 
 
 class ReportOut(OutputModel):
-    id: uuid.UUID
-    slug: str
-    title: str
-    summary: str | None
-    content: dict[str, Any]
-    published_at: UtcDateTime | None
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
+    id: uuid.UUID = Field(description="The report's id (a UUID).")
+    slug: str = Field(description="The report's name within the tenant, unique; upserts key on it.")
+    title: str = Field(description="The title, 1 to 300 characters.")
+    summary: str | None = Field(description="A summary of up to 2000 characters, or null.")
+    content: dict[str, Any] = Field(description="The report's content: any JSON object.")
+    published_at: UtcDateTime | None = Field(
+        description="When the report was published; null for a draft."
+    )
+    created_at: UtcDateTime = Field(description="When the report was first written.")
+    updated_at: UtcDateTime = Field(description="When the report last changed.")
 
 
 class UpsertResult(StrEnum):
@@ -145,20 +147,22 @@ class UpsertResult(StrEnum):
 
 
 class ReportUpsertOut(OutputModel):
-    result: UpsertResult
-    report: ReportOut
+    result: UpsertResult = Field(description="What the upsert did to the report.")
+    report: ReportOut = Field(description="The report as it stands after the upsert.")
 
 
 class UpsertSummary(OutputModel):
-    created: int
-    updated: int
-    unchanged: int
+    created: int = Field(description="Reports the batch created.")
+    updated: int = Field(description="Reports the batch changed.")
+    unchanged: int = Field(description="Reports the batch left as they were (equal already).")
 
 
 # The batch response as documented; its body is built by app/reports/representation.py.
 class ReportBatchOut(OutputModel):
-    data: list[ReportUpsertOut]
-    summary: UpsertSummary
+    data: list[ReportUpsertOut] = Field(
+        description="One result per report of the batch, in the batch's order."
+    )
+    summary: UpsertSummary = Field(description="How many reports had each result.")
 
 
 class ReportEnvelope(OutputModel):
