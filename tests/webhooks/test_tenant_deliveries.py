@@ -302,3 +302,8 @@ async def test_request_and_resource_filters_use_their_indexes(
     assert "Index Scan Backward using ix_webhook_deliveries_tenant_log" in backwards, backwards
     by_request = await _plan(db, tenant_id, DeliveryFilters(request_id="req-7"), reverse=True)
     assert "ix_webhook_deliveries_request" in by_request, by_request
+    # An endpoint's list (GraphQL's WebhookEndpoint.deliveries) reads the endpoint log's index.
+    quiet = DeliveryFilters(endpoint_id=uuid.uuid4())
+    for reverse in (False, True):
+        by_endpoint = await _plan(db, tenant_id, quiet, reverse=reverse)
+        assert "ix_webhook_deliveries_log" in by_endpoint, by_endpoint
