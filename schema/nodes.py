@@ -37,8 +37,11 @@ class NodeQueries:
         info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description="A node's id (a UUID).")],
     ) -> Node | None:
-        [found] = await _find(info.context, [str(id)])
-        return found
+        principal, loaders = info.context.principal, info.context.loaders
+        assert principal is not None
+        assert loaders is not None
+        # Through a loader: the `node` fields of a document (aliases) are one statement.
+        return _node(await loaders.node_by_id(principal.scopes).load(str(id)))
 
     @described.field(
         f"The node of each id, in the ids' order, as `node(id:)` gives it (null where it "

@@ -162,6 +162,24 @@ async def test_node_is_one_statement(
     assert counted() == 1
 
 
+async def test_aliased_node_lookups_are_one_statement(
+    client: httpx.AsyncClient, tenant_keys: Keys, one_of_each: dict[str, dict[str, Any]]
+) -> None:
+    ids = [representation["id"] for representation in one_of_each.values()]
+    aliases = " ".join(f'n{i}: node(id: "{node_id}") {{ id }}' for i, node_id in enumerate(ids))
+    aliases += ' bad: node(id: "x") { id }'
+    await gql(client, tenant_keys.headers, "{ latestReport { slug } }")  # key cached
+    with statement_counter() as counted:
+        body = await gql(
+            client, tenant_keys.headers, f'{{ {aliases} bad: node(id: "x") {{ id }} }}'
+        )
+    assert counted() == 1
+    assert body["data"] == {
+        **{f"n{i}": {"id": node_id} for i, node_id in enumerate(ids)},
+        "bad": None,
+    }
+
+
 async def test_nodes_takes_at_most_100_ids(
     client: httpx.AsyncClient, tenant_keys: Keys, one_of_each: dict[str, dict[str, Any]]
 ) -> None:
