@@ -23,6 +23,9 @@ from app.core.queue import (
 )
 from app.outbox.service import EventsRecorded
 from app.rate_limit.limiter import RateLimiter
+from app.sessions.revocations import SESSION_CHANNEL, SessionRevoked
+from app.sessions.revocations import log_unannounced as log_unannounced_session
+from app.sessions.verifier import TokenVerifier
 from app.tenants.auth import KeyVerifier
 from app.tenants.revocations import KeyRevoked, RevocationListener, RevocationPublisher
 from app.webhooks.recovery import RecoveryStarted
@@ -42,7 +45,11 @@ def connect_redis(url: str, *, timeout: float = REDIS_TIMEOUT_SECONDS) -> Redis:
 
 
 def handle_after_commit(
-    db: Database, queue: TaskQueue, runs: RunPublisher, revocations: RevocationPublisher
+    db: Database,
+    queue: TaskQueue,
+    runs: RunPublisher,
+    revocations: RevocationPublisher,
+    session_revocations: RevocationPublisher,
 ) -> None:
     """What each committed signal starts: enqueue its task, publish its change."""
     db.on_commit(EventsRecorded, lambda _: queue.nudge_relay())
@@ -61,6 +68,14 @@ def handle_after_commit(
     )
     db.on_commit(RunChanged, runs.publish_soon)
     db.on_commit(KeyRevoked, revocations.publish_soon)
+    db.on_commit(
+        SessionRevoked,
+        lambda revoked: session_revocations.announce_soon([r.session_id for r in revoked]),
+    )
+
+
+def session_publisher(redis: Redis) -> RevocationPublisher:
+    return RevocationPublisher(redis, on_failure=log_unannounced_session, channel=SESSION_CHANNEL)
 
 
 @dataclass(frozen=True)
@@ -72,12 +87,15 @@ class Runtime:
     redis: Redis
     publisher: RunPublisher
     keys: KeyVerifier
+    # Session tokens and external issuers' tokens (CONTRACT.md §15).
+    tokens: TokenVerifier
     limiter: RateLimiter
     cursors: CursorCodec
     queue: TaskQueue
     # False in the worker, where Taskiq starts and stops the broker itself.
     owns_broker: bool
     revocation_publisher: RevocationPublisher
+    session_revocation_publisher: RevocationPublisher
     # None in the worker, which verifies no API keys.
     revocation_listener: RevocationListener | None
 
@@ -96,6 +114,7 @@ class Runtime:
             else CONNECT_TIMEOUT_SECONDS,
         )
         keys = KeyVerifier(db, pepper=settings.pepper, cache_seconds=settings.api_key_cache_seconds)
+        tokens = TokenVerifier(db, settings)
         redis_url = settings.redis_url or ""
         queue = TaskQueue(broker or create_broker(redis_url))
         if broker is None:
@@ -103,10 +122,13 @@ class Runtime:
         redis = connect_redis(redis_url)
         publisher = RunPublisher(redis)
         revocation_publisher = RevocationPublisher(redis)
-        handle_after_commit(db, queue, publisher, revocation_publisher)
+        session_revocation_publisher = session_publisher(redis)
+        handle_after_commit(
+            db, queue, publisher, revocation_publisher, session_revocation_publisher
+        )
         revocation_listener: RevocationListener | None = None
         if broker is None:  # an API process: the worker verifies no keys
-            revocation_listener = RevocationListener(redis, keys)
+            revocation_listener = RevocationListener(redis, keys, others={SESSION_CHANNEL: tokens})
             await revocation_listener.start()
         return cls(
             settings=settings,
@@ -114,11 +136,13 @@ class Runtime:
             redis=redis,
             publisher=publisher,
             keys=keys,
+            tokens=tokens,
             limiter=RateLimiter.connect(settings),
             cursors=CursorCodec(settings.pepper),
             queue=queue,
             owns_broker=broker is None,
             revocation_publisher=revocation_publisher,
+            session_revocation_publisher=session_revocation_publisher,
             revocation_listener=revocation_listener,
         )
 
@@ -128,6 +152,8 @@ class Runtime:
         if self.revocation_listener is not None:
             await self.revocation_listener.close()
         await self.revocation_publisher.drain()
+        await self.session_revocation_publisher.drain()
+        await self.tokens.close()
         if self.owns_broker:
             await self.queue.broker.shutdown()
         await self.limiter.close()
@@ -155,7 +181,11 @@ async def cli_database(
         publisher = RunPublisher(redis)
         revocation_publisher = RevocationPublisher(redis, on_failure=on_unannounced_revocation)
         closing.push_async_callback(revocation_publisher.drain)
+        session_revocation_publisher = session_publisher(redis)
+        closing.push_async_callback(session_revocation_publisher.drain)
         closing.push_async_callback(publisher.drain)
         closing.push_async_callback(queue.drain)
-        handle_after_commit(db, queue, publisher, revocation_publisher)
+        handle_after_commit(
+            db, queue, publisher, revocation_publisher, session_revocation_publisher
+        )
         yield db

@@ -27,6 +27,7 @@ from app.core.fleet_metrics import ProcessIdentity, Publisher
 from app.event_types import routes as event_types
 from app.http.paths import GRAPHQL_PATH
 from app.reports import routes as reports
+from app.sessions import routes as sessions
 from app.webhooks import routes as webhooks
 from schema.app import mount_graphql
 from schema.errors import graphql_error_body
@@ -91,8 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         automation_runs.router,
         callbacks.router,
         event_types.router,
+        sessions.router,
     )
     include_v1(app, *rest)
+    app.include_router(sessions.keys_router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     install_openapi(app)

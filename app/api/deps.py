@@ -69,8 +69,9 @@ class ApiKey(SecurityBase):
 
     def __init__(self) -> None:
         self.model = HTTPBearerModel(
-            description="An API key `afk_<prefix>_<secret>`; each operation names the scope "
-            "it needs."
+            description="An API key `afk_<prefix>_<secret>`, or a session token (a JWT from "
+            "`POST /v1/tenants/{tenantId}/sessions` or a configured OpenID Connect issuer, "
+            "bound to its origins); each operation names the scope it needs."
         )
         self.scheme_name = "apiKey"
 

@@ -22,7 +22,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.oidc_issuers import OidcIssuer, parse_oidc_issuers
 from app.core.secret_strength import MIN_SECRET_BITS, MIN_SHORT_TOKEN_BITS, weakness
+from app.core.session_keys import SigningKeys, parse_signing_keys
 
 # Development-only values: usable on a laptop, refused in production.
 DEV_API_KEY_PEPPER = "dev-pepper-not-for-production-0123456789abcdef"
@@ -35,6 +37,7 @@ DEV_SESSION_SIGNING_KEYS = (
     '{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"dev-session-key-1",'
     '"d":"ZPwLenPdJV73XF5dq5zvc8eq3GLNf-_IVCk3Dz1mNGQ","x":"ArQs0AMtw4o8dKt1ZbJRYgOKHrXPqz_Y3--Y4-rkcwI"}]}'
 )
+DEV_SESSION_SIGNING_PRIVATE_VALUE = "ZPwLenPdJV73XF5dq5zvc8eq3GLNf-_IVCk3Dz1mNGQ"
 MIN_PEPPER_LENGTH = 32
 MIN_WEBHOOK_SECRET_BYTES = 24
 MIN_METRICS_TOKEN_LENGTH = 16
@@ -174,7 +177,7 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, value: list[str]) -> list[str]:
         for origin in value:
-            if not _is_origin(origin):
+            if not is_origin(origin):
                 raise ValueError(
                     "each origin must be a scheme, a host and an optional port, with no "
                     "path (e.g. https://example.com)"
@@ -199,6 +202,19 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "each key must be a Fernet key (32 url-safe base64 bytes)"
                 ) from None
+        return value
+
+    @field_validator("session_signing_keys")
+    @classmethod
+    def _signing_keys(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_signing_keys(value)
+        return value
+
+    @field_validator("oidc_issuers")
+    @classmethod
+    def _oidc_issuers(cls, value: str) -> str:
+        parse_oidc_issuers(value)
         return value
 
     @field_validator("database_url")
@@ -253,6 +269,21 @@ class Settings(BaseSettings):
         return url.replace("sslmode=", "ssl=")
 
     @property
+    def signing_keys(self) -> SigningKeys:
+        """SESSION_SIGNING_KEYS, parsed (once per process)."""
+        return parse_signing_keys(self.session_signing_keys or DEV_SESSION_SIGNING_KEYS)
+
+    @property
+    def session_issuer(self) -> str:
+        """The `iss` of the session tokens this service signs: PUBLIC_BASE_URL, no final slash."""
+        return str(self.public_base_url).rstrip("/")
+
+    @property
+    def external_issuers(self) -> tuple[OidcIssuer, ...]:
+        """OIDC_ISSUERS, parsed (once per process)."""
+        return parse_oidc_issuers(self.oidc_issuers)
+
+    @property
     def pepper(self) -> bytes:
         return (self.api_key_pepper or "").encode()
 
@@ -271,10 +302,25 @@ class Settings(BaseSettings):
             problems += METRICS_TOKEN_RULE.problems([self.metrics_token])
         if self.public_base_url.scheme != "https":
             problems.append("PUBLIC_BASE_URL must be an https URL in production")
+        problems += self._session_problems()
+        return problems
+
+    def _session_problems(self) -> list[str]:
+        advice = f"generate one with {SESSION_SIGNING_KEYS_GENERATE}"
+        problems: list[str] = []
+        if not self.session_signing_keys:
+            problems.append(f"SESSION_SIGNING_KEYS is required in production; {advice}")
+        elif DEV_SESSION_SIGNING_PRIVATE_VALUE in self.session_signing_keys:
+            problems.append(f"SESSION_SIGNING_KEYS holds the public development key; {advice}")
+        for issuer in self.external_issuers:
+            if not issuer.jwks_url.startswith("https://"):
+                problems.append(
+                    f"OIDC_ISSUERS: the jwksUrl of {issuer.issuer} must be https in production"
+                )
         return problems
 
 
-def _is_origin(text: str) -> bool:
+def is_origin(text: str) -> bool:
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises for a malformed port
@@ -356,6 +402,14 @@ METRICS_TOKEN_RULE = SecretRule(
     generate='python -c "import secrets; print(secrets.token_urlsafe(32))"',
     min_length=MIN_METRICS_TOKEN_LENGTH,
     min_bits=MIN_SHORT_TOKEN_BITS,
+)
+
+
+SESSION_SIGNING_KEYS_GENERATE = (
+    'python -c "import json, uuid, jwt; '
+    "from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey; "
+    "k = jwt.algorithms.OKPAlgorithm.to_jwk(Ed25519PrivateKey.generate(), as_dict=True); "
+    "print(json.dumps({'keys': [{**k, 'kid': str(uuid.uuid4())}]}))\""
 )
 
 

@@ -21,6 +21,8 @@ _SECRET_PATTERNS = (
     (re.compile(r"(afk_[a-z0-9]{8})_[A-Za-z0-9_\-]+"), r"\1_[redacted]"),
     (re.compile(r"whsec_[A-Za-z0-9+/=_\-]+"), "whsec_[redacted]"),
     (re.compile(r"(?i)(bearer)\s+[^\s\"',]+"), r"\1 [redacted]"),
+    # A JWS (a session token) wherever it appears: its header and payload start with `eyJ`.
+    (re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"), "[redacted token]"),
 )
 # One encoder for every line: `json.dumps` with options builds a new one per call.
 _LINE_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
@@ -29,11 +31,12 @@ _CONTEXT_FIELDS = {
     "request_id": "requestId",
     "correlation_id": "correlationId",
     "tenant_id": "tenantId",
+    "session_id": "sessionId",
 }
 
 
 # Every secret pattern contains one of these (case-insensitively): text without them is clean.
-_SECRET_MARKERS = ("afk_", "whsec_", "bearer")
+_SECRET_MARKERS = ("afk_", "whsec_", "bearer", "eyj")
 
 
 def redact(text: str) -> str:
@@ -155,6 +158,9 @@ def _with_request_context(fields: dict[str, Any]) -> dict[str, Any]:
         fields.setdefault("correlation_id", context.correlation_id)
         if context.tenant_id is not None:
             fields.setdefault("tenant_id", context.tenant_id)
+        if context.subject is not None:
+            fields.setdefault("subject", context.subject)
+            fields.setdefault("session_id", context.session_id)
     return fields
 
 

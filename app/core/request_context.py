@@ -17,6 +17,9 @@ class RequestContext:
     request_id: str
     correlation_id: str
     tenant_id: str | None = None
+    # A token's subject and its id (`jti`): logged, never the token.
+    subject: str | None = None
+    session_id: str | None = None
     # Answered from the idempotency store (CONTRACT.md §4), so it uses no rate-limit quota.
     idempotent_replay: bool = False
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 
 from app.bootstrap import Runtime
+from app.core import request_context
 from app.core.errors import Unauthenticated
 from app.rate_limit.enforce import limit_auth_failure
-from app.tenants.auth import Principal
+from app.sessions.tokens import looks_like_token
+from app.tenants.auth import Principal, bearer_token
 
 
 def get_runtime(connection: HTTPConnection) -> Runtime:
@@ -23,11 +25,22 @@ async def runtime_of(connection: HTTPConnection) -> Runtime:
 async def verify_key_for_tenant(
     connection: HTTPConnection, runtime: Runtime, tenant_reference: str, authorization: str | None
 ) -> Principal:
-    """The key's principal for the path's tenant; a failed key counts against the address."""
+    """The caller's principal for the path's tenant, from an API key or a token (told apart by
+    the credential's shape); a failed credential counts against the address. A token is
+    also checked against the request's `Origin` (a WebSocket's handshake's included)."""
     try:
-        principal = await runtime.keys.verify(authorization)
+        credential = bearer_token(authorization)
+        if credential is not None and looks_like_token(credential):
+            principal = await runtime.tokens.verify(credential)
+        else:
+            principal = await runtime.keys.verify(authorization)
     except Unauthenticated:
         await limit_auth_failure(connection, runtime)
         raise
     principal.check_tenant(tenant_reference)
+    if principal.origins is not None:
+        principal.check_origin(connection.headers.get("origin"))
+        if (context := request_context.current()) is not None:
+            context.subject = principal.subject
+            context.session_id = principal.session_id
     return principal

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.core.errors import InsufficientScope, TenantForbidden, Unauthenticated
+from app.core.errors import InsufficientScope, OriginForbidden, TenantForbidden, Unauthenticated
 from app.core.ids import parse_id
 from app.core.time import utc_now
 from app.tenants import repository
@@ -20,19 +20,34 @@ MAX_CACHED_KEYS = 10_000
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: one API key of one tenant, with its scopes."""
+    """Who is calling for one tenant, with its scopes: an API key (`key_id`, `prefix`) or a
+    session token (`subject`, `session_id` = its `jti`, and the `origins` it may be used from).
+    """
 
-    key_id: uuid.UUID
-    prefix: str
     tenant_id: uuid.UUID
     tenant_slug: str
     scopes: frozenset[str]
     expires_at: datetime | None
+    key_id: uuid.UUID | None = None
+    prefix: str | None = None
+    subject: str | None = None
+    session_id: str | None = None
+    # None: not bound to origins (an API key).
+    origins: frozenset[str] | None = None
 
     def check_tenant(self, reference: str) -> None:
-        """Raise TenantForbidden unless the path's tenant (UUID or slug) is the key's."""
+        """Raise TenantForbidden unless the path's tenant (UUID or slug) is the caller's."""
         if reference != self.tenant_slug and parse_id(reference) != self.tenant_id:
             raise TenantForbidden
+
+    def check_origin(self, origin: str | None) -> None:
+        """Raise OriginForbidden when a token is used from an Origin it does not allow.
+
+        A request without an Origin header is not a browser's cross-origin call (curl, a
+        server): the token is accepted, as it would be by any client holding it.
+        """
+        if self.origins is not None and origin is not None and origin not in self.origins:
+            raise OriginForbidden
 
     def require(self, scope: str) -> None:
         if scope not in self.scopes:
@@ -62,7 +77,7 @@ class KeyVerifier:
         self._evictions = 0
 
     async def verify(self, authorization: str | None) -> Principal:
-        key = _bearer_token(authorization)
+        key = bearer_token(authorization)
         prefix = key_prefix(key) if key else None
         if key is None or prefix is None:
             raise Unauthenticated
@@ -74,6 +89,7 @@ class KeyVerifier:
             # An eviction during the load may be a revocation committed after the row was read.
             if evictions == self._evictions:
                 self._remember(digest, principal)
+        assert principal.key_id is not None
         await self._record_use(principal.key_id)
         return principal
 
@@ -142,7 +158,7 @@ class KeyVerifier:
             )
 
 
-def _bearer_token(authorization: str | None) -> str | None:
+def bearer_token(authorization: str | None) -> str | None:
     if not authorization:
         return None
     scheme, _, token = authorization.partition(" ")

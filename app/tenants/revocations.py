@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from loguru import logger
 from redis.asyncio import Redis
@@ -49,24 +49,42 @@ def log_unannounced(error: Exception) -> None:
     )
 
 
+class Evicting(Protocol):
+    """A cache of credentials that revocations evict (by the name announced), or wholly."""
+
+    def forget(self, name: str) -> None: ...
+
+    def forget_all(self) -> None: ...
+
+
 class RevocationPublisher:
-    """Announces revoked key prefixes on CHANNEL; `on_failure` hears of a Redis failure."""
+    """Announces revoked names (key prefixes on CHANNEL, by default) on a channel;
+    `on_failure` hears of a Redis failure."""
 
     def __init__(
-        self, redis: Redis, *, on_failure: Callable[[Exception], None] = log_unannounced
+        self,
+        redis: Redis,
+        *,
+        on_failure: Callable[[Exception], None] = log_unannounced,
+        channel: str = CHANNEL,
     ) -> None:
         self._redis = redis
         self._on_failure = on_failure
+        self._channel = channel
         self._pending: set[asyncio.Task[None]] = set()
 
-    async def publish(self, prefixes: Sequence[str]) -> None:
+    async def publish(self, names: Sequence[str]) -> None:
         """Announce now; raises RedisError or OSError when Redis cannot take it."""
-        for prefix in prefixes:
-            await self._redis.publish(CHANNEL, prefix)
+        for name in names:
+            await self._redis.publish(self._channel, name)
 
     def publish_soon(self, revoked: Sequence[KeyRevoked]) -> None:
         """The after-commit handler of KeyRevoked: announce without holding up the caller."""
-        prefixes = [key.prefix for key in revoked]
+        self.announce_soon([key.prefix for key in revoked])
+
+    def announce_soon(self, names: Sequence[str]) -> None:
+        """Announce `names` without holding up the caller."""
+        prefixes = list(names)
         task = asyncio.get_running_loop().create_task(self._publish_or_report(prefixes))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
@@ -82,18 +100,21 @@ class RevocationPublisher:
 
 
 class RevocationListener:
-    """Keeps this process subscribed to CHANNEL and evicts each announced key from its cache."""
+    """Keeps this process subscribed to CHANNEL and evicts each announced key from its cache;
+    `others` maps further channels to the caches their announcements evict (session tokens)."""
 
     def __init__(
         self,
         redis: Redis,
         keys: KeyVerifier,
         *,
+        others: Mapping[str, Evicting] | None = None,
         resubscribe_delay: float = RESUBSCRIBE_DELAY_SECONDS,
         keepalive: float = KEEPALIVE_SECONDS,
     ) -> None:
         self._redis = redis
         self._keys = keys
+        self._caches: dict[str, Evicting] = {CHANNEL: keys, **(others or {})}
         self._resubscribe_delay = resubscribe_delay
         self._keepalive = keepalive
         self._first_attempt_done = asyncio.Event()
@@ -135,7 +156,7 @@ class RevocationListener:
     async def _listen(self) -> None:
         pubsub = self._redis.pubsub()
         try:
-            await pubsub.subscribe(CHANNEL)
+            await pubsub.subscribe(*self._caches)
             await self._follow(pubsub)
         finally:
             await pubsub.aclose()  # type: ignore[no-untyped-call]
@@ -156,11 +177,16 @@ class RevocationListener:
 
     def _apply(self, message: dict[str, Any]) -> None:
         if message["type"] == "message":
-            data = message["data"]
-            self._keys.forget(data.decode(errors="replace") if isinstance(data, bytes) else data)
+            data, channel = message["data"], message["channel"]
+            if isinstance(channel, bytes):
+                channel = channel.decode(errors="replace")
+            cache = self._caches.get(channel)
+            if cache is not None:
+                cache.forget(data.decode(errors="replace") if isinstance(data, bytes) else data)
         elif message["type"] == "subscribe":
             # Also when redis-py reconnected by itself: announcements made meanwhile are lost.
-            self._keys.forget_all()
+            for cache in self._caches.values():
+                cache.forget_all()
             if self._ever_subscribed:
                 logger.info("subscribed to key revocations again; key cache cleared")
             self._ever_subscribed = self._subscribed = True

@@ -1,0 +1,68 @@
+"""Minting session tokens over HTTP, and tokens signed with keys made in the test."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm
+
+from tests.factories import Keys, bearer
+
+APP_ORIGIN = "https://app.example.com"
+
+
+def sessions_path(tenant: str = "acme") -> str:
+    return f"/v1/tenants/{tenant}/sessions"
+
+
+def session_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "subject": "user-42",
+        "scopes": ["reports:read", "automations:read"],
+        "origins": [APP_ORIGIN],
+    }
+    body.update(overrides)
+    return body
+
+
+async def mint(client: httpx.AsyncClient, keys: Keys, **overrides: Any) -> dict[str, Any]:
+    """A new session of `keys.tenant` (its `data`)."""
+    response = await client.post(
+        sessions_path(), json=session_body(**overrides), headers=bearer(keys.key)
+    )
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def ed25519_jwk(kid: str) -> dict[str, Any]:
+    """A private Ed25519 JWK made now."""
+    jwk = OKPAlgorithm.to_jwk(ed25519.Ed25519PrivateKey.generate(), as_dict=True)
+    return {**jwk, "kid": kid}
+
+
+def p256_jwk(kid: str) -> dict[str, Any]:
+    """A private EC P-256 JWK made now."""
+    jwk = ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1()), as_dict=True)
+    return {**jwk, "kid": kid}
+
+
+def key_set(*jwks: dict[str, Any]) -> str:
+    return json.dumps({"keys": list(jwks)})
+
+
+def sign_with(jwk: dict[str, Any], claims: dict[str, Any], *, kid: str | None = None) -> str:
+    """`claims` signed with the private `jwk`, by its own algorithm, header `kid`."""
+    key = jwt.PyJWK(jwk)
+    return jwt.encode(
+        claims, key.key, algorithm=key.algorithm_name, headers={"kid": kid or jwk["kid"]}
+    )
+
+
+def new_jti() -> str:
+    return str(uuid.uuid4())
