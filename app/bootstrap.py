@@ -49,9 +49,19 @@ def handle_after_commit(
     queue: TaskQueue,
     runs: RunPublisher,
     revocations: RevocationPublisher,
+    *,
     session_revocations: RevocationPublisher,
+    evict_session: Callable[[str], None] = lambda _: None,
 ) -> None:
-    """What each committed signal starts: enqueue its task, publish its change."""
+    """What each committed signal starts: enqueue its task, publish its change. A revoked
+    session is also evicted from this process's own cache at once (`evict_session`)."""
+
+    def on_session_revoked(revoked: list[SessionRevoked]) -> None:
+        session_ids = [signal.session_id for signal in revoked]
+        for session_id in session_ids:
+            evict_session(session_id)
+        session_revocations.announce_soon(session_ids)
+
     db.on_commit(EventsRecorded, lambda _: queue.nudge_relay())
     db.on_commit(
         DeliveryDue,
@@ -68,10 +78,7 @@ def handle_after_commit(
     )
     db.on_commit(RunChanged, runs.publish_soon)
     db.on_commit(KeyRevoked, revocations.publish_soon)
-    db.on_commit(
-        SessionRevoked,
-        lambda revoked: session_revocations.announce_soon([r.session_id for r in revoked]),
-    )
+    db.on_commit(SessionRevoked, on_session_revoked)
 
 
 def session_publisher(redis: Redis) -> RevocationPublisher:
@@ -124,7 +131,12 @@ class Runtime:
         revocation_publisher = RevocationPublisher(redis)
         session_revocation_publisher = session_publisher(redis)
         handle_after_commit(
-            db, queue, publisher, revocation_publisher, session_revocation_publisher
+            db,
+            queue,
+            publisher,
+            revocation_publisher,
+            session_revocations=session_revocation_publisher,
+            evict_session=tokens.forget,
         )
         revocation_listener: RevocationListener | None = None
         if broker is None:  # an API process: the worker verifies no keys
@@ -186,6 +198,10 @@ async def cli_database(
         closing.push_async_callback(publisher.drain)
         closing.push_async_callback(queue.drain)
         handle_after_commit(
-            db, queue, publisher, revocation_publisher, session_revocation_publisher
+            db,
+            queue,
+            publisher,
+            revocation_publisher,
+            session_revocations=session_revocation_publisher,
         )
         yield db

@@ -10,7 +10,11 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
+from sqlalchemy import func, select
 
+from db.models.browser_session import BrowserSession
+from db.models.idempotency_key import IdempotencyKey
+from db.session import Database
 from tests.factories import Keys, bearer
 
 APP_ORIGIN = "https://app.example.com"
@@ -66,3 +70,13 @@ def sign_with(jwk: dict[str, Any], claims: dict[str, Any], *, kid: str | None = 
 
 def new_jti() -> str:
     return str(uuid.uuid4())
+
+
+async def count_sessions(db: Database) -> int:
+    async with db.unit_of_work() as session:
+        return int(await session.scalar(select(func.count()).select_from(BrowserSession)) or 0)
+
+
+async def count_idempotency_keys(db: Database) -> int:
+    async with db.unit_of_work() as session:
+        return int(await session.scalar(select(func.count()).select_from(IdempotencyKey)) or 0)
