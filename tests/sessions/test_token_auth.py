@@ -63,9 +63,10 @@ def _hs256_with(secret: bytes, claims: dict[str, Any]) -> str:
 
 def _public_pem() -> bytes:
     key = jwt.PyJWK(DEV_JWK).key
-    return key.public_key().public_bytes(
+    pem: bytes = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+    return pem
 
 
 def _tampered(token: str) -> str:
@@ -85,7 +86,7 @@ BAD_TOKENS: dict[str, Callable[[str, Keys], str]] = {
         DEV_JWK, {**_claims_of(token), "iat": int(time.time()) - 120, "exp": int(time.time()) - 1}
     ),
     "alg none": lambda token, keys: jwt.encode(
-        _claims_of(token), None, algorithm="none", headers={"kid": DEV_JWK["kid"]}
+        _claims_of(token), "", algorithm="none", headers={"kid": DEV_JWK["kid"]}
     ),
     "alg none, no signature part": lambda token, keys: (
         _unsigned_parts({"alg": "none", "kid": DEV_JWK["kid"]}, _claims_of(token)) + "."
