@@ -27,9 +27,16 @@ ASYMMETRIC_ALGORITHMS = frozenset(
 class IssuerKeys:
     """One issuer's verification keys by `kid`."""
 
-    def __init__(self, issuer: OidcIssuer, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        issuer: OidcIssuer,
+        http: httpx.AsyncClient,
+        *,
+        refetch_interval: float = REFETCH_INTERVAL_SECONDS,
+    ) -> None:
         self.issuer = issuer
         self._http = http
+        self._refetch_interval = refetch_interval
         self._by_kid: dict[str, PyJWK] = {}
         self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
@@ -52,7 +59,7 @@ class IssuerKeys:
         age = time.monotonic() - self._fetched_at
         if kid in self._by_kid:
             return age >= MAX_AGE_SECONDS
-        return age >= REFETCH_INTERVAL_SECONDS
+        return age >= self._refetch_interval
 
     async def _fetch(self) -> None:
         # Counted as a fetch even when it fails: a failing issuer is asked once a minute.
