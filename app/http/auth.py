@@ -37,10 +37,10 @@ async def verify_key_for_tenant(
     except Unauthenticated:
         await limit_auth_failure(connection, runtime)
         raise
+    if principal.origins is not None and (context := request_context.current()) is not None:
+        context.subject = principal.subject
+        context.session_id = principal.session_id
     principal.check_tenant(tenant_reference)
     if principal.origins is not None:
         principal.check_origin(connection.headers.get("origin"))
-        if (context := request_context.current()) is not None:
-            context.subject = principal.subject
-            context.session_id = principal.session_id
     return principal
