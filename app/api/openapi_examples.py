@@ -23,6 +23,7 @@ from app.reports.schemas import (
     UpsertResult,
     UpsertSummary,
 )
+from app.sessions.schemas import SessionCreatedEnvelope, SessionIn, SessionOut
 from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
@@ -74,6 +75,12 @@ REQUESTS: dict[type[BaseModel], dict[str, Any]] = {
     },
     EndpointPatchIn: {"enabled": False},
     NoInput: {},
+    SessionIn: {
+        "subject": "user-42",
+        "scopes": ["reports:read", "automations:read"],
+        "origins": ["https://app.example.com"],
+        "ttlSeconds": 900,
+    },
 }
 
 _CREATED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -120,6 +127,11 @@ ENDPOINT = EndpointOut(
     updated_at=_CREATED,
 )
 _SECRET = "whsec_ZXhhbXBsZS1zZWNyZXQtZm9yLXRoZS1hcGktZG9jcyE="  # noqa: S105 (base64 of "example-secret-for-the-api-docs!")
+# Shortened: a real token also carries iss, aud, scope, origins, jti, iat and exp.
+_SESSION_JWS = (
+    "eyJhbGciOiJFZERTQSIsImtpZCI6IjIwMjYtMTItYSIsInR5cCI6IkpXVCJ9"
+    ".eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJlLW9mLXRoZS1leGFtcGxl"
+)
 _DELIVERY = DeliveryOut(
     id=uuid.UUID("3e8d6b20-7a4c-4f19-9d52-1b0c7e6a4f83"),
     endpoint_id=ENDPOINT.id,
@@ -155,6 +167,16 @@ _RESPONSES: tuple[BaseModel, ...] = (
     ),
     DeliveryEnvelope(data=_DELIVERY),
     DeliveryPageOut(data=[_DELIVERY], next_cursor=_NEXT_CURSOR),
+    SessionCreatedEnvelope(
+        data=SessionOut(
+            id=uuid.UUID("1f6e3a90-4c2b-4d87-9e51-8a0b7c3d2e64"),
+            token=_SESSION_JWS,
+            expires_at=datetime(2026, 11, 24, 10, 15, tzinfo=UTC),
+            subject="user-42",
+            scopes=["reports:read", "automations:read"],
+            origins=["https://app.example.com"],
+        )
+    ),
 )
 # One example for each response model.
 RESPONSES: dict[type[BaseModel], dict[str, Any]] = {

@@ -58,7 +58,14 @@ def test_document_is_valid_openapi_3_1() -> None:
 
 
 def test_every_tenant_operation_names_its_scope_and_errors() -> None:
-    public = {"/health", "/ready", "/serving", "/metrics", "/v1/event-types"}
+    public = {
+        "/health",
+        "/ready",
+        "/serving",
+        "/metrics",
+        "/v1/event-types",
+        "/.well-known/jwks.json",
+    }
     unauthenticated = {
         "/v1/tenants/{tenantId}/webhooks/activepieces",
         "/v1/tenants/{tenantId}/graphql",
@@ -75,7 +82,7 @@ def test_every_tenant_operation_names_its_scope_and_errors() -> None:
                 assert ref.endswith("/ErrorEnvelope")
                 assert {"X-Request-Id", "RateLimit", "RateLimit-Policy"} <= set(response["headers"])
             if method == "post" and path.endswith(
-                ("/reports", "/automation-runs", "/webhook-endpoints")
+                ("/reports", "/automation-runs", "/webhook-endpoints", "/sessions")
             ):
                 names = {p["name"] for p in operation["parameters"]}
                 assert "Idempotency-Key" in names

@@ -20,6 +20,7 @@ from app.core.config import (
     SettingsError,
     load_settings,
 )
+from tests.deploy.helpers import session_signing_keys
 
 
 def load(**env: str) -> object:
@@ -47,6 +48,7 @@ def production_env() -> dict[str, str]:
         "ACTIVEPIECES_WEBHOOK_SECRET": webhook_secret(secrets.token_bytes(32)),
         "METRICS_TOKEN": secrets.token_urlsafe(24),
         "PUBLIC_BASE_URL": "https://api.aetherflow.digital",
+        "SESSION_SIGNING_KEYS": session_signing_keys(),
     }
 
 
@@ -132,6 +134,7 @@ def test_production_requires_strong_secrets_one_line_each() -> None:
         "ACTIVEPIECES_WEBHOOK_SECRET is required in production",
         "METRICS_TOKEN is too weak: only 5 characters (at least 16 needed)",
         "PUBLIC_BASE_URL must be an https URL in production",
+        "SESSION_SIGNING_KEYS is required in production",
     ]
     assert "short" not in "\n".join(problems)
 
@@ -146,6 +149,7 @@ def test_production_with_everything_set_starts() -> None:
         data_encryption_key=Fernet.generate_key().decode(),
         activepieces_webhook_secret=webhook_secret(secrets.token_bytes(32)),
         public_base_url="https://api.aetherflow.digital",
+        session_signing_keys=session_signing_keys(),
     )
     assert settings.is_production
     assert settings.introspection_enabled is False

@@ -4,13 +4,17 @@ secrets, and Settings loaded from a given environment."""
 from __future__ import annotations
 
 import base64
+import json
 import secrets
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
 
 from app.core.config import Settings
 
@@ -32,7 +36,14 @@ def production_secrets() -> dict[str, str]:
         "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ACTIVEPIECES_WEBHOOK_SECRET": "whsec_"
         + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "SESSION_SIGNING_KEYS": session_signing_keys(),
     }
+
+
+def session_signing_keys() -> str:
+    """A one-key SESSION_SIGNING_KEYS, made as docs/SESSIONS.md says."""
+    key = OKPAlgorithm.to_jwk(Ed25519PrivateKey.generate(), as_dict=True)
+    return json.dumps({"keys": [{**key, "kid": str(uuid.uuid4())}]})
 
 
 def settings_from(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:

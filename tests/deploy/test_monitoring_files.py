@@ -81,6 +81,7 @@ ROUTE_GROUPS = frozenset(
         "graphql",
         "callbacks",
         "health",
+        "sessions",
     }
 )
 GRID_COLUMNS = 24

@@ -38,10 +38,17 @@ REQUIRED_IN_PRODUCTION = frozenset(
         "DATA_ENCRYPTION_KEY",
         "ACTIVEPIECES_WEBHOOK_SECRET",
         "PUBLIC_BASE_URL",
+        "SESSION_SIGNING_KEYS",
     }
 )
 SECRETS = frozenset(
-    {"API_KEY_PEPPER", "DATA_ENCRYPTION_KEY", "ACTIVEPIECES_WEBHOOK_SECRET", "METRICS_TOKEN"}
+    {
+        "API_KEY_PEPPER",
+        "DATA_ENCRYPTION_KEY",
+        "ACTIVEPIECES_WEBHOOK_SECRET",
+        "METRICS_TOKEN",
+        "SESSION_SIGNING_KEYS",
+    }
 )
 # What the operator types in when the Blueprint is first applied (`sync: false`).
 PROMPTED = frozenset(
@@ -52,6 +59,7 @@ PROMPTED = frozenset(
         "PUBLIC_BASE_URL",
         "METRICS_TOKEN",
         "CORS_ALLOWED_ORIGINS",
+        "SESSION_SIGNING_KEYS",
     }
 )
 API_ONLY = frozenset({"CORS_ALLOWED_ORIGINS"})

@@ -80,3 +80,19 @@ async def count_sessions(db: Database) -> int:
 async def count_idempotency_keys(db: Database) -> int:
     async with db.unit_of_work() as session:
         return int(await session.scalar(select(func.count()).select_from(IdempotencyKey)) or 0)
+
+
+def flawed_key_set(flaw: str) -> str:
+    """A SESSION_SIGNING_KEYS value with one flaw."""
+    good = ed25519_jwk("k")
+    public = {name: value for name, value in good.items() if name != "d"}
+    keys: list[dict[str, Any]] = {
+        "oct": [{"kty": "oct", "k": "c2VjcmV0", "kid": "k"}],
+        "P-384": [{**p256_jwk("k"), "crv": "P-384"}],
+        "no kid": [{name: value for name, value in good.items() if name != "kid"}],
+        "public only": [public],
+        "wrong alg": [{**good, "alg": "ES256"}],
+        "broken": [{**good, "d": "AAAA"}],
+        "repeated kid": [good, ed25519_jwk("k")],
+    }[flaw]
+    return key_set(*keys)
