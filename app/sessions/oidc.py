@@ -100,11 +100,21 @@ class ExternalIssuers:
     """Every configured issuer's keys, by issuer name; owns the HTTP client that fetches them."""
 
     def __init__(self, issuers: tuple[OidcIssuer, ...]) -> None:
-        self._http = httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False)
-        self._issuers = {issuer.issuer: IssuerKeys(issuer, self._http) for issuer in issuers}
+        # No client at all (no connection pool) when no issuer is configured.
+        self._http = (
+            httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False)
+            if issuers
+            else None
+        )
+        self._issuers = {
+            issuer.issuer: IssuerKeys(issuer, self._http)
+            for issuer in issuers
+            if self._http is not None
+        }
 
     def get(self, issuer: str) -> IssuerKeys | None:
         return self._issuers.get(issuer)
 
     async def close(self) -> None:
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.aclose()

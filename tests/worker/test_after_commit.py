@@ -32,6 +32,7 @@ from app.core.queue import (
     create_broker,
 )
 from app.outbox.service import EventsRecorded
+from app.sessions.revocations import SESSION_CHANNEL, SessionRevoked
 from app.tenants import revocations
 from app.tenants.revocations import KeyRevoked
 from app.webhooks.recovery import RecoveryStarted
@@ -56,6 +57,7 @@ SAMPLES: list[AfterCommit] = [
     RunChanged(TENANT_ID, RUN),
     KeyRevoked("abcd1234"),
     RecoveryStarted(RECOVERY_ID),
+    SessionRevoked("5e0c2a8f-7b1d-4c36-9a4e-2f8d6b1c3e70"),
 ]
 ENQUEUED = {
     (RELAY_OUTBOX, ()),
@@ -124,20 +126,20 @@ async def test_every_signal_is_handled_after_the_commit_in_every_process(
     db: Database, redis: Redis, settings: Settings, process: str
 ) -> None:
     pubsub = redis.pubsub()
-    await pubsub.subscribe(live.channel(TENANT_ID), revocations.CHANNEL)
+    await pubsub.subscribe(live.channel(TENANT_ID), revocations.CHANNEL, SESSION_CHANNEL)
     try:
         async with PROCESSES[process](settings) as database:
             async with database.unit_of_work() as session:
                 for signal in SAMPLES:
                     after_commit(session, signal)
                 assert await enqueued(redis) == set()  # nothing before the commit
-            published = {await next_message(pubsub), await next_message(pubsub)}
+            published = {await next_message(pubsub) for _ in range(3)}
             async with asyncio.timeout(WAIT_SECONDS):
                 while await enqueued(redis) != ENQUEUED:
                     await asyncio.sleep(0.05)
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
-    assert published == {json.dumps(RUN), "abcd1234"}
+    assert published == {json.dumps(RUN), "abcd1234", "5e0c2a8f-7b1d-4c36-9a4e-2f8d6b1c3e70"}
 
 
 async def test_nothing_is_started_when_the_transaction_rolls_back(
