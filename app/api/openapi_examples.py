@@ -23,7 +23,13 @@ from app.reports.schemas import (
     UpsertResult,
     UpsertSummary,
 )
-from app.sessions.schemas import SessionCreatedEnvelope, SessionIn, SessionOut
+from app.sessions.schemas import (
+    PublicJwk,
+    PublicKeySet,
+    SessionCreatedEnvelope,
+    SessionIn,
+    SessionOut,
+)
 from app.webhooks.schemas import (
     DeliveryEnvelope,
     DeliveryOut,
@@ -176,6 +182,19 @@ _RESPONSES: tuple[BaseModel, ...] = (
             scopes=["reports:read", "automations:read"],
             origins=["https://app.example.com"],
         )
+    ),
+    PublicKeySet(
+        keys=[
+            PublicJwk(
+                kty="EC",
+                crv="P-256",
+                x="oapLi9s7yXy58FTb13G06YV6Wj_1ZsfwXr0bt3qASVA",
+                y="GF7cUMjwLQGs0a6O4sZGBvzMTGQ1bT64plaJ9FAKFqw",
+                kid="2026-12-a",
+                alg="ES256",
+                use="sig",
+            )
+        ]
     ),
 )
 # One example for each response model.

@@ -18,7 +18,13 @@ from app.core.errors import NotFound, ValidationFailed
 from app.http.paths import TENANT_PREFIX
 from app.idempotency.service import Outcome, StoredResponse, stored_json
 from app.sessions import service as sessions
-from app.sessions.schemas import SESSIONS_SCOPE, SessionCreatedEnvelope, SessionIn, SessionOut
+from app.sessions.schemas import (
+    SESSIONS_SCOPE,
+    PublicKeySet,
+    SessionCreatedEnvelope,
+    SessionIn,
+    SessionOut,
+)
 from app.tenants.auth import Principal
 from app.webhooks.secrets import SecretBox
 
@@ -79,7 +85,7 @@ async def delete_session(session_id: str, who: SessionsWriter, runtime: RuntimeD
     return Response(status_code=204)
 
 
-@keys_router.get(JWKS_PATH)
+@keys_router.get(JWKS_PATH, response_model=PublicKeySet)
 @documented(success_headers=("Cache-Control",))
 async def session_signing_keys(runtime: RuntimeDep) -> JSONResponse:
     """The public keys that verify session tokens (a JSON Web Key Set; `kid` names the key in

@@ -76,3 +76,22 @@ class SessionOut(OutputModel):
 
 class SessionCreatedEnvelope(OutputModel):
     data: SessionOut
+
+
+class PublicJwk(OutputModel):
+    """The public half of a signing key: an OKP Ed25519 key has `x`, an EC P-256 key `x` and
+    `y`; never the private `d`."""
+
+    kty: str
+    crv: str
+    x: str
+    y: str | None = None
+    kid: str
+    alg: str
+    use: str
+
+
+class PublicKeySet(OutputModel):
+    """A JSON Web Key Set of the keys that verify session tokens."""
+
+    keys: list[PublicJwk]
