@@ -84,3 +84,23 @@ def test_the_advised_command_makes_a_usable_key_set() -> None:
     keys = load_settings(_env_file=None, session_signing_keys=made).signing_keys
     assert keys.signing.algorithm_name == "EdDSA"
     assert "d" in json.loads(made)["keys"][0]
+
+
+def test_bad_session_settings_stop_the_cli_with_one_line_each() -> None:
+    env = {
+        **os.environ,
+        "SESSION_SIGNING_KEYS": '{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "a"}]}',
+        "OIDC_ISSUERS": '[{"issuer": "https://idp.example.com/"}]',
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "aetherflow: SESSION_SIGNING_KEYS: Value error, key 1: must have a kid",
+        "aetherflow: OIDC_ISSUERS: Value error, issuer 1: jwksUrl must be a non-empty string",
+    ]
