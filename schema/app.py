@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
 from contextlib import aclosing
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, overload
 
@@ -57,14 +59,17 @@ from schema.errors import error_codes, graphql_error_body, with_code
 from schema.event_types import EventTypeQueries
 from schema.execution import PlainFieldsExecutor
 from schema.nodes import NodeQueries
+from schema.operation_gate import OperationGate, cost_limit
 from schema.outages import (
     as_unavailable,
     close_connection_on_outage,
     close_subscription,
     unavailable_code,
 )
+from schema.points import spend_minimum
 from schema.reports import ReportMutations, ReportQueries
 from schema.scalars import DateTime
+from schema.trusted_documents import load_trusted_documents
 from schema.valid_operations import execute_valid
 from schema.webhook_mutations import WebhookMutations
 from schema.webhooks import WebhookQueries
@@ -99,6 +104,7 @@ Subscription = described_root(
 class Schema(strawberry.Schema):
     hide_suggestions = False
     documents: DocumentLimits | None = None  # what build_schema gives it
+    gate: OperationGate | None = None  # likewise
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Subscriptions: give the errors of every streamed result their codes too, and close
@@ -132,6 +138,17 @@ class Schema(strawberry.Schema):
         documents = self.documents
         valid = documents.valid_document(self._schema, query) if documents and query else None
         if valid is not None and self._runs_as_is(valid, operation_name, allowed):
+            if self.gate is not None and isinstance(context_value, Context):
+                too_expensive = await self.gate.admit(
+                    context_value,
+                    self._schema,
+                    valid.document,
+                    valid.operation,
+                    variable_values,
+                    cached=True,
+                )
+                if too_expensive is not None:
+                    return too_expensive
             return await execute_valid(
                 self,
                 valid,
@@ -184,8 +201,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *(() if settings.introspection_enabled else DisableIntrospection().validation_rules),
     )
     documents = DocumentLimits(max_tokens=settings.graphql_max_tokens, rules=rules)
+    limit = cost_limit()
     extensions: list[Any] = [
         lambda: CachedDocuments(documents),
+        limit,
         error_codes(hide_suggestions=not settings.introspection_enabled),
     ]
     schema = Schema(
@@ -198,6 +217,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     )
     schema.hide_suggestions = not settings.introspection_enabled
     schema.documents = documents
+    trusted = load_trusted_documents(
+        settings.graphql_trusted_documents,
+        schema._schema,
+        max_tokens=settings.graphql_max_tokens,
+        rules=rules,
+    )
+    schema.gate = limit.gate = OperationGate(settings, trusted)
     return schema
 
 
@@ -222,6 +248,9 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
             response = await self._answer_post(request, context, sub_response)
         except HTTPException as refusal:
             response = PlainTextResponse(refusal.reason, status_code=refusal.status_code)
+        finally:
+            # A request refused before its cost was known (its 429 answers instead, if out).
+            await spend_minimum(context)
         if response.background is None:
             response.background = context.background_tasks
         return response
@@ -295,17 +324,57 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
         """Strawberry's refusals of a malformed HTTP request, as contract errors (§1 codes and
-        statuses) with a GraphQL body."""
-        if (
-            isinstance(request, Request)
-            and request.method == "POST"
-            and not is_json_content_type(request.headers.get("content-type"))
-        ):
-            raise GraphQLRequestRefused(UnsupportedMediaType())
+        statuses) with a GraphQL body. An HTTP request refused before its document's cost is
+        known spends the minimum point (its 429 answers instead, when out of points)."""
         try:
-            return await super().run(request, context=context, root_value=root_value)
-        except HTTPException as refusal:
-            raise GraphQLRequestRefused(_contract_error(refusal)) from None
+            if (
+                isinstance(request, Request)
+                and request.method == "POST"
+                and not is_json_content_type(request.headers.get("content-type"))
+            ):
+                raise GraphQLRequestRefused(UnsupportedMediaType())
+            try:
+                return await super().run(request, context=context, root_value=root_value)
+            except HTTPException as refusal:
+                raise GraphQLRequestRefused(_contract_error(refusal)) from None
+        finally:
+            if isinstance(request, Request) and isinstance(context, Context):
+                await spend_minimum(context)
+
+    async def execute_single(  # noqa: PLR0917 (Strawberry's signature)
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """One HTTP operation: its persisted or trusted document, then Strawberry's execution
+        (where its cost is checked and spent), then the result's cost and metrics."""
+        started = time.perf_counter()
+        gate = _gate(self.schema)
+        resolved = await gate.resolve(context, request_data.query, request_data.extensions)
+        if isinstance(resolved, ExecutionResult):
+            gate.observe(None, errors=True, started=started)
+            return resolved
+        if resolved is not None:
+            request_data = replace(request_data, query=resolved.query)
+        try:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException:
+            await spend_minimum(context)
+            raise
+        await gate.finish(context, result, started)
+        return result
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """Not for a persisted query sent by GET (a hash, no query)."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     def create_response(
         self,
@@ -396,6 +465,12 @@ def _route_class(router: TenantGraphQLRouter) -> type[APIRoute]:
     return LeanPostRoute
 
 
+def _gate(schema: object) -> OperationGate:
+    gate = schema.gate if isinstance(schema, Schema) else None
+    assert gate is not None, "build_schema gives the schema its gate"
+    return gate
+
+
 def _contract_error(refusal: HTTPException) -> AppError:
     operation = refusal.__cause__
     if isinstance(operation, InvalidOperationTypeError):
@@ -417,7 +492,10 @@ def _contract_error(refusal: HTTPException) -> AppError:
 async def _refused(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, GraphQLRequestRefused)
     error = exc.error
-    return JSONResponse(graphql_error_body(error), status_code=error.status, headers=error.headers)
+    body = graphql_error_body(error)
+    if exc.extensions:
+        body["extensions"] = exc.extensions
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
 def mount_graphql(app: FastAPI, settings: Settings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path
 from starlette.requests import HTTPConnection
@@ -14,18 +14,19 @@ from app.core.errors import AppError, PayloadTooLarge
 from app.core.outages import dependency_error, note_refusal
 from app.http import request_body
 from app.http.auth import get_runtime, verify_key_for_tenant
-from app.rate_limit.enforce import enforce_tenant_limit
-from app.rate_limit.policy import RateLimitGroup
 from app.tenants.auth import Principal
 from schema.loaders import Loaders
+from schema.operation_state import OperationState
 
 
 class GraphQLRequestRefused(Exception):
-    """An HTTP-level refusal (401, 403, 429) answered with a GraphQL error body."""
+    """An HTTP-level refusal (401, 403, 429) answered with a GraphQL error body (and, for a 429
+    on a document whose cost is known, the body's `extensions`)."""
 
-    def __init__(self, error: AppError) -> None:
+    def __init__(self, error: AppError, extensions: dict[str, Any] | None = None) -> None:
         super().__init__(error.message)
         self.error = error
+        self.extensions = extensions
 
 
 class Context(BaseContext):
@@ -35,6 +36,8 @@ class Context(BaseContext):
         self.tenant_reference = tenant_reference
         self.principal: Principal | None = None
         self.loaders: Loaders | None = None
+        # An HTTP operation's persisted source and cost (schema/points.py).
+        self.operation: OperationState | None = None
 
     def authenticated(self, principal: Principal) -> None:
         self.principal = principal
@@ -65,7 +68,8 @@ async def get_context(
     connection: HTTPConnection, tenant_reference: Annotated[str, Path(alias="tenantId")]
 ) -> Context:
     """HTTP requests authenticate here (401/403 as HTTP statuses); WebSockets authenticate
-    from `connection_init` instead. The runtime is read straight from the connection: a
+    from `connection_init` instead. The rate limit comes once the document's cost is known
+    (schema/points.py). The runtime is read straight from the connection: a
     sub-dependency costs FastAPI a resolution per request, and a sync one a worker thread."""
     runtime = get_runtime(connection)
     context = Context(runtime, tenant_reference)
@@ -73,9 +77,6 @@ async def get_context(
         try:
             principal = await verify_key_for_tenant(
                 connection, runtime, tenant_reference, connection.headers.get("authorization")
-            )
-            await enforce_tenant_limit(
-                connection, runtime, principal.tenant_id, RateLimitGroup.GRAPHQL
             )
         except Exception as exc:
             raise refusal(exc) from None

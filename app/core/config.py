@@ -113,7 +113,6 @@ class Settings(BaseSettings):
     webhook_retention_days: int = Field(default=30, ge=1, le=36500)
     rate_limit_read_per_minute: int = Field(default=600, ge=1)
     rate_limit_write_per_minute: int = Field(default=120, ge=1)
-    rate_limit_graphql_per_minute: int = Field(default=300, ge=1)
     # The GraphQL quota in cost points per tenant per minute (CONTRACT.md §15).
     rate_limit_graphql_points_per_minute: int = Field(default=5000, ge=1)
     rate_limit_auth_failures_per_minute: int = Field(default=30, ge=1)

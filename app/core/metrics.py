@@ -100,6 +100,27 @@ redis_fail_open = Counter(
     "Requests served without a rate-limit decision because Redis did not answer in time.",
     registry=registry,
 )
+# Labelled by operation name only for persisted and trusted documents, at most
+# GRAPHQL_OPERATION_LABELS names (schema/operation_metrics.py); `anonymous` otherwise.
+graphql_operations = Counter(
+    "aetherflow_graphql_operations_total",
+    "GraphQL operations answered over HTTP, by operation name.",
+    ("operation",),
+    registry=registry,
+)
+graphql_operation_errors = Counter(
+    "aetherflow_graphql_operation_errors_total",
+    "GraphQL operations over HTTP whose answer held errors, by operation name.",
+    ("operation",),
+    registry=registry,
+)
+graphql_operation_duration = Histogram(
+    "aetherflow_graphql_operation_duration_seconds",
+    "Time to answer a GraphQL operation over HTTP (document to result), by operation name.",
+    ("operation",),
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    registry=registry,
+)
 load_shed = Counter(
     "aetherflow_overloaded_total",
     "Requests refused with 503 overloaded: the process was at its in-flight limit, or no database "

@@ -1,7 +1,8 @@
 """The rate-limit step of a request (CONTRACT.md §1 order: after scope 403, before media type 415).
 
 REST routes get it through the `api_key` dependency; GraphQL calls `enforce_tenant_limit` with
-`RateLimitGroup.GRAPHQL` (once per HTTP request, once per subscription connection). The
+`RateLimitGroup.GRAPHQL` and the request's cost in points, once its document's cost is known
+(schema/points.py; a subscription connection spends one point). The
 ActivePieces callback is not limited per tenant; its failed signatures call
 `limit_auth_failure`, as failed API keys do.
 
@@ -58,14 +59,16 @@ class AppliedLimit:
     # None when the limiter did not answer (the request was served without a limit).
     decision: Decision | None
     counted: bool
+    # The units counted: 1, or a GraphQL request's points.
+    amount: int = 1
 
     async def refund(self) -> None:
-        """Give the counted unit back (at most once)."""
+        """Give the counted units back (at most once)."""
         if not self.counted or self.decision is None:
             return
         self.counted = False
-        if await self.limiter.refund(self.decision.policy.group, self.identity):
-            remaining = min(self.decision.policy.quota, self.decision.remaining + 1)
+        if await self.limiter.refund(self.decision.policy.group, self.identity, self.amount):
+            remaining = min(self.decision.policy.quota, self.decision.remaining + self.amount)
             self.decision = replace(self.decision, remaining=remaining)
 
 
@@ -81,17 +84,19 @@ async def enforce_tenant_limit(
     group: RateLimitGroup,
     *,
     idempotency_key: str | None = None,
+    amount: int = 1,
 ) -> None:
-    """Count this request against the tenant's quota for `group`, or raise RateLimited (429).
+    """Count this request (`amount` units) against the tenant's quota for `group`, or raise
+    RateLimited (429).
 
     Applied at most once per request; the outcome is kept in the scope for the response headers.
     """
     if APPLIED_LIMIT_SCOPE_KEY in connection.scope:
         return
     identity = str(tenant_id)
-    decision = await runtime.limiter.consume(group, identity)
+    decision = await runtime.limiter.consume(group, identity, amount)
     counted = decision is not None and decision.allowed
-    applied = AppliedLimit(runtime.limiter, identity, decision, counted=counted)
+    applied = AppliedLimit(runtime.limiter, identity, decision, counted=counted, amount=amount)
     connection.scope[APPLIED_LIMIT_SCOPE_KEY] = applied
     if decision is None or decision.allowed:
         return

@@ -145,8 +145,11 @@ class RateLimiter:
         )
         return cls(redis, policies_from_settings(settings), timeout)
 
-    async def consume(self, group: RateLimitGroup, identity: str) -> Decision | None:
-        """Count one request against `identity`'s quota; None when Redis did not answer."""
+    async def consume(
+        self, group: RateLimitGroup, identity: str, amount: int = 1
+    ) -> Decision | None:
+        """Count `amount` units (one request, or a GraphQL request's cost points) against
+        `identity`'s quota, all or none, in the same one call; None when Redis did not answer."""
         policy = self.policies[group]
         previous, current = self._window_keys(group, identity)
         deadline = asyncio.timeout(None)
@@ -161,11 +164,11 @@ class RateLimiter:
                         current,
                         policy.quota,
                         policy.window_seconds,
-                        1,
+                        amount,
                     )
                 except NoScriptError:  # Redis restarted or flushed its script cache
                     reply = await self._acquire(
-                        keys=[previous, current], args=[policy.quota, policy.window_seconds, 1]
+                        keys=[previous, current], args=[policy.quota, policy.window_seconds, amount]
                     )
                 finally:
                     self._deadlines.forget(deadline)
@@ -176,7 +179,7 @@ class RateLimiter:
             int(value) for value in reply
         )
         counts = WindowCounts(previous_count, previous_ttl, current_count, current_ttl)
-        return decide(policy, allowed=bool(allowed), counts=counts)
+        return decide(policy, allowed=bool(allowed), counts=counts, amount=amount)
 
     def _window_keys(self, group: RateLimitGroup, identity: str) -> list[str]:
         found = self._keys.get((group, identity))
@@ -186,14 +189,15 @@ class RateLimiter:
             found = self._keys[group, identity] = window_keys(self.policies[group], identity)
         return found
 
-    async def refund(self, group: RateLimitGroup, identity: str) -> bool:
-        """Give back one counted request (an idempotent replay); False if Redis did not answer.
+    async def refund(self, group: RateLimitGroup, identity: str, amount: int = 1) -> bool:
+        """Give back a counted request's units (an idempotent replay); False if Redis did not
+        answer.
 
         Not a fail-open event: the request had its decision; at worst the unit stays used.
         """
         try:
             async with asyncio.timeout(self._timeout_seconds):
-                await self._refund(keys=window_keys(self.policies[group], identity), args=[1])
+                await self._refund(keys=window_keys(self.policies[group], identity), args=[amount])
         except _UNAVAILABLE as exc:
             logger.bind(error=type(exc).__name__).info("rate limiter: refund not recorded")
             return False

@@ -40,7 +40,7 @@ def policies_from_settings(settings: Settings) -> dict[RateLimitGroup, Policy]:
     quotas = {
         RateLimitGroup.READ: settings.rate_limit_read_per_minute,
         RateLimitGroup.WRITE: settings.rate_limit_write_per_minute,
-        RateLimitGroup.GRAPHQL: settings.rate_limit_graphql_per_minute,
+        RateLimitGroup.GRAPHQL: settings.rate_limit_graphql_points_per_minute,
         RateLimitGroup.AUTH_FAILURES: settings.rate_limit_auth_failures_per_minute,
     }
     return {group: Policy(group, quota, WINDOW_SECONDS) for group, quota in quotas.items()}

@@ -42,7 +42,8 @@ class Decision:
     reset_seconds: int
 
 
-def decide(policy: Policy, *, allowed: bool, counts: WindowCounts) -> Decision:
+def decide(policy: Policy, *, allowed: bool, counts: WindowCounts, amount: int = 1) -> Decision:
+    """The decision on a request of `amount` units (a GraphQL request's points)."""
     window_ms = policy.window_seconds * 1000
     weighted = counts.previous_count * counts.previous_ttl_ms / window_ms + counts.current_count
     remaining = max(0, policy.quota - math.floor(weighted))
@@ -50,7 +51,7 @@ def decide(policy: Policy, *, allowed: bool, counts: WindowCounts) -> Decision:
         return Decision(
             policy, True, remaining, _whole_seconds(_until_quota_grows(counts, window_ms))
         )
-    wait_ms = _until_one_request_fits(policy.quota, counts, window_ms)
+    wait_ms = _until_request_fits(policy.quota, counts, window_ms, amount)
     return Decision(policy, False, 0, max(1, _whole_seconds(wait_ms)))
 
 
@@ -68,18 +69,22 @@ def _until_quota_grows(counts: WindowCounts, window_ms: int) -> float:
     return min(waits, default=0.0)
 
 
-def _until_one_request_fits(quota: int, counts: WindowCounts, window_ms: int) -> float:
-    """Milliseconds until `weighted + 1 <= quota`, assuming no other request comes meanwhile.
+def _until_request_fits(quota: int, counts: WindowCounts, window_ms: int, amount: int) -> float:
+    """Milliseconds until `weighted + amount <= quota`, assuming no other request comes
+    meanwhile.
 
     Before the current window shifts, only the previous window's weight decays; once it
     shifts, the current count becomes the previous one and at least one unit is free (a
-    window never holds more than the quota).
+    window never holds more than the quota); for more than one unit that is the earliest time
+    worth a retry.
     """
     until_shift = _until_window_shift_ms(counts, window_ms)
     room = quota - counts.current_count
-    if room >= 1 and counts.previous_count:
-        # floor(previous * ttl / window) <= room - 1  <=>  ttl < room * window / previous
-        wait = counts.previous_ttl_ms - room * window_ms / counts.previous_count + 1
+    if room >= amount and counts.previous_count:
+        # floor(previous * ttl / window) <= room - amount
+        #   <=>  ttl < (room - amount + 1) * window / previous
+        free = room - amount + 1
+        wait = counts.previous_ttl_ms - free * window_ms / counts.previous_count + 1
         if wait < until_shift:
             return max(0.0, wait)
     return until_shift + 1

@@ -211,7 +211,7 @@ def live_api(
         redis_url,
         rate_limit_read_per_minute=100_000,
         rate_limit_write_per_minute=100_000,
-        rate_limit_graphql_per_minute=100_000,
+        rate_limit_graphql_points_per_minute=100_000,
         # The checks send requests without the key too.
         rate_limit_auth_failures_per_minute=100_000,
     )

@@ -49,7 +49,7 @@ def product_env(config: BenchConfig, database: str, **overrides: str) -> dict[st
         REDIS_URL=config.redis_url,
         RATE_LIMIT_READ_PER_MINUTE=RAISED_QUOTA,
         RATE_LIMIT_WRITE_PER_MINUTE=RAISED_QUOTA,
-        RATE_LIMIT_GRAPHQL_PER_MINUTE=RAISED_QUOTA,
+        RATE_LIMIT_GRAPHQL_POINTS_PER_MINUTE=RAISED_QUOTA,
         WEBHOOK_ALLOW_HTTP="true",
         WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
     )

@@ -40,7 +40,6 @@ GENEROUS_QUOTA = 10_000_000
 QUOTA_SETTINGS = (
     "rate_limit_read_per_minute",
     "rate_limit_write_per_minute",
-    "rate_limit_graphql_per_minute",
     "rate_limit_graphql_points_per_minute",
     "rate_limit_auth_failures_per_minute",
 )

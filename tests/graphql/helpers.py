@@ -17,13 +17,20 @@ async def gql(
     *,
     tenant: str = "acme",
 ) -> dict[str, Any]:
-    """POST a document; the response body (asserting HTTP 200)."""
+    """POST a document; the response body (asserting HTTP 200), without the `extensions.cost`
+    every answer carries (tests/graphql/test_cost_quota.py checks it)."""
     response = await client.post(
         GRAPHQL.format(tenant), json={"query": query, "variables": variables or {}}, headers=headers
     )
     assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return without_cost(response.json())
+
+
+def without_cost(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without `extensions.cost` (and without `extensions` if nothing else is left)."""
+    extensions = {k: v for k, v in (body.get("extensions") or {}).items() if k != "cost"}
+    rest = {k: v for k, v in body.items() if k != "extensions"}
+    return {**rest, "extensions": extensions} if extensions else rest
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

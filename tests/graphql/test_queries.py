@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy import insert
 
 from app.core.config import Settings
@@ -10,6 +11,7 @@ from db.models.webhook_endpoint import WebhookEndpoint
 from db.session import Database
 from tests.automation_runs.helpers import create_run
 from tests.benchmarks.engine_probe import statement_counter
+from tests.conftest import make_settings
 from tests.factories import Keys, bearer, make_endpoint
 from tests.graphql.helpers import error_codes, gql
 from tests.reports.helpers import REPORTS, batch, item
@@ -22,6 +24,18 @@ query Page($first: Int!, $after: String, $status: ReportStatus!) {
   }
 }
 """
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str) -> Settings:
+    """A page of 100 reports costs more than GRAPHQL_MAX_COST's default allows (its refusal is
+    tested in tests/graphql/test_cost_limits.py): here the queries are what is tested."""
+    return make_settings(
+        database_url,
+        redis_url,
+        graphql_max_cost=100_000,
+        rate_limit_graphql_points_per_minute=10_000_000,
+    )
 
 
 async def seed_reports(client: httpx.AsyncClient, keys: Keys, count: int) -> None:

@@ -165,14 +165,20 @@ async def test_a_replay_uses_no_quota_in_either_face(
     database_url: str, redis_url: str, tenant_keys: Keys, face: str
 ) -> None:
     document = {"reports": [{"slug": "a", "title": "A"}]}
-    async with limited_client(database_url, redis_url, rate_limit_graphql_per_minute=3) as client:
+    # A REST write is one unit; the GraphQL mutation costs 3 points (it and its two fields).
+    unit = 1 if face == "rest" else 3
+    async with limited_client(
+        database_url, redis_url, rate_limit_graphql_points_per_minute=3 * unit
+    ) as client:
         first = await send(client, tenant_keys, face, "upsertReports", document, "k")
         replays = [
             await send(client, tenant_keys, face, "upsertReports", document, "k") for _ in range(3)
         ]
         other = await send(client, tenant_keys, face, "upsertReports", document, "another-key")
-    assert rate_limit_field(first.response).remaining == 2
+    assert rate_limit_field(first.response).remaining == 2 * unit
     assert all(replay.replayed for replay in replays)
-    assert [rate_limit_field(replay.response).remaining for replay in replays] == [2, 2, 2]
+    assert [rate_limit_field(replay.response).remaining for replay in replays] == [2 * unit] * 3
     assert (other.error, other.replayed) == (None, False)
-    assert rate_limit_field(other.response).remaining == 1
+    assert rate_limit_field(other.response).remaining == unit
+    if face == "graphql":  # the body counts as the header does
+        assert replays[0].response.json()["extensions"]["cost"]["remaining"] == 2 * unit
