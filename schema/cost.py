@@ -190,25 +190,34 @@ class _Walk:
         is_list = isinstance(field_type, GraphQLList)
         if not (is_connection or (is_list and not in_connection)):
             return Shape(1 + inner.fixed, inner.lists)
-        sizes = self.sizes(node)
+        sizes = self.sizes(node, definition)
         if all(size.variable is None for size in sizes) and not inner.lists:
             count = max(size.value({}) for size in sizes)
             return Shape(count * inner.fixed + 1)
         return Shape(0, (ListField(sizes, inner),))
 
-    def sizes(self, node: FieldNode) -> tuple[Size, ...]:
-        """The `first`/`last` the field was given (the larger counts); the default without."""
+    def sizes(self, node: FieldNode, definition: GraphQLField | None) -> tuple[Size, ...]:
+        """The `first`/`last` the field was given (the larger counts); without them, the
+        field's own default for `first`, or DEFAULT_PAGE_SIZE."""
+        default = DEFAULT_PAGE_SIZE
+        argument_definition = definition.args.get("first") if definition else None
+        if argument_definition is not None:
+            value = argument_definition.default_value
+            if isinstance(value, int) and not isinstance(value, bool):
+                default = max(0, value)
         sizes: list[Size] = []
         for argument in node.arguments or ():
             if argument.name.value not in PAGE_ARGUMENTS:
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):
-                sizes.append(Size(max(0, int(value.value)), None, DEFAULT_PAGE_SIZE))
+                sizes.append(Size(max(0, int(value.value)), None, default))
             elif isinstance(value, VariableNode):
                 name = value.name.value
-                sizes.append(Size(None, name, self.defaults.get(name, DEFAULT_PAGE_SIZE)))
-        return tuple(sizes) or (Size(None, None, DEFAULT_PAGE_SIZE),)
+                sizes.append(Size(None, name, self.defaults.get(name, default)))
+            else:  # null: the field's default
+                sizes.append(Size(None, None, default))
+        return tuple(sizes) or (Size(None, None, default),)
 
     def type_named(self, name: str) -> _Parent:
         found = self.schema.get_type(name)
