@@ -2,12 +2,14 @@
 
 Names come from clients, so only bounded ones become labels: the operation names of trusted
 documents and of documents this server stored as persisted queries, at most MAX_LABELS of them
-(the first seen keep their label). Every other operation is counted as `anonymous`.
+(the first admitted keep their label). Every other operation is counted as `anonymous`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from prometheus_client import Counter, Histogram
 
 from app.core import metrics
 
@@ -15,12 +17,16 @@ ANONYMOUS = "anonymous"
 MAX_LABELS = 100
 MAX_NAME_CHARS = 100
 
+_Series = tuple[Counter, Counter, Histogram]
+
 
 class OperationLabels:
     def __init__(self, trusted_names: Iterable[str]) -> None:
         self._names: set[str] = set()
+        # Each label's series, looked up once (prometheus-client's `labels` takes a lock).
+        self._series: dict[str, _Series] = {}
         self.admit(trusted_names)
-        self.observe(ANONYMOUS, errors=False, seconds=None)
+        self._series_of(ANONYMOUS)
 
     def admit(self, names: Iterable[str]) -> None:
         """Let these names (of a trusted or a stored document) label their operations."""
@@ -35,15 +41,19 @@ class OperationLabels:
             return name
         return ANONYMOUS
 
-    @staticmethod
-    def observe(label: str, *, errors: bool, seconds: float | None) -> None:
-        """Count one operation (`seconds` None: only create the series, at zero)."""
-        requests = metrics.graphql_operations.labels(operation=label)
-        failures = metrics.graphql_operation_errors.labels(operation=label)
-        duration = metrics.graphql_operation_duration.labels(operation=label)
-        if seconds is None:
-            return
+    def observe(self, label: str, *, errors: bool, seconds: float) -> None:
+        requests, failures, duration = self._series_of(label)
         requests.inc()
         if errors:
             failures.inc()
         duration.observe(seconds)
+
+    def _series_of(self, label: str) -> _Series:
+        series = self._series.get(label)
+        if series is None:
+            series = self._series[label] = (
+                metrics.graphql_operations.labels(operation=label),
+                metrics.graphql_operation_errors.labels(operation=label),
+                metrics.graphql_operation_duration.labels(operation=label),
+            )
+        return series
