@@ -108,12 +108,16 @@ class Schema(strawberry.Schema):
 
     async def stream(self, *args: Any, **kwargs: Any) -> Any:
         """Subscriptions: give the errors of every streamed result their codes too, and close
-        the socket on an outage."""
+        the socket on an outage. With GRAPHQL_TRUSTED_ONLY, only trusted documents (by text:
+        graphql-transport-ws carries no `extensions`)."""
         socket = getattr(kwargs.get("context_value"), "request", None)
+        query = args[0] if args else kwargs.get("query")
+        untrusted = self.gate.untrusted(query) if self.gate is not None else None
+        source = (
+            _only(untrusted) if untrusted is not None else await super().stream(*args, **kwargs)
+        )
         return _coded(
-            await super().stream(*args, **kwargs),
-            self.hide_suggestions,
-            socket if isinstance(socket, WebSocket) else None,
+            source, self.hide_suggestions, socket if isinstance(socket, WebSocket) else None
         )
 
     def process_errors(
@@ -178,6 +182,10 @@ class Schema(strawberry.Schema):
         named = operation_name is None or (name is not None and name.value == operation_name)
         kind = OperationType(valid.operation.operation.value)
         return named and kind in allowed and not self.directives
+
+
+async def _only(result: ExecutionResult) -> AsyncGenerator[Any, None]:
+    yield result
 
 
 async def _coded(
@@ -296,8 +304,9 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
             data.get("variables"),
             data.get("extensions"),
         )
+        # No query: a persisted query's hash (`extensions`), or the usual refusal.
         if not (
-            isinstance(query, str)
+            isinstance(query, str | None)
             and isinstance(variables, dict | None)
             and isinstance(extensions, dict | None)
         ):

@@ -20,7 +20,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from app.core.config import Settings
-from app.core.errors import AppError, QueryTooExpensive
+from app.core.errors import AppError, PersistedQueryRequired, QueryTooExpensive
 from schema.context import Context, GraphQLRequestRefused
 from schema.cost import shape_of
 from schema.document_cache import CACHEABLE_DOCUMENT_CHARS
@@ -29,7 +29,7 @@ from schema.operation_metrics import OperationLabels
 from schema.operation_state import OperationState
 from schema.persisted import PersistedQueries, Resolved, Source
 from schema.points import cost_extension, refund_replay, spend, spend_minimum
-from schema.trusted_documents import TrustedDocuments
+from schema.trusted_documents import TrustedDocuments, sha256_hex
 
 
 class OperationGate:
@@ -54,6 +54,16 @@ class OperationGate:
         if found is not None:
             context.operation = OperationState(found)
         return found
+
+    def untrusted(self, query: object) -> ExecutionResult | None:
+        """For a document sent without a hash (subscriptions): the `persisted_query_required`
+        result when only trusted documents are accepted and it is not one."""
+        persisted = self.persisted
+        if not persisted.trusted_only:
+            return None
+        if isinstance(query, str) and sha256_hex(query) in persisted.trusted.documents:
+            return None
+        return refused(PersistedQueryRequired())
 
     async def admit(
         self,

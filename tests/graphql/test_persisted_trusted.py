@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -13,11 +14,14 @@ from redis.asyncio import Redis
 
 from app.core.config import SettingsError
 from app.main import create_app
+from db.session import Database
 from schema.persisted import KEY_PREFIX
 from tests.asgi import serve
 from tests.conftest import make_settings
 from tests.factories import Keys
 from tests.graphql.helpers import GRAPHQL, without_cost
+from tests.graphql.test_subscription import SUBSCRIBE, connect, receive
+from tests.live import free_port, live_server
 from tests.rate_limit.helpers import rate_limit_field
 
 LATEST = "query Latest { latestReport { slug } }"
@@ -142,3 +146,41 @@ def test_a_missing_manifest_and_one_over_the_abuse_limits_stop_start_up(
     )
     with pytest.raises(SettingsError, match="is not valid"):
         create_app(shallow)
+
+
+async def test_trusted_only_holds_for_subscriptions_too(
+    database_url: str, redis_url: str, tenant_keys: Keys, db: Database, tmp_path: Path
+) -> None:
+    """graphql-transport-ws carries no `extensions`: a subscription is trusted by its text."""
+    path = manifest(tmp_path, {sha(SUBSCRIBE): SUBSCRIBE})
+    port = free_port()
+    settings = make_settings(
+        database_url,
+        redis_url,
+        public_base_url=f"http://127.0.0.1:{port}",
+        graphql_trusted_documents=path,
+        graphql_trusted_only=True,
+    )
+    other = "subscription($id: ID!) { automationRunUpdated(id: $id) { id } }"
+    answers = []
+    async with live_server(settings, port=port) as base_url:
+        for document in (other, SUBSCRIBE):
+            socket = await connect(base_url, "acme", f"Bearer {tenant_keys.key}")
+            try:
+                assert (await receive(socket))["type"] == "connection_ack"
+                await socket.send(
+                    json.dumps(
+                        {
+                            "id": "1",
+                            "type": "subscribe",
+                            "payload": {"query": document, "variables": {"id": str(uuid4())}},
+                        }
+                    )
+                )
+                answers.append(await receive(socket))
+            finally:
+                await socket.close()
+    assert [message["type"] for message in answers] == ["error", "error"]
+    codes = [[e["extensions"]["code"] for e in message["payload"]] for message in answers]
+    # The untrusted document is refused; the trusted one runs (and finds no such run).
+    assert codes == [["persisted_query_required"], ["not_found"]]
