@@ -89,3 +89,27 @@ def test_remaining_is_what_still_fits(quota: int) -> None:
     for counts in states_within(quota):
         decision = decide(policy(quota), allowed=True, counts=counts)
         assert decision.remaining == max(0, quota - weighted(counts)), counts
+
+
+@pytest.mark.parametrize("quota", [3, 4])
+def test_retry_after_for_several_units_waits_until_they_fit_or_the_window_shifts(
+    quota: int,
+) -> None:
+    """A GraphQL request spends its cost in points: `t` is until that many fit (when the
+    previous window's decay frees them), else the window's shift (the earliest worth a retry)."""
+    for counts in states_within(quota):
+        for amount in range(2, quota + 1):
+            if weighted(counts) + amount <= quota:
+                continue
+            decision = decide(policy(quota), allowed=False, counts=counts, amount=amount)
+            later = after(counts, decision.reset_seconds * 1000)
+            shift_seconds = math.ceil(max(0, counts.current_ttl_ms - WINDOW_MS) / 1000)
+            assert decision.reset_seconds >= 1
+            assert weighted(later) + amount <= quota or decision.reset_seconds >= shift_seconds
+            if counts.current_count + amount <= quota and counts.previous_count:
+                # Fits once the previous window decays enough, before the shift if it can.
+                earliest = next(
+                    s for s in range(1, 200) if weighted(after(counts, s * 1000)) + amount <= quota
+                )
+                assert decision.reset_seconds <= max(earliest, shift_seconds + 1)
+                assert decision.reset_seconds >= min(earliest, shift_seconds)
