@@ -367,7 +367,7 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
         if isinstance(resolved, ExecutionResult):
             gate.observe(None, errors=True, started=started)
             return resolved
-        if resolved is not None:
+        if resolved is not None and resolved.query is not request_data.query:
             request_data = replace(request_data, query=resolved.query)
         try:
             result = await super().execute_single(

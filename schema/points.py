@@ -15,7 +15,7 @@ from starlette.requests import HTTPConnection
 
 from app.core import request_context
 from app.core.errors import RateLimited
-from app.rate_limit.enforce import applied_limit, enforce_tenant_limit
+from app.rate_limit.enforce import APPLIED_LIMIT_SCOPE_KEY, applied_limit, enforce_tenant_limit
 from app.rate_limit.policy import RateLimitGroup
 from schema.context import Context, GraphQLRequestRefused, refusal
 
@@ -42,6 +42,9 @@ async def spend(context: Context, points: int, requested: int | None) -> None:
 
 async def spend_minimum(context: Context) -> None:
     """One point for a request that has spent nothing yet."""
+    connection = context.request
+    if connection is not None and APPLIED_LIMIT_SCOPE_KEY in connection.scope:
+        return
     await spend(context, 1, None)
 
 

@@ -9,6 +9,7 @@ import httpx
 from redis.asyncio import Redis
 
 from db.session import Database
+from schema.document_cache import CACHEABLE_DOCUMENT_CHARS
 from tests.asgi import serve
 from tests.conftest import make_settings
 from tests.factories import Keys
@@ -144,3 +145,27 @@ async def test_get_requests_spend_their_cost_too(
         )
     assert response.json()["extensions"]["cost"]["requested"] == 16
     assert rate_limit_field(response).remaining == 84
+
+
+async def test_a_document_strawberry_validates_itself_is_checked_and_limited_alike(
+    database_url: str, redis_url: str, tenant_keys: Keys, redis: Redis
+) -> None:
+    """Documents too long for the document cache take Strawberry's path (schema/app.py): the
+    `CostLimit` extension checks and spends their cost the same way."""
+    padding = " " * (CACHEABLE_DOCUMENT_CHARS + 1)
+    settings = make_settings(
+        database_url, redis_url, graphql_max_cost=63, rate_limit_graphql_points_per_minute=40
+    )
+    async with serve(settings) as client:
+        too_expensive = await post(client, tenant_keys, PAGE + padding, {"n": 21})
+        runs = await post(client, tenant_keys, PAGE + padding, {"n": 10})
+        refused = await post(client, tenant_keys, PAGE + padding, {"n": 10})
+    [error] = too_expensive.json()["errors"]
+    assert error["extensions"]["code"] == "query_too_expensive"
+    assert error["extensions"]["cost"] == {"requested": 64, "limit": 63}
+    assert rate_limit_field(too_expensive).remaining == 39
+    assert runs.json()["data"] == {"reports": {"edges": []}}
+    assert runs.json()["extensions"]["cost"]["requested"] == 31
+    assert rate_limit_field(runs).remaining == 8
+    assert refusal_code(refused, 429) == "rate_limited"
+    assert refused.json()["extensions"]["cost"]["requested"] == 31
