@@ -90,11 +90,9 @@ class OperationGate:
         await spend(context, max(1, requested), requested)
         if (digest := state.resolved.store_hash) is not None:
             await self.persisted.store(context.runtime.redis, digest, state.resolved.query)
-            self.labels.admit(
-                node.name.value
-                for node in document.definitions
-                if isinstance(node, OperationDefinitionNode) and node.name is not None
-            )
+        if state.resolved.source is Source.PERSISTED and state.name is not None:
+            # A document the fleet stored (here, or found in Redis): its name may label.
+            self.labels.admit((state.name,))
         return None
 
     async def finish(self, context: Context, result: ExecutionResult, started: float) -> None:

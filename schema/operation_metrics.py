@@ -31,6 +31,8 @@ class OperationLabels:
     def admit(self, names: Iterable[str]) -> None:
         """Let these names (of a trusted or a stored document) label their operations."""
         for name in names:
+            if name in self._names:
+                continue
             if len(self._names) >= MAX_LABELS:
                 return
             if len(name) <= MAX_NAME_CHARS:

@@ -83,3 +83,23 @@ def test_labels_are_capped_and_anonymous_otherwise() -> None:
     # A name sent as plain text never labels, even if it is a known one.
     assert labels.label("Stored", persisted=False) == ANONYMOUS
     assert labels.label(None, persisted=True) == ANONYMOUS
+
+
+async def test_a_document_stored_by_another_process_labels_by_its_name(
+    database_url: str, redis_url: str, tenant_keys: Keys, redis: Redis
+) -> None:
+    settings = make_settings(database_url, redis_url)
+    async with serve(settings) as first:
+        stored = await first.post(
+            GRAPHQL.format("acme"),
+            json={"query": STORED, **hashed(STORED)},
+            headers=tenant_keys.headers,
+        )
+    assert stored.status_code == 200
+    before = counts("StoredLatest")
+    async with serve(settings) as second:  # nothing in its memory: found in Redis
+        hit = await second.post(
+            GRAPHQL.format("acme"), json=hashed(STORED), headers=tenant_keys.headers
+        )
+    assert hit.json()["data"] == {"latestReport": None}
+    assert counts("StoredLatest")[0] - before[0] == 1
