@@ -35,7 +35,7 @@ query($id: ID!, $filter: WebhookDeliveryFilter) {
 async def listed(
     client: httpx.AsyncClient, keys: Keys, filter: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    body = await gql(client, keys.headers, DELIVERIES, {"filter": filter, "first": 100})
+    body = await gql(client, keys.headers, DELIVERIES, {"filter": filter, "first": 50})
     assert "errors" not in body, body
     return [edge["node"] for edge in body["data"]["webhookDeliveries"]["edges"]]
 
@@ -46,7 +46,7 @@ async def ids(client: httpx.AsyncClient, keys: Keys, **filter: Any) -> list[uuid
 
 async def rest(client: httpx.AsyncClient, keys: Keys, **params: Any) -> list[dict[str, Any]]:
     response = await client.get(
-        "/v1/tenants/acme/webhook-deliveries", params={**params, "limit": 100}, headers=keys.headers
+        "/v1/tenants/acme/webhook-deliveries", params={**params, "limit": 50}, headers=keys.headers
     )
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]
