@@ -21,6 +21,7 @@ from app.core.queue import (
     TaskQueue,
     create_broker,
 )
+from app.outbox.relay import DeliveriesRelayed
 from app.outbox.service import EventsRecorded
 from app.rate_limit.limiter import RateLimiter
 from app.sessions.revocations import SESSION_CHANNEL, SessionRevoked
@@ -28,6 +29,7 @@ from app.sessions.revocations import log_unannounced as log_unannounced_session
 from app.sessions.verifier import TokenVerifier
 from app.tenants.auth import KeyVerifier
 from app.tenants.revocations import KeyRevoked, RevocationListener, RevocationPublisher
+from app.webhooks.live import DeliveryChanged, DeliveryPublisher, relayed_changes
 from app.webhooks.recovery import RecoveryStarted
 from app.webhooks.service import DeliveryDue
 from db.session import CONNECT_TIMEOUT_SECONDS, Database
@@ -49,6 +51,7 @@ def handle_after_commit(
     queue: TaskQueue,
     runs: RunPublisher,
     revocations: RevocationPublisher,
+    deliveries: DeliveryPublisher,
     *,
     session_revocations: RevocationPublisher,
     evict_session: Callable[[str], None] = lambda _: None,
@@ -79,6 +82,10 @@ def handle_after_commit(
     db.on_commit(RunChanged, runs.publish_soon)
     db.on_commit(KeyRevoked, revocations.publish_soon)
     db.on_commit(SessionRevoked, on_session_revoked)
+    db.on_commit(DeliveryChanged, deliveries.publish_soon)
+    db.on_commit(
+        DeliveriesRelayed, lambda relayed: deliveries.publish_soon(relayed_changes(relayed))
+    )
 
 
 def session_publisher(redis: Redis) -> RevocationPublisher:
@@ -105,6 +112,7 @@ class Runtime:
     session_revocation_publisher: RevocationPublisher
     # None in the worker, which verifies no API keys.
     revocation_listener: RevocationListener | None
+    delivery_publisher: DeliveryPublisher
 
     @classmethod
     async def start(
@@ -130,11 +138,13 @@ class Runtime:
         publisher = RunPublisher(redis)
         revocation_publisher = RevocationPublisher(redis)
         session_revocation_publisher = session_publisher(redis)
+        delivery_publisher = DeliveryPublisher(redis)
         handle_after_commit(
             db,
             queue,
             publisher,
             revocation_publisher,
+            delivery_publisher,
             session_revocations=session_revocation_publisher,
             evict_session=tokens.forget,
         )
@@ -156,11 +166,25 @@ class Runtime:
             revocation_publisher=revocation_publisher,
             session_revocation_publisher=session_revocation_publisher,
             revocation_listener=revocation_listener,
+            delivery_publisher=delivery_publisher,
+        )
+
+    def handle_after_commit(self, db: Database) -> None:
+        """Give another database of this process (the delivery loop's) the same handlers."""
+        handle_after_commit(
+            db,
+            self.queue,
+            self.publisher,
+            self.revocation_publisher,
+            self.delivery_publisher,
+            session_revocations=self.session_revocation_publisher,
+            evict_session=self.tokens.forget,
         )
 
     async def close(self) -> None:
         await self.queue.cancel_pending()
         await self.publisher.drain()
+        await self.delivery_publisher.drain()
         if self.revocation_listener is not None:
             await self.revocation_listener.close()
         await self.revocation_publisher.drain()
@@ -192,16 +216,19 @@ async def cli_database(
         closing.push_async_callback(queue.broker.shutdown)
         publisher = RunPublisher(redis)
         revocation_publisher = RevocationPublisher(redis, on_failure=on_unannounced_revocation)
+        delivery_publisher = DeliveryPublisher(redis)
         closing.push_async_callback(revocation_publisher.drain)
         session_revocation_publisher = session_publisher(redis)
         closing.push_async_callback(session_revocation_publisher.drain)
         closing.push_async_callback(publisher.drain)
+        closing.push_async_callback(delivery_publisher.drain)
         closing.push_async_callback(queue.drain)
         handle_after_commit(
             db,
             queue,
             publisher,
             revocation_publisher,
+            delivery_publisher,
             session_revocations=session_revocation_publisher,
         )
         yield db

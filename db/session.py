@@ -36,15 +36,16 @@ Signal = TypeVar("Signal", bound=AfterCommit)
 ReadSource = AsyncSession | PooledReader
 
 
-def after_commit(target: WriteTarget, signal: AfterCommit) -> None:
-    """Record `signal` for its handler, run once this session's transaction commits (never if
-    it rolls back). Not for use inside a savepoint (`begin_nested`): a signal recorded there
-    would outlive the savepoint's rollback. A `Database` target's statement has committed
-    already: its handler runs now."""
+def after_commit(target: WriteTarget, *signals: AfterCommit) -> None:
+    """Record the signals for their handlers, run once this session's transaction commits
+    (never if it rolls back). Not for use inside a savepoint (`begin_nested`): a signal recorded
+    there would outlive the savepoint's rollback. A `Database` target's statement has committed
+    already: the handlers run now."""
     if isinstance(target, Database):
-        target.committed([signal])
+        if signals:
+            target.committed(list(signals))
         return
-    target.info.setdefault(_SIGNALS, []).append(signal)
+    target.info.setdefault(_SIGNALS, []).extend(signals)
 
 
 def create_engine(

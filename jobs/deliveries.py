@@ -61,6 +61,7 @@ class DeliveryLoop:
         self.clients = ClientPool()
         # Its claims and records run on connections of their own: a claim and each recorder's.
         self.db = delivery_loop_database(runtime.settings, connections=1 + RECORDERS)
+        runtime.handle_after_commit(self.db)
         self.pacer = Pacer.connect(runtime.settings.redis_url or "")
         self._pace_timers: set[int] = set()
         self._holder = holder

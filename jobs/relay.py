@@ -81,8 +81,7 @@ class OutboxRelay:
     async def _relay_all(self) -> int:
         relayed = 0
         while True:
-            async with self.db.autocommit() as connection:
-                count, delivery_ids = await relay_batch(connection)
+            count, delivery_ids = await relay_batch(self.db)
             if delivery_ids:
                 self._on_deliveries()
             relayed += count

@@ -33,6 +33,7 @@ from app.core import json_codec
 from app.core.config import Settings
 from app.core.errors import (
     AppError,
+    InsufficientScope,
     InvalidJson,
     MethodNotAllowed,
     NotFound,
@@ -72,6 +73,7 @@ from schema.scalars import DateTime
 from schema.trusted_documents import load_trusted_documents
 from schema.valid_operations import execute_valid
 from schema.webhook_mutations import WebhookMutations
+from schema.webhook_subscriptions import WebhookSubscriptions
 from schema.webhooks import WebhookQueries
 
 GRAPHQL_METHODS = "GET, POST"
@@ -94,10 +96,12 @@ Mutation = described_root(
     "store (POST only).",
     (ReportMutations, AutomationRunMutations, WebhookMutations),
 )
+# The scopes of the subscriptions: a WebSocket needs at least one of them.
+SUBSCRIPTION_SCOPES = ("automations:read", "webhooks:read")
 Subscription = described_root(
     "Subscription",
     "Live updates, over graphql-transport-ws at the same path.",
-    (AutomationRunSubscriptions,),
+    (AutomationRunSubscriptions, WebhookSubscriptions),
 )
 
 
@@ -437,7 +441,10 @@ class TenantGraphQLRouter(GraphQLRouter[Context, None]):
                 context.tenant_reference,
                 authorization if isinstance(authorization, str) else None,
             )
-            principal.require("automations:read")
+            # Each subscription checks its own scope; a key that can follow none is refused
+            # here (docs/GRAPHQL-SUBSCRIPTIONS.md).
+            if not principal.scopes.intersection(SUBSCRIPTION_SCOPES):
+                raise InsufficientScope(SUBSCRIPTION_SCOPES[0])
             # A subscription connection counts once against the tenant's graphql quota.
             await enforce_tenant_limit(
                 connection, context.runtime, principal.tenant_id, RateLimitGroup.GRAPHQL

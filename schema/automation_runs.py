@@ -25,6 +25,7 @@ from schema.inputs import (
     validated,
 )
 from schema.pagination import After, Before, First, Last, connection, page_request
+from schema.subscriptions import described_subscription
 from schema.types import (
     AutomationRun,
     AutomationRunConnection,
@@ -151,6 +152,21 @@ class AutomationRunSubscriptions:
             raise
         return _follow(updates, current, read_run)
 
+    @described_subscription(
+        "Each automation run of the tenant as it changes: created (QUEUED), "
+        "dispatched, completed, or sent back to QUEUED by an operator. The stream does not end "
+        "on its own and sends no current state first: query `automationRuns` for the list, "
+        "then apply these changes to it. Needs scope `automations:read`."
+    )
+    async def automation_runs_changed(
+        self, info: Info[Context, None]
+    ) -> AsyncGenerator[AutomationRun, None]:
+        context = info.context
+        who = context.require("automations:read")
+        updates = live.RunUpdates(context.runtime.redis, who.tenant_id)
+        await updates.open()
+        return _every_change(updates)
+
 
 async def _follow(
     updates: live.RunUpdates,
@@ -169,5 +185,16 @@ async def _follow(
             if update["updatedAt"] > current["updatedAt"]:
                 current = update
                 yield AutomationRun.of(current)
+    finally:
+        await updates.close()
+
+
+async def _every_change(updates: live.RunUpdates) -> AsyncGenerator[AutomationRun, None]:
+    """Each run state published on the tenant's channel, until the client stops listening."""
+    try:
+        while True:
+            run = await updates.next_change(within=RECHECK_SECONDS)
+            if run is not None:
+                yield AutomationRun.of(run)
     finally:
         await updates.close()

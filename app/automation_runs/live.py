@@ -4,7 +4,6 @@ listeners follow it (GraphQL subscriptions)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from loguru import logger
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from app.core.pubsub import ChannelListener
 from db.session import AfterCommit
 
 
@@ -70,55 +70,26 @@ class RunUpdates:
     published" (the caller then reads the run from the database), never to an error."""
 
     def __init__(self, redis: Redis, tenant_id: uuid.UUID) -> None:
-        self._pubsub = redis.pubsub()
-        self._channel = channel(tenant_id)
-        self._listening = False
-        # While Redis stays down, open() is retried each interval but warns once.
-        self._failure_logged = False
+        self._listener = ChannelListener(redis, channel(tenant_id), what="run updates")
 
     async def open(self) -> None:
-        try:
-            await self._pubsub.subscribe(self._channel)
-        except (RedisError, OSError) as exc:
-            if not self._failure_logged:
-                self._failure_logged = True
-                logger.warning(
-                    "run updates unavailable ({}); reading runs instead", type(exc).__name__
-                )
-        else:
-            self._listening = True
-            self._failure_logged = False
+        await self._listener.open()
 
     async def next_for(self, run_id: str, *, within: float) -> dict[str, Any] | None:
         """The next published state of `run_id` within `within` seconds, or None."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        if not self._listening:
-            await self.open()
         while (remaining := deadline - loop.time()) > 0:
-            if not self._listening:
-                await asyncio.sleep(remaining)
-                return None
-            try:
-                message = await self._pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=remaining
-                )
-            except (RedisError, OSError) as exc:
-                logger.warning("run updates interrupted ({})", type(exc).__name__)
-                self._listening, self._failure_logged = False, True
-                continue
-            if (update := _run_update(message, run_id)) is not None:
-                return update
+            run = await self._listener.next_message(within=remaining)
+            if run is not None and run.get("id") == run_id:
+                return dict(run)
         return None
+
+    async def next_change(self, *, within: float) -> dict[str, Any] | None:
+        """The next published state of any run of the tenant within `within` seconds, or
+        None."""
+        run = await self._listener.next_message(within=within)
+        return None if run is None else dict(run)
 
     async def close(self) -> None:
-        with contextlib.suppress(RedisError, OSError):
-            await self._pubsub.unsubscribe()
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-
-
-def _run_update(message: dict[str, Any] | None, run_id: str) -> dict[str, Any] | None:
-    if message is None or message.get("type") != "message":
-        return None
-    run: dict[str, Any] = json.loads(message["data"])
-    return run if run.get("id") == run_id else None
+        await self._listener.close()

@@ -4,9 +4,14 @@ enabled one, skipped for a disabled one."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.session import AfterCommit, Database, after_commit
 
 RELAY_BATCH = 200
 # Written on a delivery that is skipped because its endpoint is disabled.
@@ -83,29 +88,65 @@ _RELAY = text(
             FOR SHARE SKIP LOCKED
         ) AS head ON true
         ON CONFLICT (endpoint_id, event_id) DO NOTHING
-        RETURNING id, status
+        RETURNING id, tenant_id, endpoint_id, event_id, status, next_attempt_at, last_error,
+                  resource_id, request_id, created_at
     )
-    SELECT (SELECT count(*) FROM relayed),
-           ARRAY(SELECT id FROM fanned_out WHERE status = 'pending')
+    SELECT (SELECT count(*) FROM relayed), delivery.id, delivery.tenant_id,
+           delivery.endpoint_id, delivery.event_id, batch.event_type, delivery.status,
+           delivery.next_attempt_at, delivery.last_error, delivery.resource_id,
+           delivery.request_id, delivery.created_at
+    FROM (VALUES (1)) AS one
+    LEFT JOIN (fanned_out AS delivery JOIN batch ON batch.id = delivery.event_id) ON true
     """
 )
 
 
+class RelayedDelivery(NamedTuple):
+    """A delivery the relay created (never attempted yet)."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    endpoint_id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    status: str
+    next_attempt_at: datetime | None
+    last_error: str | None
+    resource_id: uuid.UUID | None
+    request_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveriesRelayed(AfterCommit):
+    """The deliveries one relay statement created: published for live subscribers once
+    committed (app/webhooks/live.py)."""
+
+    deliveries: tuple[RelayedDelivery, ...]
+
+
 async def relay_batch(
-    source: AsyncConnection | AsyncSession, *, limit: int = RELAY_BATCH
+    target: AsyncSession | Database, *, limit: int = RELAY_BATCH
 ) -> tuple[int, list[uuid.UUID]]:
     """Relay up to `limit` unrelayed events, oldest first, in one statement; several relays
-    may run at once.
+    may run at once. The deliveries created are announced after the commit.
 
     Returns how many events were relayed and the ids of the pending deliveries created, which
     are due now (but for ordered ones waiting for their turn; skipped ones are not). The
-    statement is whole on its own: on a connection in autocommit it needs no transaction around
-    it; in a session's, the caller commits.
+    statement is whole on its own: given the database, it runs on a connection in autocommit,
+    with no transaction around it; in a session's transaction, the caller commits.
     """
-    count, deliveries = (
-        await source.execute(_RELAY, {"limit": limit, "disabled_error": DISABLED_ENDPOINT_ERROR})
-    ).one()
-    return int(count), list(deliveries)
+    parameters = {"limit": limit, "disabled_error": DISABLED_ENDPOINT_ERROR}
+    if isinstance(target, Database):
+        async with target.autocommit() as connection:
+            rows = (await connection.execute(_RELAY, parameters)).all()
+    else:
+        rows = (await target.execute(_RELAY, parameters)).all()
+    created = tuple(RelayedDelivery(*row[1:]) for row in rows if row[1] is not None)
+    if created:
+        after_commit(target, DeliveriesRelayed(created))
+    pending = [delivery.id for delivery in created if delivery.status == "pending"]
+    return int(rows[0][0]), pending
 
 
 async def backlog(session: AsyncSession) -> tuple[int, float]:

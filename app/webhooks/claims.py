@@ -37,6 +37,11 @@ class ClaimedDelivery:
     # Held while an earlier delivery of its endpoint and resource is pending: when it ends, the
     # next one of its resource may be claimed at once.
     ordered: bool
+    # The rest of what a live update of the delivery shows (app/webhooks/live.py).
+    resource_id: uuid.UUID | None
+    created_at: datetime
+    # Of the attempt before this one (None before the first).
+    last_status_code: int | None
 
 
 @dataclass(frozen=True)

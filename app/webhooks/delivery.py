@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from loguru import logger
 from sqlalchemy import event
@@ -31,12 +31,14 @@ from app.webhooks import delivery_repository as repository
 from app.webhooks.backpressure import Pacing, pacing_of
 from app.webhooks.claims import ClaimedDelivery, Outcome
 from app.webhooks.failing import act_on_failing_endpoints, failing_rule
+from app.webhooks.live import DeliveryChanged
+from app.webhooks.repository import DeliveryLogEntry
 from app.webhooks.secrets import SecretBox, signing_secrets
 from app.webhooks.sender import ClientPool, SendResult, post_json
 from app.webhooks.signing import signatures
 from db.leases import lease_for
 from db.models.webhook_delivery import DeliveryStatus
-from db.session import Database
+from db.session import Database, after_commit
 
 # How an attempt counts, by the delivery's status after it.
 _OUTCOMES = {
@@ -121,7 +123,7 @@ async def claim_deliveries(
     """
     lease = lease_for(settings.webhook_timeout_seconds)
     async with db.autocommit() as connection:
-        return await repository.claim_due(
+        claimed = await repository.claim_due(
             connection,
             limit=limit,
             lease_seconds=lease.total_seconds(),
@@ -129,6 +131,8 @@ async def claim_deliveries(
             disabled_error=DISABLED_ENDPOINT_ERROR,
             only=only,
         )
+    after_commit(db, *_skipped_changes(claimed))
+    return claimed
 
 
 async def send(clients: ClientPool, settings: Settings, delivery: ClaimedDelivery) -> Attempted:
@@ -209,6 +213,7 @@ async def record_attempts(
         recorded = await repository.record_outcomes(
             connection, [a.outcome for a in attempts], failing_rule(settings)
         )
+    after_commit(db, *_recorded_changes(attempts, recorded.deliveries))
     return RecordedAttempts(_reported(attempts, recorded.deliveries), recorded.failing_endpoints)
 
 
@@ -232,8 +237,75 @@ async def record_and_claim(
             holder=holder,
             disabled_error=DISABLED_ENDPOINT_ERROR,
         )
+    after_commit(db, *_recorded_changes(attempts, recorded.deliveries), *_skipped_changes(claimed))
     reports = _reported(attempts, recorded.deliveries)
     return RecordedAttempts(reports, recorded.failing_endpoints), claimed
+
+
+def _recorded_changes(
+    attempts: Sequence[Attempted], written: set[uuid.UUID]
+) -> list[DeliveryChanged]:
+    """The new states of the deliveries whose outcomes were written, for live subscribers."""
+    return [
+        DeliveryChanged(
+            attempted.delivery.tenant_id,
+            _log_entry(
+                attempted.delivery,
+                status=attempted.outcome.status,
+                last_status_code=attempted.outcome.status_code,
+                last_error=attempted.outcome.error,
+                next_attempt_at=attempted.outcome.next_attempt_at,
+                delivered_at=attempted.outcome.delivered_at,
+            ),
+        )
+        for attempted in attempts
+        if attempted.delivery.id in written
+    ]
+
+
+def _skipped_changes(claimed: Sequence[ClaimedDelivery]) -> list[DeliveryChanged]:
+    """The deliveries a claim skipped (their endpoint is disabled), for live subscribers."""
+    return [
+        DeliveryChanged(
+            delivery.tenant_id,
+            _log_entry(
+                delivery,
+                status=DeliveryStatus.SKIPPED,
+                last_status_code=delivery.last_status_code,
+                last_error=DISABLED_ENDPOINT_ERROR,
+                next_attempt_at=None,
+                delivered_at=None,
+            ),
+        )
+        for delivery in claimed
+        if not delivery.endpoint_enabled
+    ]
+
+
+def _log_entry(
+    delivery: ClaimedDelivery,
+    *,
+    status: DeliveryStatus,
+    last_status_code: int | None,
+    last_error: str | None,
+    next_attempt_at: datetime | None,
+    delivered_at: datetime | None,
+) -> DeliveryLogEntry:
+    return DeliveryLogEntry(
+        id=delivery.id,
+        endpoint_id=delivery.endpoint_id,
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        status=status,
+        attempts=delivery.attempts,
+        last_status_code=last_status_code,
+        last_error=last_error,
+        next_attempt_at=next_attempt_at,
+        delivered_at=delivered_at,
+        resource_id=delivery.resource_id,
+        request_id=delivery.request_id,
+        created_at=delivery.created_at,
+    )
 
 
 def _reported(attempts: Sequence[Attempted], written: set[uuid.UUID]) -> list[AttemptReport]:

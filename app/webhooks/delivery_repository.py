@@ -72,7 +72,8 @@ _DUE_AND_CLAIMED = """
             event.id AS event_id, event.tenant_id, event.event_type,
             CAST(event.payload AS text) AS payload_json, event.occurred_at, event.correlation_id,
             event.request_id, endpoint.id AS endpoint_id, endpoint.max_deliveries_per_second,
-            delivery.event_position IS NOT NULL AS ordered
+            delivery.event_position IS NOT NULL AS ordered, delivery.resource_id,
+            delivery.created_at, delivery.last_status_code
     )
 """
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict, NotFound
 from app.core.ids import parse_id
 from app.webhooks import recovery_repository as repository
+from app.webhooks.live import DeliveryChanged
 from app.webhooks.recovery_repository import Window
 from app.webhooks.repository import find_endpoint
 from db.models.webhook_delivery import DeliveryStatus
@@ -120,12 +121,13 @@ async def recover_batch(
     # Only an empty batch ends it: a short one may have lost rows that changed while it waited
     # on their locks (PostgreSQL does not refill a LIMIT after such a row drops out).
     finished = not revived
-    last = max(revived, key=lambda row: (row[1], row[0])) if revived else None
+    last = max(revived, key=lambda row: (row.created_at, row.id)) if revived else None
+    after_commit(session, *(DeliveryChanged(recovery.tenant_id, row) for row in revived))
     await repository.record_progress(
         session,
         recovery_id,
         revived=len(revived),
-        cursor=(last[1], last[0]) if last else None,
+        cursor=(last.created_at, last.id) if last else None,
         finished=RecoveryStatus.COMPLETED if finished else None,
     )
     return BatchDone(revived=len(revived), finished=finished)

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, and_, func, insert, literal, select, text,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.webhooks.id_arrays import in_batch
-from app.webhooks.repository import BACK_TO_PENDING
+from app.webhooks.repository import BACK_TO_PENDING, LOG_COLUMNS, DeliveryLogEntry
+from db.models.outbox_event import OutboxEvent
 from db.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from db.models.webhook_recovery import RecoveryStatus, WebhookRecovery
 
@@ -113,9 +114,9 @@ async def lock_running(session: AsyncSession, recovery_id: uuid.UUID) -> Webhook
 
 async def revive_batch(
     session: AsyncSession, recovery: WebhookRecovery, *, limit: int
-) -> list[tuple[uuid.UUID, datetime]]:
+) -> list[DeliveryLogEntry]:
     """The next `limit` matching deliveries after the recovery's cursor back to pending, due
-    now, at schedule step 0 (attempts keep counting, as a retry does); their (id, created_at)."""
+    now, at schedule step 0 (attempts keep counting, as a retry does), as they are now."""
     window = Window(
         endpoint_id=recovery.endpoint_id,
         since=recovery.since,
@@ -136,12 +137,12 @@ async def revive_batch(
     )
     rows = await session.execute(
         update(WebhookDelivery)
-        .where(in_batch(WebhookDelivery.id, chosen))
+        .where(in_batch(WebhookDelivery.id, chosen), OutboxEvent.id == WebhookDelivery.event_id)
         .values(BACK_TO_PENDING)
-        .returning(WebhookDelivery.id, WebhookDelivery.created_at),
+        .returning(*LOG_COLUMNS),
         execution_options={"synchronize_session": False},
     )
-    return [(row.id, row.created_at) for row in rows]
+    return [DeliveryLogEntry(**row._asdict()) for row in rows]
 
 
 async def record_progress(

@@ -39,7 +39,7 @@ class DeliveryLogEntry:
 
 
 # Only what the log shows: never the (possibly large) last response body.
-_LOG_COLUMNS = (
+LOG_COLUMNS = (
     WebhookDelivery.id,
     WebhookDelivery.endpoint_id,
     WebhookDelivery.event_id,
@@ -228,7 +228,7 @@ async def insert_relayed_delivery(
                 resource_id=event.resource_id,
                 request_id=event.request_id,
             )
-            .returning(*(column for column in _LOG_COLUMNS if column is not OutboxEvent.event_type))
+            .returning(*(column for column in LOG_COLUMNS if column is not OutboxEvent.event_type))
         )
     ).one()
     return _log_entry({**row._asdict(), "event_type": event_type})
@@ -286,7 +286,7 @@ async def list_deliveries(
     """Up to `limit` deliveries of an endpoint after a position, newest first; with `reverse`,
     before it, oldest first (ix_webhook_deliveries_log)."""
     query = (
-        select(*_LOG_COLUMNS)
+        select(*LOG_COLUMNS)
         .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.event_id)
         .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.tenant_id == tenant_id)
     )
@@ -352,7 +352,7 @@ def tenant_deliveries_query(
     if filters.until is not None:
         conditions.append(delivery.created_at < filters.until)
     return keyset_slice(
-        select(*_LOG_COLUMNS)
+        select(*LOG_COLUMNS)
         .join(OutboxEvent, OutboxEvent.id == delivery.event_id)
         .where(*conditions),
         delivery.created_at,
@@ -376,7 +376,7 @@ async def revive_dead_delivery(
         await session.execute(
             _revive(tenant_id, [delivery_id])
             .where(OutboxEvent.id == WebhookDelivery.event_id)
-            .returning(*_LOG_COLUMNS),
+            .returning(*LOG_COLUMNS),
             execution_options={"synchronize_session": False},
         )
     ).one_or_none()
@@ -385,13 +385,15 @@ async def revive_dead_delivery(
 
 async def revive_dead_deliveries(
     session: AsyncSession, tenant_id: uuid.UUID, delivery_ids: Sequence[uuid.UUID]
-) -> list[uuid.UUID]:
-    """Like `revive_dead_delivery`, for many: the ids of those that were dead."""
-    revived = await session.scalars(
-        _revive(tenant_id, delivery_ids).returning(WebhookDelivery.id),
+) -> list[DeliveryLogEntry]:
+    """Like `revive_dead_delivery`, for many: those that were dead, as they are now."""
+    rows = await session.execute(
+        _revive(tenant_id, delivery_ids)
+        .where(OutboxEvent.id == WebhookDelivery.event_id)
+        .returning(*LOG_COLUMNS),
         execution_options={"synchronize_session": False},
     )
-    return list(revived)
+    return [_log_entry(row._asdict()) for row in rows]
 
 
 # A delivery sent again by hand (retry, recover): pending, due now, from the start of the

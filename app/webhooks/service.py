@@ -21,6 +21,7 @@ from app.outbox import service as outbox
 from app.outbox.events import WEBHOOK_TEST, EventOrigin
 from app.webhooks import repository
 from app.webhooks.delivery_filters import DeliveryFilters
+from app.webhooks.live import DeliveryChanged
 from app.webhooks.repository import DeliveryLogEntry
 from app.webhooks.schemas import EndpointPatchIn, TestEventData
 from app.webhooks.secrets import SecretBox, generate_secret
@@ -252,7 +253,7 @@ async def retry_delivery(
     """
     revived = await repository.revive_dead_delivery(session, tenant_id, delivery_id)
     if revived is not None:
-        after_commit(session, DeliveryDue(delivery_id))
+        after_commit(session, DeliveryDue(delivery_id), DeliveryChanged(tenant_id, revived))
         return revived
     if await repository.delivery_exists(session, tenant_id, delivery_id):
         raise Conflict("Only a dead delivery can be retried.")
@@ -265,9 +266,9 @@ async def retry_dead_deliveries(
     """Send the dead ones among these deliveries again, as `retry_delivery` does one; the ids
     of those sent."""
     revived = await repository.revive_dead_deliveries(session, tenant_id, delivery_ids)
-    for delivery_id in revived:
-        after_commit(session, DeliveryDue(delivery_id))
-    return revived
+    for delivery in revived:
+        after_commit(session, DeliveryDue(delivery.id), DeliveryChanged(tenant_id, delivery))
+    return [delivery.id for delivery in revived]
 
 
 async def send_test_event(
@@ -296,7 +297,7 @@ async def send_test_event(
         event_id=event_id,
         event_type=WEBHOOK_TEST,
     )
-    after_commit(session, DeliveryDue(delivery.id))
+    after_commit(session, DeliveryDue(delivery.id), DeliveryChanged(tenant_id, delivery))
     return delivery
 
 

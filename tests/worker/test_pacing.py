@@ -77,6 +77,9 @@ def claimed_stub(endpoint_id: uuid.UUID, *, cap: int | None) -> ClaimedDelivery:
         endpoint_id=endpoint_id,
         max_deliveries_per_second=cap,
         ordered=False,
+        resource_id=None,
+        created_at=utc_now(),
+        last_status_code=None,
     )
 
 
