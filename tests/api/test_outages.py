@@ -32,7 +32,8 @@ from tests.automation_runs.test_callbacks import signed
 from tests.conftest import make_settings
 from tests.factories import Keys, bearer, make_endpoint, make_key, make_tenant
 from tests.graphql.helpers import GRAPHQL
-from tests.graphql.test_subscription import connect, following_a_new_run, receive
+from tests.graphql.sockets import connect, receive
+from tests.graphql.test_subscription import following_a_new_run
 from tests.live import live_server
 from tests.logs import parsed
 from tests.postgres_server import PostgresServer, own_postgres

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from db.session import Database
 from tests.automation_runs.helpers import RUNS
 from tests.conftest import make_settings
 from tests.factories import Keys, bearer, make_key
+from tests.graphql.sockets import connect, receive
 from tests.live import free_port, live_server
 from tests.worker.process import own_redis
 
@@ -39,23 +39,6 @@ async def server(
     settings = make_settings(database_url, redis_url, public_base_url=f"http://127.0.0.1:{port}")
     async with live_server(settings, port=port) as base_url:
         yield base_url, settings
-
-
-async def connect(base_url: str, tenant: str, authorization: str | None) -> ClientConnection:
-    url = base_url.replace("http://", "ws://") + f"/v1/tenants/{tenant}/graphql"
-    socket = await websockets.connect(
-        url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]
-    )
-    payload = {"authorization": authorization} if authorization else {}
-    await socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-    return socket
-
-
-async def receive(socket: ClientConnection) -> dict[str, Any]:
-    """The next message; a message that never comes fails the test instead of hanging it."""
-    async with asyncio.timeout(30):
-        message: dict[str, Any] = json.loads(await socket.recv(decode=True))
-    return message
 
 
 async def subscribe(socket: ClientConnection, run_id: str) -> None:
