@@ -10,6 +10,7 @@ import pkgutil
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -31,13 +32,18 @@ from app.core.queue import (
     STREAM,
     create_broker,
 )
+from app.outbox.relay import DeliveriesRelayed, RelayedDelivery
 from app.outbox.service import EventsRecorded
 from app.sessions.revocations import SESSION_CHANNEL, SessionRevoked
 from app.tenants import revocations
 from app.tenants.revocations import KeyRevoked
+from app.webhooks.live import DeliveryChanged, relayed_changes, representation
+from app.webhooks.live import channel as delivery_channel
 from app.webhooks.recovery import RecoveryStarted
+from app.webhooks.repository import DeliveryLogEntry
 from app.webhooks.service import DeliveryDue
 from db.models.automation_run import AutomationRun
+from db.models.webhook_delivery import DeliveryStatus
 from db.session import AfterCommit, Database, after_commit
 from tests.factories import Keys, make_delivery, make_endpoint
 from tests.tenants.test_cli import ok_json
@@ -49,6 +55,36 @@ DELIVERY_ID = uuid.uuid4()
 RUN_ID = uuid.uuid4()
 RECOVERY_ID = uuid.uuid4()
 RUN = {"id": str(RUN_ID), "status": "queued"}
+ENDPOINT_ID = uuid.uuid4()
+CREATED_AT = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+RELAYED = RelayedDelivery(
+    id=uuid.uuid4(),
+    tenant_id=TENANT_ID,
+    endpoint_id=ENDPOINT_ID,
+    event_id=uuid.uuid4(),
+    event_type="report.created",
+    status="pending",
+    next_attempt_at=CREATED_AT,
+    last_error=None,
+    resource_id=None,
+    request_id=None,
+    created_at=CREATED_AT,
+)
+RETRIED = DeliveryLogEntry(
+    id=DELIVERY_ID,
+    endpoint_id=ENDPOINT_ID,
+    event_id=uuid.uuid4(),
+    event_type="report.created",
+    status=DeliveryStatus.PENDING,
+    attempts=8,
+    last_status_code=500,
+    last_error="HTTP 500",
+    next_attempt_at=CREATED_AT,
+    delivered_at=None,
+    resource_id=None,
+    request_id="req-1",
+    created_at=CREATED_AT,
+)
 # One of each signal type; the first test fails when a type is added without a sample here.
 SAMPLES: list[AfterCommit] = [
     EventsRecorded(),
@@ -58,6 +94,16 @@ SAMPLES: list[AfterCommit] = [
     KeyRevoked("abcd1234"),
     RecoveryStarted(RECOVERY_ID),
     SessionRevoked("5e0c2a8f-7b1d-4c36-9a4e-2f8d6b1c3e70"),
+    DeliveryChanged(TENANT_ID, RETRIED),
+    RELAYED_SIGNAL := DeliveriesRelayed((RELAYED,)),
+]
+# Both delivery changes of the commit, on their endpoint's channel, in one message.
+DELIVERIES_PUBLISHED = [
+    representation(RETRIED),
+    *(
+        representation(change.delivery)
+        for change in relayed_changes([DeliveriesRelayed((RELAYED,))])
+    ),
 ]
 ENQUEUED = {
     (RELAY_OUTBOX, ()),
@@ -126,7 +172,12 @@ async def test_every_signal_is_handled_after_the_commit_in_every_process(
     db: Database, redis: Redis, settings: Settings, process: str
 ) -> None:
     pubsub = redis.pubsub()
-    await pubsub.subscribe(live.channel(TENANT_ID), revocations.CHANNEL, SESSION_CHANNEL)
+    await pubsub.subscribe(
+        live.channel(TENANT_ID),
+        revocations.CHANNEL,
+        SESSION_CHANNEL,
+        delivery_channel(TENANT_ID, ENDPOINT_ID),
+    )
     try:
         async with PROCESSES[process](settings) as database:
             async with database.unit_of_work() as session:
@@ -139,7 +190,12 @@ async def test_every_signal_is_handled_after_the_commit_in_every_process(
                     await asyncio.sleep(0.05)
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
-    assert published == {json.dumps(RUN), "abcd1234", "5e0c2a8f-7b1d-4c36-9a4e-2f8d6b1c3e70"}
+    assert published == {
+        json.dumps(RUN),
+        "abcd1234",
+        "5e0c2a8f-7b1d-4c36-9a4e-2f8d6b1c3e70",
+        json.dumps(DELIVERIES_PUBLISHED, separators=(",", ":")),
+    }
 
 
 async def test_nothing_is_started_when_the_transaction_rolls_back(
