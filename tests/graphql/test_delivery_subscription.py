@@ -207,6 +207,28 @@ async def test_skipped_deliveries_are_followed_through_their_recovery(
     assert [(u["status"], u["attempts"]) for u in recovered] == [("PENDING", 0), ("DELIVERED", 1)]
 
 
+async def test_a_test_event_is_followed_from_the_api_to_the_worker(
+    live: Live, db: Database, tenant_keys: Keys, redis: Redis
+) -> None:
+    endpoint = await endpoint_at(db, live, tenant_keys.tenant, "/tested", Answer(200))
+    async with subscribed(
+        live.base_url, "acme", tenant_keys.key, SUBSCRIBE, {"endpointId": str(endpoint.id)}
+    ) as socket:
+        await wait_listening(redis, channel(tenant_keys.tenant.id, endpoint.id))
+        async with httpx.AsyncClient(base_url=live.base_url) as http:
+            sent = await http.post(
+                f"/v1/tenants/acme/webhook-endpoints/{endpoint.id}/test",
+                headers=tenant_keys.headers,
+            )
+        assert sent.status_code == 202, sent.text
+        updates = await collect(socket, FIELD, each_ends({"DELIVERED"}))
+    assert [(u["eventType"], u["status"]) for u in updates] == [
+        ("webhook.test", "PENDING"),
+        ("webhook.test", "DELIVERED"),
+    ]
+    assert {**updates[0], "status": "pending"} == sent.json()["data"]
+
+
 async def test_an_endpoint_the_tenant_does_not_have_gets_a_not_found_error(
     db: Database, database_url: str, redis_url: str, tenant_keys: Keys
 ) -> None:
