@@ -20,7 +20,8 @@ from tests.asgi import serve
 from tests.conftest import make_settings
 from tests.factories import Keys
 from tests.graphql.helpers import GRAPHQL, without_cost
-from tests.graphql.test_subscription import SUBSCRIBE, connect, receive
+from tests.graphql.sockets import connect, receive
+from tests.graphql.test_subscription import SUBSCRIBE
 from tests.live import free_port, live_server
 from tests.rate_limit.helpers import rate_limit_field
 

@@ -16,7 +16,7 @@ from app.core.config import Settings
 from db.session import Database
 from tests.conftest import make_settings
 from tests.factories import Keys, bearer
-from tests.graphql.test_subscription import receive
+from tests.graphql.sockets import receive
 from tests.live import free_port, live_server
 from tests.sessions.helpers import APP_ORIGIN, session_body, sessions_path
 
