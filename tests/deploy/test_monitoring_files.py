@@ -37,7 +37,13 @@ SEVERITIES = frozenset({"page", "ticket"})
 # `##` sections of the runbook that are not symptoms an alert can see: the reference section,
 # a tenant's complaint, a security procedure and the after-incident procedure.
 NOT_SYMPTOMS = frozenset(
-    {"Signals", "Rate-limit complaints", "A leaked API key", "Restoring after an incident"}
+    {
+        "Signals",
+        "Rate-limit complaints",
+        "A leaked API key",
+        "A leaked session token or signing key",
+        "Restoring after an incident",
+    }
 )
 # The block every symptom section opens with.
 SUMMARY_ITEMS = ("Metric", "Alert", "Log line", "Action")

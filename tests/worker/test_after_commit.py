@@ -184,7 +184,7 @@ async def test_every_signal_is_handled_after_the_commit_in_every_process(
                 for signal in SAMPLES:
                     after_commit(session, signal)
                 assert await enqueued(redis) == set()  # nothing before the commit
-            published = {await next_message(pubsub) for _ in range(3)}
+            published = {await next_message(pubsub) for _ in range(4)}
             async with asyncio.timeout(WAIT_SECONDS):
                 while await enqueued(redis) != ENQUEUED:
                     await asyncio.sleep(0.05)
