@@ -15,8 +15,10 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
+from app.idempotency.idempotent import Idempotent
 from app.idempotency.service import StoredResponse, stored_json
 from app.outbox.events import EventOrigin
+from app.tenants.auth import Principal
 from app.webhooks import recovery as recoveries
 from app.webhooks import service as webhooks
 from app.webhooks.recovery_schemas import RecoverIn, RecoveryEnvelope, RecoveryOut
@@ -35,7 +37,7 @@ from app.webhooks.schemas import (
 from app.webhooks.secrets import SecretBox
 from schema import described
 from schema.context import Context
-from schema.inputs import camel_dict, idempotent_mutation, run_idempotent
+from schema.inputs import IDEMPOTENCY_KEY, camel_dict, idempotent_mutation, run_idempotent
 from schema.types import WebhookDelivery, WebhookEndpoint
 from schema.webhook_inputs import canonical_id, checked_url, given_fields, validated_input
 from schema.webhook_types import (
@@ -50,20 +52,24 @@ from schema.webhook_types import (
 )
 
 WRITE = "webhooks:write"
-IdempotencyKey = Annotated[
-    str | None,
-    strawberry.argument(
-        description="Runs the mutation once per key: a repeat with the same arguments gets the "
-        "first answer (extensions.idempotentReplayed), other arguments idempotency_key_reused. "
-        "Shared with the REST Idempotency-Key (one store, per tenant)."
-    ),
-]
+IdempotencyKey = Annotated[str | None, IDEMPOTENCY_KEY]
 
 
 def _revealed(document: dict[str, Any], box: SecretBox) -> str:
     """The plain secret of a stored answer, which holds only its sealed form."""
     secret: str = box.decrypt(document["data"]["secret"])
     return secret
+
+
+def _write_once(
+    context: Context, operation: str, document: dict[str, Any], idempotency_key: str | None
+) -> tuple[Principal, Idempotent]:
+    """The caller, who needs webhooks:write, and the mutation's run once per idempotency key."""
+    who = context.require(WRITE)
+    idempotent = idempotent_mutation(
+        context, operation=operation, document=document, idempotency_key=idempotency_key
+    )
+    return who, idempotent
 
 
 @strawberry.type
@@ -81,14 +87,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> CreateWebhookEndpointPayload:
         context = info.context
-        who = context.require(WRITE)
         arguments: dict[str, Any] = {"input": camel_dict(input)}
-        idempotent = idempotent_mutation(
-            context,
-            operation="createWebhookEndpoint",
-            document=arguments,
-            idempotency_key=idempotency_key,
-        )
+        who, idempotent = _write_once(context, "createWebhookEndpoint", arguments, idempotency_key)
         body = validated_input(EndpointIn, arguments["input"])
         settings = context.runtime.settings
         url = await checked_url(body.url, settings)
@@ -130,14 +130,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> WebhookEndpoint:
         context = info.context
-        who = context.require(WRITE)
         arguments: dict[str, Any] = {"id": canonical_id(id), "input": given_fields(input)}
-        idempotent = idempotent_mutation(
-            context,
-            operation="updateWebhookEndpoint",
-            document=arguments,
-            idempotency_key=idempotency_key,
-        )
+        who, idempotent = _write_once(context, "updateWebhookEndpoint", arguments, idempotency_key)
         changes = validated_input(EndpointPatchIn, arguments["input"])
         url = (
             await checked_url(changes.url, context.runtime.settings)
@@ -170,12 +164,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> DeleteWebhookEndpointPayload:
         context = info.context
-        who = context.require(WRITE)
-        idempotent = idempotent_mutation(
-            context,
-            operation="deleteWebhookEndpoint",
-            document={"id": canonical_id(id)},
-            idempotency_key=idempotency_key,
+        who, idempotent = _write_once(
+            context, "deleteWebhookEndpoint", {"id": canonical_id(id)}, idempotency_key
         )
         endpoint_id = webhooks.parse_endpoint_id(str(id))
 
@@ -200,12 +190,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> RotateWebhookEndpointSecretPayload:
         context = info.context
-        who = context.require(WRITE)
-        idempotent = idempotent_mutation(
-            context,
-            operation="rotateWebhookEndpointSecret",
-            document={"id": canonical_id(id)},
-            idempotency_key=idempotency_key,
+        who, idempotent = _write_once(
+            context, "rotateWebhookEndpointSecret", {"id": canonical_id(id)}, idempotency_key
         )
         endpoint_id = webhooks.parse_endpoint_id(str(id))
         box = webhooks.secret_box(context.runtime.settings)
@@ -236,12 +222,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> WebhookDelivery:
         context = info.context
-        who = context.require(WRITE)
-        idempotent = idempotent_mutation(
-            context,
-            operation="retryWebhookDelivery",
-            document={"id": canonical_id(id)},
-            idempotency_key=idempotency_key,
+        who, idempotent = _write_once(
+            context, "retryWebhookDelivery", {"id": canonical_id(id)}, idempotency_key
         )
         delivery_id = webhooks.parse_delivery_id(str(id))
 
@@ -271,14 +253,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> WebhookRecovery:
         context = info.context
-        who = context.require(WRITE)
         arguments: dict[str, Any] = {"id": canonical_id(id), "input": camel_dict(input)}
-        idempotent = idempotent_mutation(
-            context,
-            operation="recoverWebhookEndpoint",
-            document=arguments,
-            idempotency_key=idempotency_key,
-        )
+        who, idempotent = _write_once(context, "recoverWebhookEndpoint", arguments, idempotency_key)
         body = validated_input(RecoverIn, arguments["input"])
         window = recoveries.window(
             webhooks.parse_endpoint_id(str(id)),
@@ -308,12 +284,8 @@ class WebhookMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> WebhookDelivery:
         context = info.context
-        who = context.require(WRITE)
-        idempotent = idempotent_mutation(
-            context,
-            operation="sendTestWebhook",
-            document={"id": canonical_id(id)},
-            idempotency_key=idempotency_key,
+        who, idempotent = _write_once(
+            context, "sendTestWebhook", {"id": canonical_id(id)}, idempotency_key
         )
         endpoint_id = webhooks.parse_endpoint_id(str(id))
 
