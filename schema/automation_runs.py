@@ -25,7 +25,6 @@ from schema.inputs import (
     validated,
 )
 from schema.pagination import After, Before, First, Last, connection, page_request
-from schema.subscriptions import described_subscription
 from schema.types import (
     AutomationRun,
     AutomationRunConnection,
@@ -152,7 +151,7 @@ class AutomationRunSubscriptions:
             raise
         return _follow(updates, current, read_run)
 
-    @described_subscription(
+    @described.subscription(
         "Each automation run of the tenant as it changes: created (QUEUED), "
         "dispatched, completed, or sent back to QUEUED by an operator. The stream does not end "
         "on its own and sends no current state first: query `automationRuns` for the list, "

@@ -10,8 +10,8 @@ from strawberry.types import Info
 
 from app.webhooks import live
 from app.webhooks import service as webhooks
+from schema import described
 from schema.context import Context
-from schema.subscriptions import described_subscription
 from schema.types import WebhookDelivery
 
 # How long one wait for a published change lasts (Redis down: how often listening is retried).
@@ -20,7 +20,7 @@ WAIT_SECONDS = 5.0
 
 @strawberry.type
 class WebhookSubscriptions:
-    @described_subscription(
+    @described.subscription(
         "Each change of a delivery to this endpoint, in its new state: created "
         "(PENDING, or SKIPPED while the endpoint is disabled), each attempt recorded (still "
         "PENDING with its next attempt, DELIVERED or DEAD), and sent back to PENDING by a retry "
