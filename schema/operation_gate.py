@@ -50,7 +50,10 @@ class OperationGate:
         found = await self.persisted.resolve(context.runtime.redis, query, extensions)
         if isinstance(found, AppError):
             await spend_minimum(context)
-            return refused(found)
+            result = refused(found)
+            if context.request is not None:
+                result.extensions = {"cost": cost_extension(context.request, 1)}
+            return result
         if found is not None:
             context.operation = OperationState(found)
         return found
@@ -103,8 +106,10 @@ class OperationGate:
             raise state.refusal
         await spend_minimum(context)
         await refund_replay(context)
-        if state is not None and state.requested is not None and context.request is not None:
-            cost = cost_extension(context.request, state.requested)
+        if context.request is not None:
+            # A document refused before its cost was known spent the minimum, one point.
+            requested = state.requested if state is not None else None
+            cost = cost_extension(context.request, 1 if requested is None else requested)
             result.extensions = {**(result.extensions or {}), "cost": cost}
         self.observe(state, errors=bool(result.errors), started=started)
 

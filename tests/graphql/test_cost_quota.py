@@ -122,9 +122,11 @@ async def test_every_request_spends_at_least_one_point(
         "data": {"__typename": "Query"},
         "extensions": {"cost": {"requested": 0, "remaining": 3, "resetSeconds": 60}},
     }
-    # A document refused by validation: no cost known, one point.
+    # A document refused by validation: no cost known, one point, and the answer says so.
     assert invalid.json()["errors"][0]["extensions"]["code"] == "validation_error"
-    assert "extensions" not in invalid.json()
+    assert invalid.json()["extensions"] == {
+        "cost": {"requested": 1, "remaining": 2, "resetSeconds": 60}
+    }
     assert rate_limit_field(invalid).remaining == 2
     assert refusal_code(not_json, 400) == "invalid_json"
     assert rate_limit_field(not_json).remaining == 1

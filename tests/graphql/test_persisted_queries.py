@@ -62,6 +62,8 @@ async def test_a_miss_then_the_query_then_hits_over_post(
     hit = await post(client, tenant_keys, {"extensions": persisted(), "variables": {}})
     assert miss[0] == 200
     assert not_found(miss[1])
+    # The miss spent the minimum point, and says so.
+    assert miss[1]["extensions"]["cost"]["requested"] == 1
     assert without_cost(sent[1]) == {"data": {"latestReport": None}}
     assert without_cost(hit[1]) == {"data": {"latestReport": None}}
     assert hit[1]["extensions"]["cost"]["requested"] == 2
