@@ -33,7 +33,7 @@ async def verify_key_for_tenant(
         if credential is not None and looks_like_token(credential):
             principal = await runtime.tokens.verify(credential)
         else:
-            principal = await runtime.keys.verify(authorization)
+            principal = await runtime.keys.verify(credential)
     except Unauthenticated:
         await limit_auth_failure(connection, runtime)
         raise

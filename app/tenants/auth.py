@@ -61,7 +61,7 @@ class _CacheEntry:
 
 
 class KeyVerifier:
-    """Turns an Authorization header into a Principal or raises Unauthenticated.
+    """Turns an API key (the bearer credential) into a Principal or raises Unauthenticated.
 
     A verified key is trusted from memory for `cache_seconds`. Revocations are announced on
     Redis and evicted at once (app/tenants/revocations.py); `cache_seconds` is the bound only
@@ -76,8 +76,8 @@ class KeyVerifier:
         self._last_used_written: dict[uuid.UUID, float] = {}
         self._evictions = 0
 
-    async def verify(self, authorization: str | None) -> Principal:
-        key = bearer_token(authorization)
+    async def verify(self, key: str | None) -> Principal:
+        """The principal of `key` (the bearer credential, `bearer_token`'s answer)."""
         prefix = key_prefix(key) if key else None
         if key is None or prefix is None:
             raise Unauthenticated

@@ -227,14 +227,14 @@ async def test_a_key_loaded_while_an_eviction_arrives_is_not_cached(
     prefix = tenant_keys.key.split("_")[1]
     async with db.unit_of_work() as blocker:
         await blocker.execute(text("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE"))
-        loading = asyncio.create_task(verifier.verify(f"Bearer {tenant_keys.key}"))
+        loading = asyncio.create_task(verifier.verify(tenant_keys.key))
         await _until_a_query_waits_for(db, "api_keys")
         verifier.forget(prefix)
     assert (await loading).prefix == prefix
     async with db.unit_of_work() as session:  # revoked, and nobody announces it
         await tenants.revoke_key(session, tenant_id=tenant_keys.tenant.id, prefix=prefix)
     with pytest.raises(Unauthenticated):
-        await verifier.verify(f"Bearer {tenant_keys.key}")
+        await verifier.verify(tenant_keys.key)
 
 
 async def _until_a_query_waits_for(db: Database, table: str) -> None:
@@ -258,13 +258,13 @@ async def test_an_announced_revocation_evicts_the_key_from_a_process_cache(
     await listener.start()
     try:
         await _until(lambda: _is_subscribed(listener))
-        authorization = f"Bearer {tenant_keys.key}"
-        await verifier.verify(authorization)
+        key = tenant_keys.key
+        await verifier.verify(key)
         prefix = await _revoke_unannounced(db, tenant_keys)
-        await verifier.verify(authorization)  # still trusted from the cache
+        await verifier.verify(key)  # still trusted from the cache
         await RevocationPublisher(redis).publish([prefix])
         async with asyncio.timeout(REFUSED_WITHIN_SECONDS):
-            while await _accepted(verifier, authorization):
+            while await _accepted(verifier, key):
                 await asyncio.sleep(0.01)
     finally:
         await listener.close()
@@ -327,8 +327,8 @@ async def test_a_connection_that_goes_silent_is_replaced_and_the_cache_cleared(
         assert redis_server.process is not None
         pid = redis_server.process.pid
         try:
-            authorization = f"Bearer {tenant_keys.key}"
-            await verifier.verify(authorization)
+            key = tenant_keys.key
+            await verifier.verify(key)
             os.kill(pid, signal.SIGSTOP)
             await _revoke_unannounced(db, tenant_keys)
 
@@ -336,7 +336,7 @@ async def test_a_connection_that_goes_silent_is_replaced_and_the_cache_cleared(
                 return not listener.subscribed
 
             async def refused() -> bool:
-                return not await _accepted(verifier, authorization)
+                return not await _accepted(verifier, key)
 
             await _until(unsubscribed)
             os.kill(pid, signal.SIGCONT)
@@ -361,9 +361,9 @@ async def _revoke_unannounced(db: Database, keys: Keys) -> str:
     return prefix
 
 
-async def _accepted(verifier: KeyVerifier, authorization: str) -> bool:
+async def _accepted(verifier: KeyVerifier, key: str) -> bool:
     try:
-        await verifier.verify(authorization)
+        await verifier.verify(key)
     except Unauthenticated:
         return False
     return True
