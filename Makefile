@@ -11,7 +11,7 @@ UNLOCKED := awk -F'[ =]' 'function norm(n) { n = tolower(n); gsub(/[._]+/, "-", 
 	NR == FNR { if ($$0 ~ /^[A-Za-z0-9]/) locked[norm($$1)]; next } \
 	!(norm($$1) in locked) { print $$1 }' requirements-dev.lock -
 
-.PHONY: install up test lint typecheck pytest promtool lock clean bench schema openapi chaos
+.PHONY: install up test lint typecheck pytest promtool lock clean bench schema openapi chaos console web-check chromium screenshots
 
 install: $(STAMP)
 
@@ -48,9 +48,13 @@ $(STAMP): requirements-dev.lock pyproject.toml
 
 # Settings come from .env or the environment; on a refusing PostgreSQL or an unreachable Redis
 # each step prints one line saying what to set.
+# The console is built first when Node.js is here (docs/CONSOLE.md); the API serves it at
+# /console and trusts its documents' manifest unless GRAPHQL_TRUSTED_DOCUMENTS says otherwise.
 up: install
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory console; \
+	  else echo "make: npm not found: the API runs without the console at /console (docs/CONSOLE.md)"; fi
 	@$(BIN)/python -m db.create_database
-	@$(BIN)/aetherflow up
+	@GRAPHQL_TRUSTED_DOCUMENTS="$${GRAPHQL_TRUSTED_DOCUMENTS-$(CONSOLE_MANIFEST)}" $(BIN)/aetherflow up
 
 # lint-imports checks the layer contracts of pyproject.toml ([tool.importlinter]).
 lint: install
@@ -77,10 +81,45 @@ $(BIN)/promtool: | $(STAMP)
 	rm -rf $(PROMTOOL_CACHE)
 	$@ --version
 
-pytest: install $(BIN)/promtool
+pytest: install $(BIN)/promtool console chromium
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck web-check pytest
+
+# The web console (web/): npm ci installs exactly package-lock.json (integrity-checked; the lock
+# records no download addresses), then Vite builds it into web/dist.
+WEB := web
+CONSOLE_MANIFEST := $(WEB)/src/gql/persisted-documents.json
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package.json
+
+console: $(WEB)/dist/index.html
+
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "make: the console needs Node.js 20 and npm: sudo apt-get install nodejs npm" >&2; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB)/dist/index.html: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd $(WEB) && npm run --silent build
+
+# Type check, component tests, and the generated GraphQL types and manifest still matching
+# docs/schema.graphql and the documents in web/src.
+web-check: $(WEB)/node_modules/.package-lock.json
+	cd $(WEB) && npm run --silent typecheck
+	cd $(WEB) && npm run --silent test
+	cd $(WEB) && npm run --silent codegen:check
+
+# The browser tests drive Debian's chromium (never a browser a test tool downloads).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y --no-install-recommends chromium; \
+	  else echo "make: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# Regenerate the screenshots in docs/console/ from the running console (docs/CONSOLE.md).
+screenshots: install console chromium
+	CONSOLE_SCREENSHOTS=docs/console $(BIN)/pytest -q -p no:randomly tests/console/test_screenshots.py
 
 # Re-resolve the locks after changing pyproject.toml; neither records download addresses.
 # Both carry the build extra: the project is built with the locked setuptools.

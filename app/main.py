@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Scope
 
 from app.api import health, metrics
 from app.api.admission import AdmissionMiddleware
+from app.api.console import mount_console
 from app.api.errors import error_response, install_error_handlers
 from app.api.hardening import docs_paths, install_hardening
 from app.api.middleware import RequestContextMiddleware
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sessions.keys_router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    mount_console(app, settings)
     install_openapi(app)
     app.add_middleware(
         AdmissionMiddleware,

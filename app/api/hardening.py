@@ -56,6 +56,20 @@ DOCS_CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; "
     "frame-ancestors 'none'"
 )
+# The console (web/) loads its own scripts, styles and images only, and talks to this API
+# (HTTP and WebSocket, same origin); nothing inline, nothing framed, no forms posted away.
+CONSOLE_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; "
+    "script-src 'self'; "
+    "style-src 'self'; "
+    "img-src 'self' data:; "
+    "font-src 'self'; "
+    "connect-src 'self'; "
+    "base-uri 'none'; "
+    "form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+CONSOLE_PREFIX = "/console"
 
 
 def install_hardening(app: FastAPI, settings: Settings) -> None:
@@ -87,6 +101,11 @@ _API_SECURITY_HEADERS = (
     *_BASE_SECURITY_HEADERS,
     ("Content-Security-Policy", API_CONTENT_SECURITY_POLICY),
 )
+_CONSOLE_SECURITY_HEADERS = (
+    *_BASE_SECURITY_HEADERS,
+    ("Content-Security-Policy", CONSOLE_CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+)
 _TENANT_DATA_SECURITY_HEADERS = (*_API_SECURITY_HEADERS, ("Cache-Control", "no-store"))
 # Public documents that hold no tenant data; their routes say how long they may be cached.
 _PUBLIC_V1_PATHS = frozenset({EVENT_TYPES_PATH})
@@ -99,6 +118,8 @@ def security_headers(path: str, docs: frozenset[str]) -> tuple[tuple[str, str], 
         return _DOCS_SECURITY_HEADERS
     if path in _PUBLIC_V1_PATHS:
         return _API_SECURITY_HEADERS
+    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        return _CONSOLE_SECURITY_HEADERS
     if path == "/v1" or path.startswith("/v1/"):
         return _TENANT_DATA_SECURITY_HEADERS
     return _API_SECURITY_HEADERS

@@ -14,6 +14,7 @@ from typer.main import get_command
 
 from app.cli import servers
 from app.cli.console import PROG
+from app.cli.console_link import console_link
 from app.cli.dlq import dlq_commands
 from app.cli.groups import command_group
 from app.cli.keys import key_commands
@@ -24,6 +25,7 @@ from app.cli.webhooks import webhook_commands
 app = command_group("AetherFlow backend operator commands.")
 for command in (servers.migrate, servers.api, servers.worker, servers.up, seed):
     app.command()(command)
+app.command("console-link")(console_link)
 app.add_typer(tenant_commands, name="tenants")
 app.add_typer(key_commands, name="keys")
 app.add_typer(dlq_commands, name="dlq")

@@ -138,6 +138,11 @@ class Settings(BaseSettings):
     # External OpenID Connect issuers whose tokens are accepted: a JSON list of
     # {"issuer", "jwksUrl", "audience", "tenantClaim", "scopesClaim"}.
     oidc_issuers: str = "[]"
+    # The web console (docs/CONSOLE.md): where operators open it (console links point there;
+    # default: PUBLIC_BASE_URL + /console/, served by the API), and the built console the API
+    # serves at /console (default: web/dist beside the app package).
+    console_url: AnyHttpUrl | None = None
+    console_dir: str | None = None
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # How often each process publishes its metrics for the API's fleet-wide /metrics.
     metrics_publish_seconds: float = Field(default=10, gt=0, le=60)
@@ -276,6 +281,19 @@ class Settings(BaseSettings):
     def session_issuer(self) -> str:
         """The `iss` of the session tokens this service signs: PUBLIC_BASE_URL, no final slash."""
         return str(self.public_base_url).rstrip("/")
+
+    @property
+    def console_address(self) -> str:
+        """CONSOLE_URL, else the console the API serves: PUBLIC_BASE_URL + /console/."""
+        if self.console_url is not None:
+            return str(self.console_url)
+        return f"{self.session_issuer}/console/"
+
+    @property
+    def console_origin(self) -> str:
+        """The origin of the console's pages: the one origin a console link's token allows."""
+        parts = urlsplit(self.console_address)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def external_issuers(self) -> tuple[OidcIssuer, ...]:

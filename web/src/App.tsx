@@ -1,0 +1,38 @@
+import { RouterProvider, createBrowserRouter, type RouteObject } from "react-router-dom";
+import { SessionProvider } from "./auth/SessionContext";
+import { SignInPage } from "./auth/SignInPage";
+import { Layout } from "./components/Layout";
+import { NotFoundPage } from "./components/NotFoundPage";
+import { deliveryRoutes } from "./pages/deliveries/routes";
+import { eventRoutes } from "./pages/events/routes";
+import { reportRoutes } from "./pages/reports/routes";
+import { runRoutes } from "./pages/runs/routes";
+import { webhookRoutes } from "./pages/webhooks/routes";
+
+const routes: RouteObject[] = [
+  { path: "/", element: <SignInPage /> },
+  {
+    path: "/t/:tenant",
+    element: <Layout />,
+    children: [
+      { index: true, element: <NotFoundPage /> },
+      ...reportRoutes,
+      ...runRoutes,
+      ...webhookRoutes,
+      ...deliveryRoutes,
+      ...eventRoutes,
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+  { path: "*", element: <NotFoundPage /> },
+];
+
+const router = createBrowserRouter(routes, { basename: "/console" });
+
+export function App() {
+  return (
+    <SessionProvider>
+      <RouterProvider router={router} />
+    </SessionProvider>
+  );
+}

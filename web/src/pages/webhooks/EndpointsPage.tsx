@@ -1,0 +1,3 @@
+export function EndpointsPage() {
+  return <h1>Webhook endpoints</h1>;
+}
