@@ -2,10 +2,12 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// Served by the API at /console (same origin), or as a static site that calls the API over
-// CORS at VITE_API_BASE_URL (docs/CONSOLE.md).
+// Served by the API at /console (same origin), or as a static site of its own at
+// CONSOLE_BASE_PATH (e.g. "/") that calls the API over CORS at VITE_API_BASE_URL (docs/CONSOLE.md).
+const base = process.env.CONSOLE_BASE_PATH ?? "/console/";
+
 export default defineConfig({
-  base: "/console/",
+  base: base.endsWith("/") ? base : `${base}/`,
   plugins: [react()],
   build: {
     outDir: "dist",

@@ -69,7 +69,7 @@ def console_link(
     ] = "console-link",
     as_json: JsonOption = False,
 ) -> None:
-    """Print a link that opens the web console signed in to the tenant.
+    """Print a one-time link that opens the web console signed in.
 
     The URL's fragment (never sent to a server) carries a session token usable from the
     console's origin only (CONSOLE_URL); anyone holding the link acts with its scopes until it

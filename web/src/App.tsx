@@ -27,7 +27,8 @@ const routes: RouteObject[] = [
   { path: "*", element: <NotFoundPage /> },
 ];
 
-const router = createBrowserRouter(routes, { basename: "/console" });
+// Vite's base path (/console/ when the API serves the console; CONSOLE_BASE_PATH otherwise).
+const router = createBrowserRouter(routes, { basename: import.meta.env.BASE_URL.replace(/\/$/, "") || "/" });
 
 export function App() {
   return (
