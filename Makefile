@@ -119,7 +119,7 @@ chromium:
 
 # Regenerate the screenshots in docs/console/ from the running console (docs/CONSOLE.md).
 screenshots: install console chromium
-	CONSOLE_SCREENSHOTS=docs/console $(BIN)/pytest -q -p no:randomly tests/console/test_screenshots.py
+	CONSOLE_SCREENSHOTS=docs/console CONSOLE_AXE_REPORT=docs/console/axe-results.json $(BIN)/pytest -q -p no:randomly tests/console/test_pages.py
 
 # Re-resolve the locks after changing pyproject.toml; neither records download addresses.
 # Both carry the build extra: the project is built with the locked setuptools.

@@ -22,3 +22,12 @@ async def sign_in(page: Page, stack: ConsoleStack, access: TenantAccess, *, path
 def problems(page: Page) -> list[str]:
     """What the page logged as errors or threw (CSP violations included)."""
     return list(page.problems)  # type: ignore[attr-defined]
+
+
+async def open_in_app(page: Page, path: str) -> None:
+    """Go to `path` as a link in the console would: no page load, so the session (kept in the
+    tab's memory only) stays signed in."""
+    await page.evaluate(
+        "path => { history.pushState({}, '', path); dispatchEvent(new PopStateEvent('popstate')) }",
+        path,
+    )

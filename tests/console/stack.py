@@ -62,9 +62,11 @@ class ConsoleStack:
     def console_url(self) -> str:
         return f"{self.base_url}/console/"
 
-    async def new_tenant(self, *, scopes: Sequence[str] = SCOPES) -> TenantAccess:
+    async def new_tenant(
+        self, *, scopes: Sequence[str] = SCOPES, slug: str | None = None
+    ) -> TenantAccess:
         """A tenant of the test's own (quotas are per tenant), with a key holding `scopes`."""
-        slug = f"t{uuid.uuid4().hex[:12]}"
+        slug = slug or f"t{uuid.uuid4().hex[:12]}"
         tenant = await make_tenant(self.db, slug=slug)
         key = await make_key(self.db, self.settings, tenant, scopes=scopes)
         return TenantAccess(slug=slug, id=tenant.id, key=key)
