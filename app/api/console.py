@@ -36,11 +36,11 @@ def mount_console(app: FastAPI, settings: Settings) -> None:
     root = console_directory(settings).resolve()
     router = APIRouter(include_in_schema=False)
 
-    @router.get(CONSOLE_PATH)
+    @router.api_route(CONSOLE_PATH, methods=["GET", "HEAD"])
     async def console_root() -> Response:
         return RedirectResponse(f"{CONSOLE_PATH}/", status_code=308)
 
-    @router.get(CONSOLE_PATH + "/{path:path}")
+    @router.api_route(CONSOLE_PATH + "/{path:path}", methods=["GET", "HEAD"])
     async def console_file(path: str) -> Response:
         index = root / "index.html"
         if not index.is_file():

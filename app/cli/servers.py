@@ -15,6 +15,8 @@ import typer
 from redis.exceptions import AuthenticationError, RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.console import console_directory
+from app.cli.console import PROG
 from app.cli.options import port_number
 from app.cli.runner import EXIT_DEPENDENCY, CliError, command_settings
 from app.cli.tenants import print_seed
@@ -121,6 +123,10 @@ def up() -> None:
     if "public_base_url" not in settings.model_fields_set:
         # Sandbox runs call back through the API: point them at the port it listens on.
         env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{settings.port}"
+    if (console_directory(settings) / "index.html").is_file():
+        base = env.get("PUBLIC_BASE_URL", settings.session_issuer).rstrip("/")
+        link = f"{PROG} console-link --tenant demo"
+        typer.echo(f"Console: {base}/console/ (a signed-in link: {link})")
     children = [
         subprocess.Popen([sys.executable, "-m", "app.cli", command], env=env)  # noqa: S603
         for command in ("api", "worker")

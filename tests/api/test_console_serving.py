@@ -58,6 +58,10 @@ async def test_assets_are_served_immutable_and_other_files_revalidated(
         assert script.text == "console.log('console')"
         assert script.headers["content-type"].startswith("text/javascript")
         assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
+        head = await http.head("/console/assets/app-1a2b.js")
+        assert head.status_code == 200
+        assert head.content == b""
+        assert head.headers["cache-control"] == "public, max-age=31536000, immutable"
         icon = await http.get("/console/favicon.svg")
         assert icon.headers["cache-control"] == "no-cache"
         assert icon.text == "<svg/>"

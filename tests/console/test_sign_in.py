@@ -128,3 +128,27 @@ async def test_a_shared_url_opened_without_a_session_comes_back_to_it_after_sign
         re.compile(rf"/t/{tenant.slug}/reports\?status=all$"), timeout=WAIT_MS
     )
     await expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
+
+
+async def test_sign_in_and_the_navigation_work_from_the_keyboard(
+    page: Page, console_stack: ConsoleStack, tenant: TenantAccess
+) -> None:
+    await page.goto(console_stack.console_url)
+    await expect(page.get_by_label("Tenant (slug or id)")).to_be_visible(timeout=WAIT_MS)
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_label("Tenant (slug or id)")).to_be_focused()
+    await page.keyboard.type(tenant.slug)
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_label("API key")).to_be_focused()
+    await page.keyboard.type(tenant.key)
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Reports")).to_be_visible(timeout=WAIT_MS)
+
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("link", name="Automation runs")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(rf"/t/{tenant.slug}/runs"))
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
