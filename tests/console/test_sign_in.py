@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from playwright.async_api import Page, expect
 
 from tests.console.helpers import WAIT_MS, problems, sign_in
@@ -108,6 +111,7 @@ async def test_a_revoked_session_is_refused_by_the_api_and_returns_to_sign_in(
     async with console_stack.client(tenant) as api:
         revoked = await api.delete(f"/v1/tenants/{tenant.slug}/sessions/{link['sessionId']}")
         assert revoked.status_code == 204
+    await refused_by_the_api(console_stack, tenant, link["url"])
 
     await page.get_by_role("button", name="Drafts").click()
 
@@ -152,3 +156,14 @@ async def test_sign_in_and_the_navigation_work_from_the_keyboard(
     await page.keyboard.press("Enter")
     await expect(page).to_have_url(re.compile(rf"/t/{tenant.slug}/runs"))
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+async def refused_by_the_api(stack: ConsoleStack, tenant: TenantAccess, url: str) -> None:
+    """Wait until the API refuses the link's token (a revocation reaches every API process
+    within a second)."""
+    token = parse_qs(urlsplit(url).fragment)["token"][0]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=stack.base_url, headers=headers) as http:
+        async with asyncio.timeout(WAIT_MS / 1000):
+            while (await http.get(f"/v1/tenants/{tenant.slug}/reports")).status_code != 401:
+                await asyncio.sleep(0.1)
