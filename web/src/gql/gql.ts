@@ -16,10 +16,32 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query ConsoleReport($slug: String!) {\n    report(slug: $slug) {\n      id\n      slug\n      title\n      summary\n      content\n      publishedAt\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConsoleReportDocument,
     "\n  query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {\n    reports(status: $status, first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          title\n          summary\n          publishedAt\n          updatedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConsoleReportsDocument,
+    "\n  fragment ConsoleEndpointDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    status\n    attempts\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n": typeof types.ConsoleEndpointDeliveryFragmentDoc,
+    "\n  subscription ConsoleEndpointDeliveryUpdated($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n": typeof types.ConsoleEndpointDeliveryUpdatedDocument,
+    "\n  query ConsoleWebhookEndpoint($id: ID!, $window: StatsWindow!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledAt\n      disabledReason\n      ordering\n      maxDeliveriesPerSecond\n      createdAt\n      updatedAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n      deliveries(first: 20) {\n        edges {\n          node {\n            ...ConsoleEndpointDelivery\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleWebhookEndpointDocument,
+    "\n  query ConsoleWebhookEndpoints($window: StatsWindow!) {\n    webhookEndpoints {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledReason\n      disabledAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n    }\n  }\n": typeof types.ConsoleWebhookEndpointsDocument,
+    "\n  query ConsoleWebhookEventTypes {\n    eventTypes {\n      type\n      description\n    }\n  }\n": typeof types.ConsoleWebhookEventTypesDocument,
+    "\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!, $idempotencyKey: String!) {\n    createWebhookEndpoint(input: $input, idempotencyKey: $idempotencyKey) {\n      endpoint {\n        id\n        url\n      }\n      secret\n    }\n  }\n": typeof types.ConsoleCreateWebhookEndpointDocument,
+    "\n  fragment ConsoleEndpointStats on WebhookEndpointStats {\n    attempts\n    delivered\n    failed\n    successRate\n    latencyP50Ms\n    latencyP95Ms\n    pending\n    oldestPendingAgeSeconds\n    lastSuccessAt\n    lastFailureAt\n  }\n": typeof types.ConsoleEndpointStatsFragmentDoc,
+    "\n  mutation ConsoleUpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!, $idempotencyKey: String!) {\n    updateWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      enabled\n    }\n  }\n": typeof types.ConsoleUpdateWebhookEndpointDocument,
+    "\n  mutation ConsoleRotateWebhookEndpointSecret($id: ID!, $idempotencyKey: String!) {\n    rotateWebhookEndpointSecret(id: $id, idempotencyKey: $idempotencyKey) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n": typeof types.ConsoleRotateWebhookEndpointSecretDocument,
+    "\n  mutation ConsoleSendTestWebhook($id: ID!, $idempotencyKey: String!) {\n    sendTestWebhook(id: $id, idempotencyKey: $idempotencyKey) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n": typeof types.ConsoleSendTestWebhookDocument,
+    "\n  mutation ConsoleDeleteWebhookEndpoint($id: ID!, $idempotencyKey: String!) {\n    deleteWebhookEndpoint(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n": typeof types.ConsoleDeleteWebhookEndpointDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleReport($slug: String!) {\n    report(slug: $slug) {\n      id\n      slug\n      title\n      summary\n      content\n      publishedAt\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConsoleReportDocument,
     "\n  query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {\n    reports(status: $status, first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          title\n          summary\n          publishedAt\n          updatedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConsoleReportsDocument,
+    "\n  fragment ConsoleEndpointDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    status\n    attempts\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n": types.ConsoleEndpointDeliveryFragmentDoc,
+    "\n  subscription ConsoleEndpointDeliveryUpdated($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n": types.ConsoleEndpointDeliveryUpdatedDocument,
+    "\n  query ConsoleWebhookEndpoint($id: ID!, $window: StatsWindow!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledAt\n      disabledReason\n      ordering\n      maxDeliveriesPerSecond\n      createdAt\n      updatedAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n      deliveries(first: 20) {\n        edges {\n          node {\n            ...ConsoleEndpointDelivery\n          }\n        }\n      }\n    }\n  }\n": types.ConsoleWebhookEndpointDocument,
+    "\n  query ConsoleWebhookEndpoints($window: StatsWindow!) {\n    webhookEndpoints {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledReason\n      disabledAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n    }\n  }\n": types.ConsoleWebhookEndpointsDocument,
+    "\n  query ConsoleWebhookEventTypes {\n    eventTypes {\n      type\n      description\n    }\n  }\n": types.ConsoleWebhookEventTypesDocument,
+    "\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!, $idempotencyKey: String!) {\n    createWebhookEndpoint(input: $input, idempotencyKey: $idempotencyKey) {\n      endpoint {\n        id\n        url\n      }\n      secret\n    }\n  }\n": types.ConsoleCreateWebhookEndpointDocument,
+    "\n  fragment ConsoleEndpointStats on WebhookEndpointStats {\n    attempts\n    delivered\n    failed\n    successRate\n    latencyP50Ms\n    latencyP95Ms\n    pending\n    oldestPendingAgeSeconds\n    lastSuccessAt\n    lastFailureAt\n  }\n": types.ConsoleEndpointStatsFragmentDoc,
+    "\n  mutation ConsoleUpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!, $idempotencyKey: String!) {\n    updateWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      enabled\n    }\n  }\n": types.ConsoleUpdateWebhookEndpointDocument,
+    "\n  mutation ConsoleRotateWebhookEndpointSecret($id: ID!, $idempotencyKey: String!) {\n    rotateWebhookEndpointSecret(id: $id, idempotencyKey: $idempotencyKey) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n": types.ConsoleRotateWebhookEndpointSecretDocument,
+    "\n  mutation ConsoleSendTestWebhook($id: ID!, $idempotencyKey: String!) {\n    sendTestWebhook(id: $id, idempotencyKey: $idempotencyKey) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n": types.ConsoleSendTestWebhookDocument,
+    "\n  mutation ConsoleDeleteWebhookEndpoint($id: ID!, $idempotencyKey: String!) {\n    deleteWebhookEndpoint(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n": types.ConsoleDeleteWebhookEndpointDocument,
 };
 
 /**
@@ -44,6 +66,50 @@ export function graphql(source: "\n  query ConsoleReport($slug: String!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {\n    reports(status: $status, first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          title\n          summary\n          publishedAt\n          updatedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {\n    reports(status: $status, first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          title\n          summary\n          publishedAt\n          updatedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConsoleEndpointDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    status\n    attempts\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n"): (typeof documents)["\n  fragment ConsoleEndpointDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    status\n    attempts\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleEndpointDeliveryUpdated($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n"): (typeof documents)["\n  subscription ConsoleEndpointDeliveryUpdated($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleWebhookEndpoint($id: ID!, $window: StatsWindow!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledAt\n      disabledReason\n      ordering\n      maxDeliveriesPerSecond\n      createdAt\n      updatedAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n      deliveries(first: 20) {\n        edges {\n          node {\n            ...ConsoleEndpointDelivery\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleWebhookEndpoint($id: ID!, $window: StatsWindow!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledAt\n      disabledReason\n      ordering\n      maxDeliveriesPerSecond\n      createdAt\n      updatedAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n      deliveries(first: 20) {\n        edges {\n          node {\n            ...ConsoleEndpointDelivery\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleWebhookEndpoints($window: StatsWindow!) {\n    webhookEndpoints {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledReason\n      disabledAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleWebhookEndpoints($window: StatsWindow!) {\n    webhookEndpoints {\n      id\n      url\n      description\n      eventTypes\n      enabled\n      disabledReason\n      disabledAt\n      stats(window: $window) {\n        ...ConsoleEndpointStats\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleWebhookEventTypes {\n    eventTypes {\n      type\n      description\n    }\n  }\n"): (typeof documents)["\n  query ConsoleWebhookEventTypes {\n    eventTypes {\n      type\n      description\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!, $idempotencyKey: String!) {\n    createWebhookEndpoint(input: $input, idempotencyKey: $idempotencyKey) {\n      endpoint {\n        id\n        url\n      }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!, $idempotencyKey: String!) {\n    createWebhookEndpoint(input: $input, idempotencyKey: $idempotencyKey) {\n      endpoint {\n        id\n        url\n      }\n      secret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConsoleEndpointStats on WebhookEndpointStats {\n    attempts\n    delivered\n    failed\n    successRate\n    latencyP50Ms\n    latencyP95Ms\n    pending\n    oldestPendingAgeSeconds\n    lastSuccessAt\n    lastFailureAt\n  }\n"): (typeof documents)["\n  fragment ConsoleEndpointStats on WebhookEndpointStats {\n    attempts\n    delivered\n    failed\n    successRate\n    latencyP50Ms\n    latencyP95Ms\n    pending\n    oldestPendingAgeSeconds\n    lastSuccessAt\n    lastFailureAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleUpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!, $idempotencyKey: String!) {\n    updateWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      enabled\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleUpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!, $idempotencyKey: String!) {\n    updateWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n      enabled\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRotateWebhookEndpointSecret($id: ID!, $idempotencyKey: String!) {\n    rotateWebhookEndpointSecret(id: $id, idempotencyKey: $idempotencyKey) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleRotateWebhookEndpointSecret($id: ID!, $idempotencyKey: String!) {\n    rotateWebhookEndpointSecret(id: $id, idempotencyKey: $idempotencyKey) {\n      secret\n      previousSecretExpiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSendTestWebhook($id: ID!, $idempotencyKey: String!) {\n    sendTestWebhook(id: $id, idempotencyKey: $idempotencyKey) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleSendTestWebhook($id: ID!, $idempotencyKey: String!) {\n    sendTestWebhook(id: $id, idempotencyKey: $idempotencyKey) {\n      ...ConsoleEndpointDelivery\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDeleteWebhookEndpoint($id: ID!, $idempotencyKey: String!) {\n    deleteWebhookEndpoint(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleDeleteWebhookEndpoint($id: ID!, $idempotencyKey: String!) {\n    deleteWebhookEndpoint(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
