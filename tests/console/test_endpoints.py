@@ -133,6 +133,9 @@ async def test_a_test_event_sent_from_the_console_arrives_signed_and_shows_deliv
     await expect(row).to_contain_text("webhook.test", timeout=WAIT_MS)
     await expect(row).to_contain_text("delivered", timeout=WAIT_MS)
     await expect(sent).to_contain_text("delivered")
+    stats = page.get_by_label("Statistics of the last hour")
+    await expect(stats).to_contain_text("1 (1 succeeded, 0 failed)", timeout=WAIT_MS)
+    await expect(stats).to_contain_text("100 %")
     async with console_stack.client(tenant) as api:
         listed = await api.get(
             f"/v1/tenants/{tenant.slug}/webhook-deliveries", params={"endpointId": endpoint_id}

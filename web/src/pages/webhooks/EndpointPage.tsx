@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useQuery, useSubscription } from "urql";
 import { graphql } from "../../gql";
@@ -53,6 +53,10 @@ export function EndpointPage() {
   );
   const endpoint = result.data?.webhookEndpoint;
   const reload = () => refetch({ requestPolicy: "network-only" });
+  const finishedChanges = (live.data ?? []).filter((change) => change.status !== "PENDING").length;
+  useEffect(() => {
+    if (finishedChanges > 0) refetch({ requestPolicy: "network-only" });
+  }, [finishedChanges, refetch]);
 
   const queried = endpoint?.deliveries.edges.map((edge) => edge.node) ?? [];
   const deliveries = withLiveChanges(queried, [...testDeliveries, ...(live.data ?? [])]);
