@@ -198,3 +198,30 @@ async def test_editing_rotating_disabling_and_enabling_an_endpoint(
         "Enabled", timeout=WAIT_MS
     )
     assert problems(page) == []
+
+
+async def test_deleting_an_endpoint_asks_first_and_its_page_then_says_it_is_gone(
+    page: Page, console_stack: ConsoleStack, tenant: TenantAccess
+) -> None:
+    _, url = accepting_hook(console_stack.receiver)
+    endpoint_id = await create_endpoint_through_api(console_stack, tenant, url)
+    await sign_in(page, console_stack, tenant, path=f"t/{tenant.slug}/webhooks/{endpoint_id}")
+    await expect(page.get_by_test_id("endpoint-state")).to_have_text("Enabled", timeout=WAIT_MS)
+
+    await page.get_by_role("button", name="Delete endpoint").click()
+    await (
+        page.get_by_role("group", name="Confirm: Delete endpoint")
+        .get_by_role("button", name="Cancel")
+        .click()
+    )
+    await expect(page.get_by_role("button", name="Yes, delete")).to_have_count(0)
+    await page.get_by_role("button", name="Delete endpoint").click()
+    await page.get_by_role("button", name="Yes, delete").click()
+
+    await expect(page).to_have_url(re.compile(rf"/t/{tenant.slug}/webhooks$"), timeout=WAIT_MS)
+    await expect(page.get_by_text("No webhook endpoints yet")).to_be_visible(timeout=WAIT_MS)
+    await page.go_back()
+    await expect(page.get_by_text(f"no webhook endpoint with the id {endpoint_id}")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    assert problems(page) == []
