@@ -226,6 +226,17 @@ class WebhookDelivery(_FromOutputModel, Node):
     resource_id: strawberry.ID | None
     status: WebhookDeliveryStatus
 
+    @described.field(
+        "The start of the body the endpoint answered the last attempt with (as stored, "
+        "cut short); null before any answer. Read on its own: ask for it on one delivery."
+    )
+    async def last_response_excerpt(self, info: Info[Context, None]) -> str | None:
+        who = info.context.require("webhooks:read")
+        async with info.context.runtime.db.unit_of_work() as session:
+            return await webhooks.last_response_excerpt(
+                session, tenant_id=who.tenant_id, delivery_id=uuid.UUID(str(self.id))
+            )
+
 
 @from_model(
     model=EndpointOut,

@@ -430,6 +430,18 @@ async def delivery_exists(
     return found is not None
 
 
+async def last_response_body(
+    session: AsyncSession, tenant_id: uuid.UUID, delivery_id: uuid.UUID
+) -> str | None:
+    """The excerpt of the last attempt's response body; None without one or such a delivery."""
+    body: str | None = await session.scalar(
+        select(WebhookDelivery.last_response_body).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.tenant_id == tenant_id
+        )
+    )
+    return body
+
+
 async def list_dead_deliveries(
     session: AsyncSession,
     *,

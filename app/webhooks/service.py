@@ -244,6 +244,14 @@ async def _no_deliveries(
     return []
 
 
+async def last_response_excerpt(
+    session: AsyncSession, *, tenant_id: uuid.UUID, delivery_id: uuid.UUID
+) -> str | None:
+    """The start of the body the endpoint answered the delivery's last attempt with; None
+    before any answer (and for a delivery the tenant does not have)."""
+    return await repository.last_response_body(session, tenant_id, delivery_id)
+
+
 async def retry_delivery(
     session: AsyncSession, *, tenant_id: uuid.UUID, delivery_id: uuid.UUID
 ) -> DeliveryLogEntry:
