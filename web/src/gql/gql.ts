@@ -14,6 +14,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConsoleDeliveries($first: Int!, $after: String, $filter: WebhookDeliveryFilter) {\n    webhookDeliveries(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          id\n          endpointId\n          eventType\n          status\n          attempts\n          lastStatusCode\n          resourceId\n          requestId\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConsoleDeliveriesDocument,
+    "\n  query ConsoleDeliveryEventTypes {\n    eventTypes {\n      type\n    }\n  }\n": typeof types.ConsoleDeliveryEventTypesDocument,
+    "\n  query ConsoleDelivery($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on WebhookDelivery {\n        id\n        endpointId\n        eventId\n        eventType\n        status\n        attempts\n        lastStatusCode\n        lastError\n        nextAttemptAt\n        deliveredAt\n        resourceId\n        requestId\n        createdAt\n        lastResponseExcerpt\n      }\n    }\n  }\n": typeof types.ConsoleDeliveryDocument,
+    "\n  subscription ConsoleDeliveryUpdates($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      id\n      status\n      attempts\n    }\n  }\n": typeof types.ConsoleDeliveryUpdatesDocument,
+    "\n  mutation ConsoleRetryDelivery($id: ID!, $idempotencyKey: String) {\n    retryWebhookDelivery(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n      status\n    }\n  }\n": typeof types.ConsoleRetryDeliveryDocument,
+    "\n  query ConsoleRecoveryEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n    }\n  }\n": typeof types.ConsoleRecoveryEndpointDocument,
+    "\n  query ConsoleRecoveryPreview($endpointId: ID!, $input: RecoverWebhookEndpointInput!) {\n    webhookRecoveryPreview(endpointId: $endpointId, input: $input) {\n      count\n      sample\n    }\n  }\n": typeof types.ConsoleRecoveryPreviewDocument,
+    "\n  mutation ConsoleRecoverEndpoint($id: ID!, $input: RecoverWebhookEndpointInput!, $idempotencyKey: String) {\n    recoverWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n": typeof types.ConsoleRecoverEndpointDocument,
+    "\n  query ConsoleRecovery($id: ID!) {\n    webhookRecovery(id: $id) {\n      id\n      status\n      total\n      done\n      failed\n      createdAt\n      completedAt\n    }\n  }\n": typeof types.ConsoleRecoveryDocument,
     "\n  query ConsoleReport($slug: String!) {\n    report(slug: $slug) {\n      id\n      slug\n      title\n      summary\n      content\n      publishedAt\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConsoleReportDocument,
     "\n  query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {\n    reports(status: $status, first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          title\n          summary\n          publishedAt\n          updatedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ConsoleReportsDocument,
     "\n  fragment ConsoleEndpointDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    status\n    attempts\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n": typeof types.ConsoleEndpointDeliveryFragmentDoc,
@@ -29,6 +38,15 @@ type Documents = {
     "\n  mutation ConsoleDeleteWebhookEndpoint($id: ID!, $idempotencyKey: String!) {\n    deleteWebhookEndpoint(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n": typeof types.ConsoleDeleteWebhookEndpointDocument,
 };
 const documents: Documents = {
+    "\n  query ConsoleDeliveries($first: Int!, $after: String, $filter: WebhookDeliveryFilter) {\n    webhookDeliveries(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          id\n          endpointId\n          eventType\n          status\n          attempts\n          lastStatusCode\n          resourceId\n          requestId\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConsoleDeliveriesDocument,
+    "\n  query ConsoleDeliveryEventTypes {\n    eventTypes {\n      type\n    }\n  }\n": types.ConsoleDeliveryEventTypesDocument,
+    "\n  query ConsoleDelivery($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on WebhookDelivery {\n        id\n        endpointId\n        eventId\n        eventType\n        status\n        attempts\n        lastStatusCode\n        lastError\n        nextAttemptAt\n        deliveredAt\n        resourceId\n        requestId\n        createdAt\n        lastResponseExcerpt\n      }\n    }\n  }\n": types.ConsoleDeliveryDocument,
+    "\n  subscription ConsoleDeliveryUpdates($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      id\n      status\n      attempts\n    }\n  }\n": types.ConsoleDeliveryUpdatesDocument,
+    "\n  mutation ConsoleRetryDelivery($id: ID!, $idempotencyKey: String) {\n    retryWebhookDelivery(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n      status\n    }\n  }\n": types.ConsoleRetryDeliveryDocument,
+    "\n  query ConsoleRecoveryEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n    }\n  }\n": types.ConsoleRecoveryEndpointDocument,
+    "\n  query ConsoleRecoveryPreview($endpointId: ID!, $input: RecoverWebhookEndpointInput!) {\n    webhookRecoveryPreview(endpointId: $endpointId, input: $input) {\n      count\n      sample\n    }\n  }\n": types.ConsoleRecoveryPreviewDocument,
+    "\n  mutation ConsoleRecoverEndpoint($id: ID!, $input: RecoverWebhookEndpointInput!, $idempotencyKey: String) {\n    recoverWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n": types.ConsoleRecoverEndpointDocument,
+    "\n  query ConsoleRecovery($id: ID!) {\n    webhookRecovery(id: $id) {\n      id\n      status\n      total\n      done\n      failed\n      createdAt\n      completedAt\n    }\n  }\n": types.ConsoleRecoveryDocument,
     "\n  query ConsoleReport($slug: String!) {\n    report(slug: $slug) {\n      id\n      slug\n      title\n      summary\n      content\n      publishedAt\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConsoleReportDocument,
     "\n  query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {\n    reports(status: $status, first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          title\n          summary\n          publishedAt\n          updatedAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ConsoleReportsDocument,
     "\n  fragment ConsoleEndpointDelivery on WebhookDelivery {\n    id\n    eventId\n    eventType\n    status\n    attempts\n    lastStatusCode\n    lastError\n    nextAttemptAt\n    deliveredAt\n    createdAt\n  }\n": types.ConsoleEndpointDeliveryFragmentDoc,
@@ -58,6 +76,42 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDeliveries($first: Int!, $after: String, $filter: WebhookDeliveryFilter) {\n    webhookDeliveries(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          id\n          endpointId\n          eventType\n          status\n          attempts\n          lastStatusCode\n          resourceId\n          requestId\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleDeliveries($first: Int!, $after: String, $filter: WebhookDeliveryFilter) {\n    webhookDeliveries(first: $first, after: $after, filter: $filter) {\n      edges {\n        node {\n          id\n          endpointId\n          eventType\n          status\n          attempts\n          lastStatusCode\n          resourceId\n          requestId\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDeliveryEventTypes {\n    eventTypes {\n      type\n    }\n  }\n"): (typeof documents)["\n  query ConsoleDeliveryEventTypes {\n    eventTypes {\n      type\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleDelivery($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on WebhookDelivery {\n        id\n        endpointId\n        eventId\n        eventType\n        status\n        attempts\n        lastStatusCode\n        lastError\n        nextAttemptAt\n        deliveredAt\n        resourceId\n        requestId\n        createdAt\n        lastResponseExcerpt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleDelivery($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on WebhookDelivery {\n        id\n        endpointId\n        eventId\n        eventType\n        status\n        attempts\n        lastStatusCode\n        lastError\n        nextAttemptAt\n        deliveredAt\n        resourceId\n        requestId\n        createdAt\n        lastResponseExcerpt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConsoleDeliveryUpdates($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      id\n      status\n      attempts\n    }\n  }\n"): (typeof documents)["\n  subscription ConsoleDeliveryUpdates($endpointId: ID!) {\n    webhookDeliveryUpdated(endpointId: $endpointId) {\n      id\n      status\n      attempts\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRetryDelivery($id: ID!, $idempotencyKey: String) {\n    retryWebhookDelivery(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleRetryDelivery($id: ID!, $idempotencyKey: String) {\n    retryWebhookDelivery(id: $id, idempotencyKey: $idempotencyKey) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRecoveryEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n    }\n  }\n"): (typeof documents)["\n  query ConsoleRecoveryEndpoint($id: ID!) {\n    webhookEndpoint(id: $id) {\n      id\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRecoveryPreview($endpointId: ID!, $input: RecoverWebhookEndpointInput!) {\n    webhookRecoveryPreview(endpointId: $endpointId, input: $input) {\n      count\n      sample\n    }\n  }\n"): (typeof documents)["\n  query ConsoleRecoveryPreview($endpointId: ID!, $input: RecoverWebhookEndpointInput!) {\n    webhookRecoveryPreview(endpointId: $endpointId, input: $input) {\n      count\n      sample\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRecoverEndpoint($id: ID!, $input: RecoverWebhookEndpointInput!, $idempotencyKey: String) {\n    recoverWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleRecoverEndpoint($id: ID!, $input: RecoverWebhookEndpointInput!, $idempotencyKey: String) {\n    recoverWebhookEndpoint(id: $id, input: $input, idempotencyKey: $idempotencyKey) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleRecovery($id: ID!) {\n    webhookRecovery(id: $id) {\n      id\n      status\n      total\n      done\n      failed\n      createdAt\n      completedAt\n    }\n  }\n"): (typeof documents)["\n  query ConsoleRecovery($id: ID!) {\n    webhookRecovery(id: $id) {\n      id\n      status\n      total\n      done\n      failed\n      createdAt\n      completedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
