@@ -5,6 +5,7 @@ import { Layout } from "./components/Layout";
 import { NotFoundPage } from "./components/NotFoundPage";
 import { deliveryRoutes } from "./pages/deliveries/routes";
 import { eventRoutes } from "./pages/events/routes";
+import { recoveryRoutes } from "./pages/recovery/routes";
 import { reportRoutes } from "./pages/reports/routes";
 import { runRoutes } from "./pages/runs/routes";
 import { webhookRoutes } from "./pages/webhooks/routes";
@@ -20,6 +21,7 @@ const routes: RouteObject[] = [
       ...runRoutes,
       ...webhookRoutes,
       ...deliveryRoutes,
+      ...recoveryRoutes,
       ...eventRoutes,
       { path: "*", element: <NotFoundPage /> },
     ],
