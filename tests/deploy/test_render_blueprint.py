@@ -1,6 +1,8 @@
 """render.yaml: the Blueprint uses only what Render's Blueprint spec documents, runs real CLI
 commands, and gives the API and the worker every setting production requires, with one value
-for each secret in both processes.
+for each secret in both processes; the web console is a static site that builds with exactly
+`npm ci && npm run build`, answers every path with its index.html under a strict CSP, and calls
+the API, which points console links at it and accepts its persisted documents.
 
 Sections cited as "spec, '…'" are those of Render's Blueprint YAML Reference
 (render.com/docs/blueprint-spec); its JSON schema is render.com/schema/render.yaml.json.
@@ -9,6 +11,7 @@ Sections cited as "spec, '…'" are those of Render's Blueprint YAML Reference
 from __future__ import annotations
 
 import base64
+import json
 import re
 import secrets
 import shlex
@@ -18,12 +21,14 @@ from typing import Any
 
 import pytest
 
+from app.api.hardening import CONSOLE_CONTENT_SECURITY_POLICY
 from app.api.server import GRACEFUL_SHUTDOWN_SECONDS
 from app.cli import parse
 from app.core.config import Settings
 from app.main import create_app
 from db.migrate import MIGRATIONS_DIR
 from jobs.worker import SHUTDOWN_DEADLINE_SECONDS
+from schema.app import Schema, build_schema
 from tests.deploy.helpers import ROOT, SETTING_NAMES, load_yaml, production_secrets, settings_from
 
 # Read by Render itself, not by the application.
@@ -59,10 +64,20 @@ PROMPTED = frozenset(
         "PUBLIC_BASE_URL",
         "METRICS_TOKEN",
         "CORS_ALLOWED_ORIGINS",
+        "CONSOLE_URL",
         "SESSION_SIGNING_KEYS",
     }
 )
-API_ONLY = frozenset({"CORS_ALLOWED_ORIGINS"})
+# Read by the API alone: the worker serves no browser, mints no console link and runs no
+# GraphQL.
+API_ONLY = frozenset({"CORS_ALLOWED_ORIGINS", "CONSOLE_URL", "GRAPHQL_TRUSTED_DOCUMENTS"})
+# The console static site's build-time variables (web/vite.config.ts, web/src/api/config.ts):
+# read by Vite, not by the application's settings. The API's URL is asked for.
+CONSOLE_BUILD_VARIABLES = {
+    "VITE_API_BASE_URL": {"sync": False},
+    "CONSOLE_BASE_PATH": {"value": "/"},
+}
+CONSOLE_MANIFEST = "web/src/gql/persisted-documents.json"
 
 # Spec, 'Root-level fields'.
 ROOT_FIELDS = frozenset(
@@ -110,6 +125,43 @@ SERVICE_FIELDS = frozenset(
 WEB_ONLY_FIELDS = frozenset(
     {"healthCheckPath", "maintenanceMode", "ipAllowList", "domains", "renderSubdomainPolicy"}
 )
+# A static site is `type: web` with `runtime: static` (spec, 'type' and 'runtime'). Its fields:
+# 'Essential fields' (name, type, runtime, previews; ipAllowList, domains and
+# renderSubdomainPolicy, "web services and static sites only"; no plan or region: the site is
+# served from Render's CDN), 'Build' (buildCommand, rootDir, buildFilter, repo, branch,
+# autoDeployTrigger), 'Static sites' (staticPublishPath, headers, routes; and the older
+# pullRequestPreviewsEnabled, superseded by previews.generation), 'Environment variables'
+# (envVars: read at build time).
+STATIC_SITE_FIELDS = frozenset(
+    {
+        "name",
+        "type",
+        "runtime",
+        "previews",
+        "pullRequestPreviewsEnabled",
+        "ipAllowList",
+        "domains",
+        "renderSubdomainPolicy",
+        "repo",
+        "branch",
+        "rootDir",
+        "buildCommand",
+        "buildFilter",
+        "autoDeployTrigger",
+        "staticPublishPath",
+        "headers",
+        "routes",
+        "envVars",
+    }
+)
+# Spec, 'Static sites', 'headers': each entry is a path (wildcards allowed), a header name and
+# its value; 'routes': a redirect or rewrite rule from a source path to a destination.
+STATIC_HEADER_FIELDS = frozenset({"path", "name", "value"})
+STATIC_ROUTE_FIELDS = frozenset({"type", "source", "destination"})
+STATIC_ROUTE_TYPES = frozenset({"redirect", "rewrite"})
+# Spec, 'Setting environment variables': a static site holds plain or prompted values only (no
+# database or private-network references: it has no process to give them to).
+STATIC_ENV_VAR_FORMS = (frozenset({"key", "value"}), frozenset({"key", "sync"}))
 # Spec, 'Render Key Value': its example "defines all available fields"; `ipAllowList` is
 # required ('Key-Value-specific fields', 'Inbound IP rules').
 KEY_VALUE_FIELDS = frozenset(
@@ -252,7 +304,9 @@ def operator_input() -> dict[str, str]:
         "ACTIVEPIECES_BASE_URL": "https://cloud.activepieces.com",
         "PUBLIC_BASE_URL": "https://api.example.com",
         "METRICS_TOKEN": secrets.token_urlsafe(32),
-        "CORS_ALLOWED_ORIGINS": "https://app.example.com",
+        # As docs/RENDER_DEPLOY.md says: the console static site's origin, and its URL.
+        "CORS_ALLOWED_ORIGINS": "https://console.example.com",
+        "CONSOLE_URL": "https://console.example.com/",
     }
 
 
@@ -290,10 +344,28 @@ def service_named(blueprint: dict[str, Any], name: str) -> Entry:
     return matches[0]
 
 
+def is_static_site(service: Entry) -> bool:
+    return service["type"] == "web" and service.get("runtime") == "static"
+
+
 def service_of_type(blueprint: dict[str, Any], kind: str) -> Entry:
-    matches: list[Entry] = [s for s in blueprint["services"] if s["type"] == kind]
+    """The one service of this type that runs a process (static sites are left out)."""
+    matches: list[Entry] = [
+        s for s in blueprint["services"] if s["type"] == kind and not is_static_site(s)
+    ]
     assert len(matches) == 1, f"expected one service of type {kind}"
     return matches[0]
+
+
+def static_site(blueprint: dict[str, Any]) -> Entry:
+    matches: list[Entry] = [s for s in blueprint["services"] if is_static_site(s)]
+    assert len(matches) == 1, "expected one static site"
+    return matches[0]
+
+
+def processes(blueprint: dict[str, Any]) -> list[Entry]:
+    """Every service but the static sites."""
+    return [s for s in blueprint["services"] if not is_static_site(s)]
 
 
 def environment(blueprint: dict[str, Any], service: Entry) -> dict[str, tuple[str, Entry]]:
@@ -458,7 +530,7 @@ def test_prompted_values_are_typed_once_on_the_api_and_the_worker_reads_them(
     worker = service_of_type(blueprint, "worker")
     prompts = [
         (service["name"], entry["key"])
-        for service in blueprint["services"]
+        for service in processes(blueprint)
         for entry in service.get("envVars", [])
         if entry.get("sync") is False
     ]
@@ -490,11 +562,10 @@ def test_secrets_are_never_written_down(blueprint: dict[str, Any]) -> None:
 
 
 def test_every_variable_is_a_setting(blueprint: dict[str, Any]) -> None:
+    # The static site's variables are the console build's (test_console_builds_...).
+    holders = [*processes(blueprint), *blueprint.get("envVarGroups", [])]
     declared = [
-        entry["key"]
-        for holder in [*blueprint["services"], *blueprint.get("envVarGroups", [])]
-        for entry in holder.get("envVars", [])
-        if "key" in entry
+        entry["key"] for holder in holders for entry in holder.get("envVars", []) if "key" in entry
     ]
     assert declared
     assert set(declared) <= SETTING_NAMES | PLATFORM_VARIABLES
@@ -503,7 +574,7 @@ def test_every_variable_is_a_setting(blueprint: dict[str, Any]) -> None:
     assert not {"HOST", "PORT", "WORKER_METRICS_PORT"} & set(declared)
     asked = {
         entry["key"]
-        for holder in [*blueprint["services"], *blueprint.get("envVarGroups", [])]
+        for holder in holders
         for entry in holder.get("envVars", [])
         if entry.get("sync") is False
     }
@@ -514,6 +585,21 @@ def test_every_field_is_one_the_blueprint_spec_documents(blueprint: dict[str, An
     assert set(blueprint) <= ROOT_FIELDS
     for service in blueprint["services"]:
         kind = service["type"]
+        if is_static_site(service):
+            assert set(service) <= STATIC_SITE_FIELDS, service["name"]
+            assert service.get("autoDeployTrigger", "commit") in AUTO_DEPLOY_TRIGGERS
+            for header in service.get("headers", []):
+                assert set(header) == STATIC_HEADER_FIELDS, header
+                assert header["path"].startswith("/")
+            for route in service.get("routes", []):
+                assert set(route) == STATIC_ROUTE_FIELDS, route
+                assert route["type"] in STATIC_ROUTE_TYPES
+                # Render: a rule's source "must be a path (not a full URL)".
+                assert route["source"].startswith("/")
+            for entry in service.get("envVars", []):
+                assert frozenset(entry) in STATIC_ENV_VAR_FORMS, entry
+                assert entry.get("sync", False) is False
+            continue
         if kind == "keyvalue":
             assert set(service) <= KEY_VALUE_FIELDS, service["name"]
             assert service["plan"] in KEY_VALUE_PLANS
@@ -585,5 +671,139 @@ def test_datastores_are_private_and_in_the_services_region(blueprint: dict[str, 
     assert database["ipAllowList"] == []
     # Spec, glossary, 'region': "Services in the same region can communicate over their
     # private network".
-    regions = {resource.get("region") for resource in [*blueprint["services"], database]}
+    regions = {resource.get("region") for resource in [*processes(blueprint), database]}
     assert len(regions) == 1
+
+
+def csp_directives(policy: str) -> dict[str, str]:
+    """A Content-Security-Policy as {directive: its sources}."""
+    directives: dict[str, str] = {}
+    for part in policy.split(";"):
+        name, _, sources = part.strip().partition(" ")
+        assert name not in directives, f"{name} twice"
+        directives[name] = sources.strip()
+    return directives
+
+
+def headers_at(site: Entry, path: str) -> dict[str, str]:
+    """The headers the static site declares for exactly this path pattern."""
+    found: dict[str, str] = {}
+    for header in site.get("headers", []):
+        if header["path"] == path:
+            assert header["name"] not in found, f"{header['name']} twice for {path}"
+            found[header["name"]] = header["value"]
+    return found
+
+
+def test_console_static_site_builds_with_exactly_npm_ci_and_npm_run_build(
+    blueprint: dict[str, Any],
+) -> None:
+    site = static_site(blueprint)
+    assert site["type"] == "web"
+    assert site["runtime"] == "static"
+    # Spec, 'rootDir': the build runs in web/, where package.json and its lock are.
+    assert site["rootDir"] == "web"
+    assert site["buildCommand"] == "npm ci && npm run build"
+    web = ROOT / site["rootDir"]
+    assert (web / "package-lock.json").is_file()
+    package = json.loads((web / "package.json").read_text(encoding="utf-8"))
+    # The build uses only what is in web/: the generated GraphQL code and the manifest are
+    # committed (codegen reads ../docs/schema.graphql, which a rootDir build need not see).
+    assert "codegen" not in package["scripts"]["build"]
+    # Spec, 'staticPublishPath': relative to rootDir; Vite writes the build to web/dist.
+    assert site["staticPublishPath"] == "dist"
+    vite_config = (web / "vite.config.ts").read_text(encoding="utf-8")
+    assert 'outDir: "dist"' in vite_config
+    # Static sites run on Render's CDN: no compute plan, no region.
+    assert "plan" not in site
+    assert "region" not in site
+
+
+def test_console_build_variables_are_exactly_the_consoles(blueprint: dict[str, Any]) -> None:
+    site = static_site(blueprint)
+    declared = {
+        entry["key"]: {k: v for k, v in entry.items() if k != "key"} for entry in site["envVars"]
+    }
+    assert len(declared) == len(site["envVars"])
+    # The API's URL is typed at the prompt; the console is served at the site's root.
+    assert declared == CONSOLE_BUILD_VARIABLES
+    web = ROOT / site["rootDir"]
+    assert "process.env.CONSOLE_BASE_PATH" in (web / "vite.config.ts").read_text(encoding="utf-8")
+    config = (web / "src" / "api" / "config.ts").read_text(encoding="utf-8")
+    assert "import.meta.env.VITE_API_BASE_URL" in config
+
+
+def test_console_is_a_single_page_app(blueprint: dict[str, Any]) -> None:
+    # Render serves an existing file before applying any rule ('Static Site Redirects and
+    # Rewrites', "Rule matching and ordering"), so assets are untouched and every other path
+    # gets index.html, where the client-side router takes over.
+    assert static_site(blueprint)["routes"] == [
+        {"type": "rewrite", "source": "/*", "destination": "/index.html"}
+    ]
+
+
+def test_console_static_site_sends_the_consoles_security_headers(
+    blueprint: dict[str, Any],
+) -> None:
+    site = static_site(blueprint)
+    everywhere = headers_at(site, "/*")
+    assert everywhere["X-Frame-Options"] == "DENY"
+    assert everywhere["X-Content-Type-Options"] == "nosniff"
+    assert everywhere["Referrer-Policy"] == "no-referrer"
+    served = csp_directives(everywhere["Content-Security-Policy"])
+    api = csp_directives(CONSOLE_CONTENT_SECURITY_POLICY)
+    # The same policy as the console the API serves, except where the console may connect.
+    assert {k: v for k, v in served.items() if k != "connect-src"} == {
+        k: v for k, v in api.items() if k != "connect-src"
+    }
+    # Exactly one API origin, over https and (subscriptions) wss; no wildcard, no scheme-only
+    # source. docs/RENDER_DEPLOY.md says when to edit it.
+    https_origin, wss_origin = served["connect-src"].split()
+    assert re.fullmatch(r"https://[a-z0-9.-]+", https_origin)
+    assert wss_origin == "wss://" + https_origin.removeprefix("https://")
+    # It is the address the docs give for PUBLIC_BASE_URL by default: the API service's name.
+    assert https_origin == f"https://{service_of_type(blueprint, 'web')['name']}.onrender.com"
+    # Vite names every asset under assets/ by its content hash: cached for good.
+    assert "assetsDir" not in (ROOT / "web" / "vite.config.ts").read_text(encoding="utf-8")
+    assets = headers_at(site, "/assets/*")
+    assert set(assets) == {"Cache-Control"}
+    assert "immutable" in assets["Cache-Control"].split(", ")
+    assert "max-age=31536000" in assets["Cache-Control"].split(", ")
+    assert {header["path"] for header in site["headers"]} == {"/*", "/assets/*"}
+
+
+def test_console_deploys_only_commits_whose_checks_pass(blueprint: dict[str, Any]) -> None:
+    # Spec, 'autoDeployTrigger', as for the API and the worker.
+    assert static_site(blueprint)["autoDeployTrigger"] == "checksPass"
+
+
+def test_api_points_console_links_at_the_static_site_and_trusts_its_documents(
+    blueprint: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web = service_of_type(blueprint, "web")
+    entries = {entry["key"]: entry for entry in web["envVars"] if "key" in entry}
+    assert entries["CONSOLE_URL"] == {"key": "CONSOLE_URL", "sync": False}
+    assert entries["GRAPHQL_TRUSTED_DOCUMENTS"] == {
+        "key": "GRAPHQL_TRUSTED_DOCUMENTS",
+        "value": CONSOLE_MANIFEST,
+    }
+    # Unset, so false: other GraphQL clients keep sending their own documents.
+    assert "GRAPHQL_TRUSTED_ONLY" not in environment(blueprint, web)
+    # The API runs from the checkout: the relative path is the committed manifest.
+    manifest_path = ROOT / CONSOLE_MANIFEST
+    assert manifest_path.is_file()
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest
+    settings = settings_from(rendered_env(Applied(blueprint), web), monkeypatch)
+    assert not settings.graphql_trusted_only
+    # Typed as the docs say, the console's origin may call the API, and console links (and the
+    # origin their tokens are bound to) are the static site's.
+    assert settings.console_address == "https://console.example.com/"
+    assert settings.console_origin in settings.cors_allowed_origins
+    # The manifest loads as the API loads it at start-up (load_trusted_documents, with the
+    # production validation rules), from the checkout's root.
+    monkeypatch.chdir(ROOT)
+    schema = build_schema(settings)
+    assert isinstance(schema, Schema)
+    assert schema.gate is not None
+    assert schema.gate.persisted.trusted.documents == manifest
