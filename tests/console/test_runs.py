@@ -20,6 +20,11 @@ async def test_a_sandbox_run_started_from_the_console_reaches_succeeded_without_
     await expect(page.get_by_text("No runs yet.")).to_be_visible(timeout=WAIT_MS)
     await page.evaluate(MARK_PAGE)
 
+    await page.get_by_label("Flow id").fill("not a flow id!")
+    await page.get_by_role("button", name="Start run").click()
+    await expect(page.get_by_role("alert")).to_contain_text("flowId", timeout=WAIT_MS)
+    await expect(page).to_have_url(re.compile(rf"/t/{tenant.slug}/runs$"))
+
     await page.get_by_label("Flow id").fill("console-flow")
     await page.get_by_label("Input (a JSON object, optional)").fill("{name: Ada}")
     await page.get_by_role("button", name="Start run").click()

@@ -16,6 +16,8 @@ export function StartRunForm() {
   const [flowId, setFlowId] = useState(DEFAULT_FLOW);
   const [inputText, setInputText] = useState("");
   const [inputProblem, setInputProblem] = useState<string | null>(null);
+  // A refusal of an earlier attempt is stale once this attempt fails in the browser.
+  const [refusalShown, setRefusalShown] = useState(true);
   const [result, createRun] = useMutation(CreateRunMutation);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -23,9 +25,11 @@ export function StartRunForm() {
     const parsed = parseRunInput(inputText);
     if (!parsed.ok) {
       setInputProblem(parsed.message);
+      setRefusalShown(false);
       return;
     }
     setInputProblem(null);
+    setRefusalShown(true);
     const created = await createRun({
       input: { flowId: flowId.trim(), input: parsed.value, provider: "sandbox" },
       idempotencyKey: crypto.randomUUID(),
@@ -65,7 +69,7 @@ export function StartRunForm() {
             {inputProblem}
           </p>
         )}
-        {result.error && <ErrorState error={result.error} />}
+        {result.error && refusalShown && <ErrorState error={result.error} />}
         <div className="actions">
           <button type="submit" className="primary" disabled={result.fetching}>
             {result.fetching ? "Starting…" : "Start run"}
