@@ -82,3 +82,33 @@ async def test_a_run_created_through_the_api_appears_in_the_list_live_and_follow
     await expect(page.get_by_role("heading", name="Run api-flow")).to_be_visible(timeout=WAIT_MS)
     await expect(page.get_by_label("Run input")).to_contain_text('"n": 1')
     assert problems(page) == []
+
+
+async def test_the_runs_list_pages_through_the_url(
+    page: Page, console_stack: ConsoleStack, tenant: TenantAccess
+) -> None:
+    flows = ["first-flow", "second-flow", "third-flow"]
+    async with console_stack.client(tenant) as api:
+        for flow in flows:
+            created = await api.post(
+                f"/v1/tenants/{tenant.slug}/automation-runs",
+                json={"flowId": flow, "provider": "sandbox"},
+            )
+            assert created.status_code == 202, created.text
+
+    await sign_in(page, console_stack, tenant, path=f"t/{tenant.slug}/runs?first=2")
+    rows = page.locator("tbody tr")
+    await expect(rows).to_have_count(2, timeout=WAIT_MS)
+    await expect(rows.nth(0)).to_contain_text("third-flow")
+    await expect(rows.nth(1)).to_contain_text("second-flow")
+    await expect(rows.get_by_text("Succeeded")).to_have_count(2, timeout=WAIT_MS)
+    await expect(rows).to_have_count(2)
+
+    await page.get_by_role("button", name="Next page").click()
+    await expect(page).to_have_url(re.compile(r"first=2&after="))
+    await expect(rows).to_have_count(1, timeout=WAIT_MS)
+    await expect(rows.nth(0)).to_contain_text("first-flow")
+    await expect(page.get_by_role("button", name="Next page")).to_have_count(0)
+    await page.get_by_role("button", name="First page").click()
+    await expect(rows.nth(0)).to_contain_text("third-flow", timeout=WAIT_MS)
+    assert problems(page) == []

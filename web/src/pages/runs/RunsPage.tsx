@@ -29,7 +29,11 @@ export function RunsPage() {
   });
   const connection = result.data?.automationRuns;
   const queried = useMemo(() => connection?.edges.map(({ node }) => node), [connection]);
-  const runs = useLiveRuns(queried, { status: filter?.[1] ?? null, firstPage: after === null });
+  const runs = useLiveRuns(queried, {
+    status: filter?.[1] ?? null,
+    firstPage: after === null,
+    lastPage: connection?.pageInfo.hasNextPage === false,
+  });
 
   function show(changes: Record<string, string | null>) {
     const next = new URLSearchParams(params);

@@ -11,7 +11,7 @@ export function useLiveRuns(
 ): ConsoleRunFieldsFragment[] | undefined {
   const client = useClient();
   const [rows, setRows] = useState<ConsoleRunFieldsFragment[] | undefined>(undefined);
-  const { status, firstPage } = view;
+  const { status, firstPage, lastPage } = view;
 
   useEffect(() => {
     setRows(queried ? [...queried] : undefined);
@@ -20,10 +20,10 @@ export function useLiveRuns(
   useEffect(() => {
     const subscription = client.subscription(RunsChangedSubscription, {}).subscribe((result) => {
       const run = result.data?.automationRunsChanged;
-      if (run) setRows((current) => (current ? applyRunChange(current, run, { status, firstPage }) : current));
+      if (run) setRows((current) => (current ? applyRunChange(current, run, { status, firstPage, lastPage }) : current));
     });
     return () => subscription.unsubscribe();
-  }, [client, status, firstPage]);
+  }, [client, status, firstPage, lastPage]);
 
   return rows;
 }
