@@ -16,7 +16,7 @@ export function Layout() {
   const { tenant = "" } = useParams();
   const location = useLocation();
   if (session === null || session.tenant !== tenant) {
-    const next = encodeURIComponent(location.pathname + location.search);
+    const next = encodeURIComponent(location.pathname + location.search + location.hash);
     return <Navigate to={`/?tenant=${encodeURIComponent(tenant)}&next=${next}`} replace />;
   }
   const base = `/t/${encodeURIComponent(tenant)}`;
