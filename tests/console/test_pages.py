@@ -15,6 +15,7 @@ from playwright.async_api import Page, expect
 
 from tests.console.helpers import WAIT_MS, open_in_app, sign_in
 from tests.console.stack import WEB, ConsoleStack, TenantAccess
+from tests.receiver import Answer
 
 AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
 # axe-core's impact levels; these two fail the scan.
@@ -55,9 +56,10 @@ async def seed(stack: ConsoleStack, tenant: TenantAccess) -> Seeded:
             json={"flowId": "nightly-sync", "input": {"region": "eu"}, "provider": "sandbox"},
         )
         assert run.status_code == 202, run.text
+        hook = stack.receiver.script("/pages/hooks", Answer(status=200, body=b'{"received": true}'))
         endpoint = await api.post(
             f"{base}/webhook-endpoints",
-            json={"url": stack.receiver.url("/pages/hooks"), "description": "Billing receiver"},
+            json={"url": hook, "description": "Billing receiver"},
         )
         assert endpoint.status_code == 201, endpoint.text
         endpoint_id = endpoint.json()["data"]["id"]
@@ -67,26 +69,27 @@ async def seed(stack: ConsoleStack, tenant: TenantAccess) -> Seeded:
     return Seeded("weekly-ops", run.json()["data"]["id"], endpoint_id, test.json()["data"]["id"])
 
 
-def pages(seeded: Seeded) -> list[tuple[str, str]]:
-    """(name, path under /console/t/<tenant>/) of every page."""
+def pages(seeded: Seeded) -> list[tuple[str, str, str]]:
+    """(name, path under /console/t/<tenant>/, its heading) of every page."""
     return [
-        ("reports", "reports?status=all"),
-        ("report", f"reports/{seeded.report_slug}"),
-        ("runs", "runs"),
-        ("run", f"runs/{seeded.run_id}"),
-        ("endpoints", "webhooks"),
-        ("endpoint-new", "webhooks/new"),
-        ("endpoint", f"webhooks/{seeded.endpoint_id}"),
-        ("recover", f"webhooks/{seeded.endpoint_id}/recover"),
-        ("deliveries", "deliveries"),
-        ("delivery", f"deliveries/{seeded.delivery_id}"),
-        ("events", "events"),
+        ("reports", "reports?status=all", "Reports"),
+        ("report", f"reports/{seeded.report_slug}", "Weekly operations"),
+        ("runs", "runs", "Automation runs"),
+        ("run", f"runs/{seeded.run_id}", "Run nightly-sync"),
+        ("endpoints", "webhooks", "Webhook endpoints"),
+        ("endpoint-new", "webhooks/new", "New webhook endpoint"),
+        ("endpoint", f"webhooks/{seeded.endpoint_id}", "Endpoint http://127.0.0.1"),
+        ("recover", f"webhooks/{seeded.endpoint_id}/recover", "Recover deliveries"),
+        ("deliveries", "deliveries", "Deliveries"),
+        ("delivery", f"deliveries/{seeded.delivery_id}", "Delivery"),
+        ("events", "events", "Event catalog"),
     ]
 
 
-async def settled(page: Page) -> None:
+async def settled(page: Page, heading: str) -> None:
     """The page's heading is shown and nothing is still loading."""
-    await expect(page.locator("main h1").first).to_be_visible(timeout=WAIT_MS)
+    await expect(page.locator("main h1")).to_have_count(1, timeout=WAIT_MS)
+    await expect(page.locator("main h1")).to_contain_text(heading, timeout=WAIT_MS)
     await expect(page.get_by_text("Loading", exact=False)).to_have_count(0, timeout=WAIT_MS)
 
 
@@ -127,12 +130,13 @@ async def test_every_page_passes_an_accessibility_scan(
         await page.screenshot(path=str(Path(shots) / "sign-in.png"))
 
     await sign_in(page, console_stack, tenant)
-    for name, path in pages(seeded):
+    for name, path, heading in pages(seeded):
         await open_in_app(page, f"/console/t/{tenant.slug}/{path}")
-        await settled(page)
+        await settled(page, heading)
         results[name] = summary(await axe_violations(page))
         if shots:
-            await page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
+            # The catalog is long: its first screen shows what it is.
+            await page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=name != "events")
 
     if report := os.environ.get("CONSOLE_AXE_REPORT"):
         Path(report).write_text(json.dumps(results, indent=2) + "\n")
@@ -141,4 +145,4 @@ async def test_every_page_passes_an_accessibility_scan(
         for name, lines in results.items()
     }
     assert {name: lines for name, lines in blocking.items() if lines} == {}
-    assert set(results) == {"sign-in", *(name for name, _ in pages(seeded))}
+    assert set(results) == {"sign-in", *(name for name, _, _ in pages(seeded))}
