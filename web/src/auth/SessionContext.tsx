@@ -2,12 +2,15 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { Provider as UrqlProvider } from "urql";
 import { createApiClient } from "../api/client";
 import type { Session } from "../api/sessions";
+import type { Client as SocketClient } from "graphql-ws";
 
 export const EXPIRED_MESSAGE = "Your session expired. Sign in again to go on.";
 export const ENDED_MESSAGE = "Your session is no longer valid (it expired or was revoked). Sign in again to go on.";
 
 interface SessionState {
   session: Session | null;
+  /** The WebSocket the live views share (null when signed out). */
+  socket: SocketClient | null;
   /** Why the last session ended, shown on the sign-in page. */
   endedBecause: string | null;
   signIn(session: Session): void;
@@ -53,7 +56,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [api]);
 
-  const state = useMemo(() => ({ session, endedBecause, signIn, signOut }), [session, endedBecause, signIn, signOut]);
+  const socket = api?.socket ?? null;
+  const state = useMemo(
+    () => ({ session, socket, endedBecause, signIn, signOut }),
+    [session, socket, endedBecause, signIn, signOut],
+  );
   return (
     <SessionContext.Provider value={state}>
       {api === null ? children : <UrqlProvider value={api.client}>{children}</UrqlProvider>}

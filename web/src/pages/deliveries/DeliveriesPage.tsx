@@ -6,6 +6,7 @@ import { useTenantPath } from "../../components/Layout";
 import { Empty, ErrorState, Loading, formatTime } from "../../components/States";
 import { STATUSES, filtersFromForm, filtersFromParams, graphqlFilter, paramsFromFilters, statusLabel } from "./filters";
 import "./deliveries.css";
+import { Pager } from "../../components/Pager";
 
 const DeliveriesQuery = graphql(`
   query ConsoleDeliveries($first: Int!, $after: String, $filter: WebhookDeliveryFilter) {
@@ -155,18 +156,7 @@ export function DeliveriesPage() {
               ))}
             </tbody>
           </table>
-          <nav className="pager" aria-label="Pages">
-            {after && (
-              <button type="button" onClick={() => page(null)}>
-                First page
-              </button>
-            )}
-            {connection.pageInfo.hasNextPage && (
-              <button type="button" onClick={() => page(connection.pageInfo.endCursor ?? null)}>
-                Next page
-              </button>
-            )}
-          </nav>
+          <Pager after={after} pageInfo={connection.pageInfo} onPage={page} />
         </>
       )}
     </section>

@@ -6,6 +6,7 @@ import { useTenantPath } from "../../components/Layout";
 import { ErrorState, Loading, formatTime } from "../../components/States";
 import { statusLabel } from "./filters";
 import "./deliveries.css";
+import { useRefetchOnConnect } from "../../api/useRefetchOnConnect";
 
 const DeliveryQuery = graphql(`
   query ConsoleDelivery($id: ID!) {
@@ -58,6 +59,7 @@ export function DeliveryPage() {
   const { id = "" } = useParams();
   const path = useTenantPath();
   const [result, refetch] = useQuery({ query: DeliveryQuery, variables: { id } });
+  useRefetchOnConnect(() => refetch({ requestPolicy: "network-only" }));
   const node = result.data?.node;
   const delivery = node?.__typename === "WebhookDelivery" ? node : null;
   const endpointId = delivery?.endpointId ?? "";

@@ -4,6 +4,7 @@ import { graphql } from "../../gql";
 import type { ReportStatus } from "../../gql/graphql";
 import { useTenantPath } from "../../components/Layout";
 import { Empty, ErrorState, Loading, formatTime } from "../../components/States";
+import { Pager } from "../../components/Pager";
 
 const ReportsQuery = graphql(`
   query ConsoleReports($status: ReportStatus!, $first: Int!, $after: String) {
@@ -102,18 +103,7 @@ export function ReportsPage() {
               ))}
             </tbody>
           </table>
-          <nav className="pager" aria-label="Pages">
-            {after && (
-              <button type="button" onClick={() => show({ after: null })}>
-                First page
-              </button>
-            )}
-            {connection.pageInfo.hasNextPage && (
-              <button type="button" onClick={() => show({ after: connection.pageInfo.endCursor ?? null })}>
-                Next page
-              </button>
-            )}
-          </nav>
+          <Pager after={after} pageInfo={connection.pageInfo} onPage={(cursor) => show({ after: cursor })} />
         </>
       )}
     </section>

@@ -8,6 +8,8 @@ import { RUN_STATUSES, RunStatus } from "./RunStatus";
 import { StartRunForm } from "./StartRunForm";
 import { useLiveRuns } from "./useLiveRuns";
 import "./runs.css";
+import { Pager } from "../../components/Pager";
+import { useRefetchOnConnect } from "../../api/useRefetchOnConnect";
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
@@ -27,6 +29,7 @@ export function RunsPage() {
     query: RunsQuery,
     variables: { status: filter?.[1] ?? null, first, after },
   });
+  useRefetchOnConnect(() => refetch({ requestPolicy: "network-only" }));
   const connection = result.data?.automationRuns;
   const queried = useMemo(() => connection?.edges.map(({ node }) => node), [connection]);
   const runs = useLiveRuns(queried, {
@@ -110,18 +113,7 @@ export function RunsPage() {
               ))}
             </tbody>
           </table>
-          <nav className="pager" aria-label="Pages">
-            {after && (
-              <button type="button" onClick={() => show({ after: null })}>
-                First page
-              </button>
-            )}
-            {connection.pageInfo.hasNextPage && (
-              <button type="button" onClick={() => show({ after: connection.pageInfo.endCursor ?? null })}>
-                Next page
-              </button>
-            )}
-          </nav>
+          <Pager after={after} pageInfo={connection.pageInfo} onPage={(cursor) => show({ after: cursor })} />
         </>
       )}
     </section>

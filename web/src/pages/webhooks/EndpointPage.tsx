@@ -11,6 +11,7 @@ import { StatsFacts } from "./StatsFacts";
 import { WindowPicker, useStatsWindow } from "./WindowPicker";
 import { describeEventTypes, describeState, withLiveChanges } from "./format";
 import "./webhooks.css";
+import { useRefetchOnConnect } from "../../api/useRefetchOnConnect";
 
 const EndpointQuery = graphql(`
   query ConsoleWebhookEndpoint($id: ID!, $window: StatsWindow!) {
@@ -53,6 +54,7 @@ export function EndpointPage() {
   );
   const endpoint = result.data?.webhookEndpoint;
   const reload = () => refetch({ requestPolicy: "network-only" });
+  useRefetchOnConnect(reload);
   const finishedChanges = (live.data ?? []).filter((change) => change.status !== "PENDING").length;
   useEffect(() => {
     if (finishedChanges > 0) refetch({ requestPolicy: "network-only" });
