@@ -7,7 +7,7 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.console.helpers import WAIT_MS, sign_in
+from tests.console.helpers import WAIT_MS, open_in_app, sign_in
 from tests.console.stack import MANIFEST, ConsoleStack, TenantAccess
 
 
@@ -51,3 +51,21 @@ async def test_a_spent_graphql_quota_shows_the_wait_and_recovers_nothing_blank(
     assert 0 < shown <= max(wait, 60)
     await expect(page.get_by_role("button", name="Try again")).to_be_visible()
     await expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+
+
+async def test_a_page_that_asks_for_too_much_says_so_and_what_to_do(
+    page: Page, console_stack: ConsoleStack, tenant: TenantAccess
+) -> None:
+    await sign_in(page, console_stack, tenant)
+
+    # A hundred runs with every field is over the API's cost limit (GRAPHQL_MAX_COST, 1000).
+    await open_in_app(page, f"/console/t/{tenant.slug}/runs?first=100")
+
+    alert = page.get_by_role("alert")
+    await expect(alert).to_contain_text(
+        re.compile(r"This view asks for too much at once \(cost \d+\); show fewer rows\."),
+        timeout=WAIT_MS,
+    )
+    requested = int(re.search(r"cost (\d+)", await alert.inner_text()).group(1))  # type: ignore[union-attr]
+    assert requested > 1000
+    await expect(page.get_by_role("heading", name="Automation runs")).to_be_visible()
