@@ -118,10 +118,10 @@ def security_headers(path: str, docs: frozenset[str]) -> tuple[tuple[str, str], 
         return _DOCS_SECURITY_HEADERS
     if path in _PUBLIC_V1_PATHS:
         return _API_SECURITY_HEADERS
-    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
-        return _CONSOLE_SECURITY_HEADERS
     if path == "/v1" or path.startswith("/v1/"):
         return _TENANT_DATA_SECURITY_HEADERS
+    if path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/"):
+        return _CONSOLE_SECURITY_HEADERS
     return _API_SECURITY_HEADERS
 
 
