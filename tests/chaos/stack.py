@@ -144,6 +144,38 @@ class Service:
         return holder
 
 
+async def run_cli(env: dict[str, str], *args: str) -> str:
+    """Run one `aetherflow` command to completion with `env`; its stdout (it must succeed)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT_SECONDS)
+    if process.returncode != 0:
+        raise RuntimeError(f"aetherflow {' '.join(args)} failed: {err.decode()[-2000:]}")
+    return out.decode()
+
+
+async def wait_until_ready(api: Service, base_url: str) -> None:
+    """Return once the API process at `base_url` answers `/ready` with 200."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    async with httpx.AsyncClient(base_url=base_url, timeout=2) as client:
+        while True:
+            if not api.running():
+                raise RuntimeError(f"the API exited at start:\n{api.tail()}")
+            with suppress(httpx.HTTPError):
+                if (await client.get("/ready")).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the API was not ready in time:\n{api.tail()}")
+            await asyncio.sleep(0.1)
+
+
 @dataclass(frozen=True)
 class Tenant:
     id: str
@@ -234,19 +266,7 @@ class Stack:
 
     async def cli(self, *args: str) -> str:
         """Run one `aetherflow` command to completion; its stdout (it must succeed)."""
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "app.cli",
-            *args,
-            env=self.env(),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT_SECONDS)
-        if process.returncode != 0:
-            raise RuntimeError(f"aetherflow {' '.join(args)} failed: {err.decode()[-2000:]}")
-        return out.decode()
+        return await run_cli(self.env(), *args)
 
     def start_service(self, name: str, args: Sequence[str], **overrides: str) -> Service:
         service = Service(name, args, self.env(**overrides), self.root)
@@ -260,17 +280,8 @@ class Stack:
             "api", ["api", "--host", "127.0.0.1", "--port", str(port)], **overrides
         )
         base_url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        async with httpx.AsyncClient(base_url=base_url, timeout=2) as client:
-            while True:
-                if not api.running():
-                    raise RuntimeError(f"the API exited at start:\n{api.tail()}")
-                with suppress(httpx.HTTPError):
-                    if (await client.get("/ready")).status_code == 200:
-                        return api, base_url
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the API was not ready in time:\n{api.tail()}")
-                await asyncio.sleep(0.1)
+        await wait_until_ready(api, base_url)
+        return api, base_url
 
     async def start_worker(self, name: str, **overrides: str) -> Service:
         """A worker process, once it logged that it holds its liveness lock (so its claims name

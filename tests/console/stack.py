@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from app.tenants.keys import SCOPES
 from db.create_database import recreate_database
 from db.migrate import upgrade_to_head
 from db.session import Database
-from tests.chaos.stack import Service, service_env
+from tests.chaos.stack import Service, run_cli, service_env, wait_until_ready
 from tests.factories import make_key, make_tenant
 from tests.live import free_port
 from tests.receiver import Receiver, running_receiver
@@ -31,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 DIST = WEB / "dist"
 MANIFEST = WEB / "src" / "gql" / "persisted-documents.json"
-START_TIMEOUT_SECONDS = 60.0
 # Generous enough for a test's page loads within a minute; the rate-limit test spends it.
 GRAPHQL_POINTS_PER_MINUTE = 20_000
 PG_SERVER = os.environ.get("AETHERFLOW_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432")
@@ -76,19 +73,7 @@ class ConsoleStack:
 
     async def cli(self, *args: str) -> str:
         """One `aetherflow` command with the stack's settings; its stdout (it must succeed)."""
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "app.cli",
-            *args,
-            env=self.env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT_SECONDS)
-        if process.returncode != 0:
-            raise RuntimeError(f"aetherflow {' '.join(args)} failed: {err.decode()[-2000:]}")
-        return out.decode()
+        return await run_cli(self.env, *args)
 
     def logs(self) -> str:
         return f"--- api ---\n{self.api.tail(30)}\n--- worker ---\n{self.worker.tail(30)}"
@@ -110,20 +95,6 @@ def stack_environment(database_url: str, redis_url: str, port: int) -> dict[str,
         SWEEP_INTERVAL_SECONDS="1",
         LOG_LEVEL="INFO",
     )
-
-
-async def _wait_ready(api: Service, base_url: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    async with httpx.AsyncClient(base_url=base_url, timeout=2) as client:
-        while True:
-            if not api.running():
-                raise RuntimeError(f"the API exited at start:\n{api.tail()}")
-            with suppress(httpx.HTTPError):
-                if (await client.get("/ready")).status_code == 200:
-                    return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the API was not ready in time:\n{api.tail()}")
-            await asyncio.sleep(0.1)
 
 
 @asynccontextmanager
@@ -149,7 +120,7 @@ async def running_console_stack(name: str, log_dir: Path) -> AsyncIterator[Conso
             worker = Service("worker", ["worker"], env, log_dir)
             services.append(worker)
             base_url = f"http://127.0.0.1:{port}"
-            await _wait_ready(api, base_url)
+            await wait_until_ready(api, base_url)
             yield ConsoleStack(base_url, settings, db, receiver, api, worker, env)
     finally:
         for service in services:
