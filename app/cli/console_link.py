@@ -9,7 +9,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.console import emit
-from app.cli.options import JsonOption, TenantOption, positive_int
+from app.cli.options import JsonOption, ScopeList, TenantOption, positive_int, scope_list_of
 from app.cli.runner import command_settings, in_transaction
 from app.core.time import rfc3339
 from app.sessions import service as sessions
@@ -24,17 +24,6 @@ from app.tenants import service as tenants
 CONSOLE_LINK_TTL_SECONDS = 3600
 
 
-class SessionScopes(tuple[str, ...]):
-    """Session scopes, given as `a,b`."""
-
-
-def session_scopes(text: str) -> SessionScopes:
-    scopes = SessionScopes(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    if not scopes or any(scope not in GRANTABLE_SCOPES for scope in scopes):
-        raise typer.BadParameter(f"must be among {','.join(GRANTABLE_SCOPES)}")
-    return scopes
-
-
 def ttl_seconds(text: str) -> int:
     value = positive_int(text)
     if not MIN_TTL_SECONDS <= value <= MAX_TTL_SECONDS:
@@ -45,9 +34,9 @@ def ttl_seconds(text: str) -> int:
 def console_link(
     tenant: TenantOption,
     scopes: Annotated[
-        SessionScopes | None,
+        ScopeList | None,
         typer.Option(
-            parser=session_scopes,
+            parser=scope_list_of(GRANTABLE_SCOPES),
             metavar="A,B",
             help=f"Comma-separated, among: {', '.join(GRANTABLE_SCOPES)}; default: all of them.",
         ),

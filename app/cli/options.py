@@ -4,6 +4,7 @@ input (status 2), reported as `<command>: Invalid value for '--option': <why>`."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -49,8 +50,16 @@ def uuid_value(text: str) -> uuid.UUID:
     return parsed
 
 
-def scope_list(text: str) -> ScopeList:
-    scopes = ScopeList(part.strip() for part in text.split(",") if part.strip())
-    if not scopes or any(scope not in SCOPES for scope in scopes):
-        raise typer.BadParameter(f"must be among {','.join(SCOPES)}")
-    return scopes
+def scope_list_of(allowed: Sequence[str]) -> Callable[[str], ScopeList]:
+    """A parser of `a,b`: one or more of `allowed`."""
+
+    def parse(text: str) -> ScopeList:
+        scopes = ScopeList(part.strip() for part in text.split(",") if part.strip())
+        if not scopes or any(scope not in allowed for scope in scopes):
+            raise typer.BadParameter(f"must be among {','.join(allowed)}")
+        return scopes
+
+    return parse
+
+
+scope_list = scope_list_of(SCOPES)
